@@ -1,0 +1,45 @@
+# METADATA
+# title: AKS node pool is not placed in your own virtual network subnet
+# description: |
+#   The node pool has no `vnet_subnet_id`, so AKS creates a managed virtual
+#   network for its nodes outside your hub-and-spoke network, where your
+#   routes, NSGs, firewall and private endpoints do not apply.
+# custom:
+#   id: AKS006
+#   name: vnet-subnet
+#   severity: MEDIUM
+#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool]
+#   related: []
+#   why: |
+#     Nodes in the spoke subnet you manage follow the spoke's route table (egress
+#     through the hub firewall), NSGs and DNS, and can reach private endpoints
+#     and peered networks. A managed VNet cannot be peered or routed by your
+#     Terraform and cannot be changed later without recreating the pool.
+#   remediation: Set `vnet_subnet_id` on the node pool (and on `default_node_pool`) to the id of a subnet of the cluster's spoke network.
+#   params: {}
+#   examples:
+#     bad: |
+#       resource "azurerm_kubernetes_cluster_node_pool" "user" {
+#         name                  = "user"
+#         kubernetes_cluster_id = azurerm_kubernetes_cluster.this.id
+#         vm_size               = "Standard_D4s_v5"
+#       }
+#     good: |
+#       resource "azurerm_kubernetes_cluster_node_pool" "user" {
+#         name                  = "user"
+#         kubernetes_cluster_id = azurerm_kubernetes_cluster.this.id
+#         vm_size               = "Standard_D4s_v5"
+#         vnet_subnet_id        = azurerm_subnet.aks_nodes.id
+#       }
+package akslint.rules.AKS006
+
+import rego.v1
+
+import data.akslint.lib
+
+# Only needs to be set: a subnet id known after apply counts as set.
+deny contains f if {
+	some p in lib.pools
+	lib.is_unset(p, ["vnet_subnet_id"])
+	f := lib.finding(p, ["vnet_subnet_id"], "The node pool has no subnet of your own virtual network: set `vnet_subnet_id` to a subnet of the cluster's spoke network.")
+}

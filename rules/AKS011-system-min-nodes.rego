@@ -1,0 +1,124 @@
+# METADATA
+# title: AKS cluster has too few system nodes to survive a node failure
+# description: |
+#   The system node pools of the cluster guarantee fewer nodes than the
+#   minimum (3 by default). The guaranteed count of a pool is its `min_count`
+#   when the autoscaler is enabled and its `node_count` otherwise, summed over
+#   `default_node_pool` and every node pool resource with `mode = "System"`.
+# custom:
+#   id: AKS011
+#   name: system-min-nodes
+#   severity: MEDIUM
+#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool]
+#   related: ["psrule:Azure.AKS.MinNodeCount"]
+#   why: |
+#     CoreDNS, konnectivity and the other system pods run on the system pools.
+#     With fewer than three system nodes, one node failure, upgrade surge or
+#     zone outage leaves the cluster without DNS or API connectivity, and pod
+#     disruption budgets block node drains during upgrades.
+#   remediation: Set `default_node_pool.node_count` (or `min_count` with `auto_scaling_enabled = true`) to 3 or more, or add a `mode = "System"` node pool so that the system pools total at least 3 nodes.
+#   params:
+#     min_nodes: 3
+#   examples:
+#     bad: |
+#       resource "azurerm_kubernetes_cluster" "this" {
+#         name = "aks-prod"
+#         default_node_pool {
+#           name       = "system"
+#           vm_size    = "Standard_D4s_v5"
+#           node_count = 1
+#         }
+#       }
+#     good: |
+#       resource "azurerm_kubernetes_cluster" "this" {
+#         name = "aks-prod"
+#         default_node_pool {
+#           name                 = "system"
+#           vm_size              = "Standard_D4s_v5"
+#           auto_scaling_enabled = true
+#           min_count            = 3
+#           max_count            = 5
+#         }
+#       }
+package akslint.rules.AKS011
+
+import rego.v1
+
+import data.akslint.lib
+
+min_nodes := data.akslint.params.AKS011.min_nodes
+
+# 4.x name first, then 3.x.
+autoscaling_paths := [["auto_scaling_enabled"], ["enable_auto_scaling"]]
+
+autoscaling_unknown(p) if {
+	a := lib.attr(p, autoscaling_paths)
+	a.unknown
+}
+
+autoscaling_on(p) if {
+	a := lib.attr(p, autoscaling_paths)
+	not a.unknown
+	a.value == true
+}
+
+# The count that bounds the pool's nodes from below.
+count_path(p) := ["min_count"] if autoscaling_on(p)
+
+else := ["node_count"]
+
+# The pool's guaranteed node count is decidable.
+summand_known(p) if {
+	not autoscaling_unknown(p)
+	not lib.unknown(p, count_path(p))
+}
+
+# The guaranteed node count of a pool whose summand is known. An unset
+# node_count is AKS's default of 1; an unset min_count (which the provider
+# rejects with autoscaling) guarantees nothing.
+summand(p) := v if {
+	v := lib.raw(p, count_path(p))
+	is_number(v)
+} else := 1 if {
+	count_path(p) == ["node_count"]
+} else := 0
+
+known_sum(c) := sum([summand(p) | some p in lib.system_pools(c); summand_known(p)])
+
+# Something known only after apply could still add system nodes.
+uncertain(c) if {
+	some p in lib.system_pools(c)
+	not summand_known(p)
+}
+
+uncertain(c) if {
+	some p in lib.cluster_pools(c)
+	lib.mode_unknown(p)
+}
+
+uncertain(c) if lib.unknown(c, ["default_node_pool", 0])
+
+# The attribute a finding names, on the cluster's default pool: the count
+# that applies, or the autoscaling switch when that is what is unknown.
+pool_attr(p) := a.path if {
+	a := lib.attr(p, autoscaling_paths)
+	a.unknown
+} else := count_path(p)
+
+attribute(c) := attrs[0] if {
+	attrs := [array.concat(p.prefix, pool_attr(p)) | some p in lib.cluster_pools(c); lib.is_default_pool(p)]
+	count(attrs) > 0
+} else := ["default_node_pool", 0, "node_count"]
+
+deny contains f if {
+	some c in lib.clusters
+	n := known_sum(c)
+	n < min_nodes
+	f := verdict(c, n)
+}
+
+fix := "set `default_node_pool.node_count` (or `min_count` with autoscaling) higher, or add a `mode = \"System\"` node pool"
+
+verdict(c, n) := lib.unknown_finding(c, attribute(c), sprintf("The system node pools' node count is known only after apply (%v known): they need at least %v nodes; %s.", [n, min_nodes, fix])) if {
+	uncertain(c)
+} else := lib.finding(c, attribute(c), sprintf("The system node pools guarantee only %v node(s), fewer than %v: %s.", [n, min_nodes, fix]))

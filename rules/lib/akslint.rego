@@ -1,0 +1,155 @@
+# METADATA
+# title: akslint policy library
+# description: |
+#   Helpers shared by every rule: attribute access under the baseline's value
+#   semantics (unset, unknown, renamed attributes), node pools, and findings.
+package akslint.lib
+
+import rego.v1
+
+# ---------------------------------------------------------------- resources
+
+# All instances of one resource type.
+resources_of(t) := object.get(input.by_type, t, [])
+
+clusters := resources_of("azurerm_kubernetes_cluster")
+
+node_pool_resources := resources_of("azurerm_kubernetes_cluster_node_pool")
+
+# Every node pool: default pools and pool resources (see docs/input-format.md).
+pools := object.get(input, "pools", [])
+
+# The pools joined to one cluster.
+cluster_pools(cluster) := [p | some p in pools; p.cluster == cluster.address]
+
+# ---------------------------------------------------------------- paths
+
+key_part(p) := p if is_string(p)
+
+key_part(p) := format_int(p, 10) if is_number(p)
+
+# The path key of an attribute path: ["a", 0, "b"] -> "a.0.b".
+path_key(path) := concat(".", [key_part(p) | some p in path])
+
+# The raw value at a path, null when absent.
+raw(obj, path) := object.get(obj.values, path, null)
+
+# ---------------------------------------------------------------- value semantics
+
+# True when the path, or a block around it, is known only after apply.
+unknown(obj, path) if {
+	count(path) > 0
+	some n in numbers.range(1, count(path))
+	object.get(obj, ["unknown", path_key(array.slice(path, 0, n))], false) == true
+}
+
+unknown_bool(obj, path) := true if unknown(obj, path)
+
+else := false
+
+# Unset: absent, null, "", [] or {} (false and 0 are values).
+empty(v) if v == null
+
+empty(v) if v == ""
+
+empty(v) if v == []
+
+empty(v) if v == {}
+
+# Unset and not unknown.
+is_unset(obj, path) if {
+	not unknown(obj, path)
+	empty(raw(obj, path))
+}
+
+# "Is set": a non-empty value, or truly unknown (a workspace id that will
+# exist after apply is set).
+is_set(obj, path) if not is_unset(obj, path)
+
+# A known, non-empty value.
+has_value(obj, path) if {
+	not unknown(obj, path)
+	not empty(raw(obj, path))
+}
+
+# Renamed attributes: the first of paths (4.x name first) that is set or
+# unknown; else the first path, unset. Returns {path, unknown, value}.
+attr(obj, paths) := {"path": p, "unknown": unknown_bool(obj, p), "value": raw(obj, p)} if {
+	set_paths := [q | some q in paths; is_set(obj, q)]
+	count(set_paths) > 0
+	p := set_paths[0]
+} else := {"path": paths[0], "unknown": false, "value": null}
+
+# Single-path form of attr.
+attr1(obj, path) := attr(obj, [path])
+
+is_true(obj, path) if raw(obj, path) == true
+
+# Case-insensitive comparison, as Azure compares enum values.
+eq_ci(a, b) if {
+	is_string(a)
+	is_string(b)
+	lower(a) == lower(b)
+}
+
+in_ci(v, allowed) if {
+	some x in allowed
+	eq_ci(v, x)
+}
+
+# ---------------------------------------------------------------- pools
+
+is_default_pool(p) if p.kind == "default"
+
+# The pool's mode is only known after apply (a default pool is always System).
+mode_unknown(p) if {
+	p.kind == "resource"
+	unknown(p, ["mode"])
+}
+
+is_system_pool(p) if is_default_pool(p)
+
+is_system_pool(p) if {
+	p.kind == "resource"
+	not mode_unknown(p)
+	eq_ci(raw(p, ["mode"]), "System")
+}
+
+# A pool resource with mode unset or User.
+is_user_pool(p) if {
+	p.kind == "resource"
+	not mode_unknown(p)
+	not eq_ci(raw(p, ["mode"]), "System")
+}
+
+priority_unknown(p) if unknown(p, ["priority"])
+
+is_spot_pool(p) if {
+	not priority_unknown(p)
+	eq_ci(raw(p, ["priority"]), "Spot")
+}
+
+system_pools(cluster) := [p | some p in cluster_pools(cluster); is_system_pool(p)]
+
+# ---------------------------------------------------------------- findings
+
+# A failing finding on obj (a resource or a pool) at a path relative to it.
+finding(obj, path, msg) := {
+	"msg": msg,
+	"resource": obj.address,
+	"attribute": array.concat(object.get(obj, "prefix", []), path),
+	"status": "fail",
+}
+
+# A finding whose verdict depends on a value known only after apply.
+unknown_finding(obj, path, msg) := {
+	"msg": msg,
+	"resource": obj.address,
+	"attribute": array.concat(object.get(obj, "prefix", []), path),
+	"status": "unknown",
+}
+
+# A finding for an attribute read with attr(): unknown when the value is.
+result(obj, a, msg) := unknown_finding(obj, a.path, msg) if a.unknown
+
+else := finding(obj, a.path, msg)

@@ -1,0 +1,95 @@
+package akslint.lib_test
+
+import rego.v1
+import data.akslint.lib
+
+obj := {
+	"address": "azurerm_kubernetes_cluster.a",
+	"values": {
+		"private_cluster_enabled": false,
+		"dns_prefix": "",
+		"tags": {},
+		"zones": [],
+		"min_count": 0,
+		"automatic_channel_upgrade": "stable",
+		"network_profile": [{"network_plugin": "azure"}],
+	},
+	"unknown": {"network_profile.0.network_policy": true, "identity": true},
+}
+
+test_empty_values_are_unset if {
+	lib.is_unset(obj, ["dns_prefix"])
+	lib.is_unset(obj, ["tags"])
+	lib.is_unset(obj, ["zones"])
+	lib.is_unset(obj, ["absent"])
+	lib.is_unset(obj, ["network_profile", 0, "pod_cidr"])
+}
+
+test_false_and_zero_are_values if {
+	lib.has_value(obj, ["private_cluster_enabled"])
+	lib.has_value(obj, ["min_count"])
+	not lib.is_unset(obj, ["min_count"])
+}
+
+test_unknown_is_set_but_has_no_value if {
+	lib.unknown(obj, ["network_profile", 0, "network_policy"])
+	lib.is_set(obj, ["network_profile", 0, "network_policy"])
+	not lib.has_value(obj, ["network_profile", 0, "network_policy"])
+}
+
+test_unknown_block_covers_children if {
+	lib.unknown(obj, ["identity", 0, "type"])
+	not lib.unknown(obj, ["network_profile", 0, "network_plugin"])
+}
+
+test_attr_prefers_first_set_name if {
+	a := lib.attr(obj, [["automatic_upgrade_channel"], ["automatic_channel_upgrade"]])
+	a.path == ["automatic_channel_upgrade"]
+	a.value == "stable"
+	a.unknown == false
+}
+
+test_attr_defaults_to_first_name_when_unset if {
+	a := lib.attr(obj, [["node_os_upgrade_channel"], ["node_os_channel_upgrade"]])
+	a.path == ["node_os_upgrade_channel"]
+	a.value == null
+}
+
+test_attr_unknown if {
+	a := lib.attr1(obj, ["network_profile", 0, "network_policy"])
+	a.unknown == true
+	f := lib.result(obj, a, "m")
+	f.status == "unknown"
+	f.attribute == ["network_profile", 0, "network_policy"]
+}
+
+test_case_insensitive if {
+	lib.eq_ci("Overlay", "overlay")
+	lib.in_ci("CILIUM", {"azure", "cilium"})
+	not lib.eq_ci(1, "1")
+}
+
+test_pool_prefix_in_finding if {
+	p := {"address": "azurerm_kubernetes_cluster.a", "prefix": ["default_node_pool", 0], "values": {}}
+	f := lib.finding(p, ["zones"], "m")
+	f.attribute == ["default_node_pool", 0, "zones"]
+	f.status == "fail"
+}
+
+pool_input := {"pools": [
+	{"kind": "default", "cluster": "c", "address": "c", "values": {}, "unknown": {}},
+	{"kind": "resource", "cluster": "c", "address": "p1", "values": {"mode": "system"}, "unknown": {}},
+	{"kind": "resource", "cluster": "c", "address": "p2", "values": {"mode": "User", "priority": "spot"}, "unknown": {}},
+	{"kind": "resource", "cluster": "c", "address": "p3", "values": {}, "unknown": {"mode": true}},
+	{"kind": "resource", "cluster": "other", "address": "p4", "values": {}, "unknown": {}},
+]}
+
+test_pool_classification if {
+	sys := lib.system_pools({"address": "c"}) with input as pool_input
+	{p.address | some p in sys} == {"c", "p1"}
+	users := {p.address | some p in pool_input.pools; lib.is_user_pool(p)}
+	users == {"p2", "p4"}
+	spots := {p.address | some p in pool_input.pools; lib.is_spot_pool(p)}
+	spots == {"p2"}
+	lib.mode_unknown(pool_input.pools[3])
+}

@@ -1,0 +1,118 @@
+//! Terraform addresses and references: `module.aks["prod"].azurerm_kubernetes_cluster.this[0]`,
+//! `azurerm_kubernetes_cluster.aks.id`.
+use serde_json::Value;
+
+/// One dotted segment with its optional instance key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub name: String,
+    pub key: Option<Value>,
+}
+
+/// Splits an address or reference into segments. Keys are numbers or JSON
+/// strings in brackets; anything unparsable yields `None`.
+pub fn parse(s: &str) -> Option<Vec<Segment>> {
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i] != b'.' && bytes[i] != b'[' {
+            i += 1;
+        }
+        let name = s.get(start..i)?.to_string();
+        let mut key = None;
+        if i < bytes.len() && bytes[i] == b'[' {
+            let kstart = i + 1;
+            let mut j = kstart;
+            let mut in_str = false;
+            while j < bytes.len() {
+                match bytes[j] {
+                    b'\\' if in_str => j += 1,
+                    b'"' => in_str = !in_str,
+                    b']' if !in_str => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j >= bytes.len() {
+                return None;
+            }
+            let raw = s.get(kstart..j)?;
+            key = Some(serde_json::from_str::<Value>(raw).ok()?);
+            i = j + 1;
+        }
+        out.push(Segment { name, key });
+        if i < bytes.len() {
+            if bytes[i] != b'.' {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The module instance path of a module address (`module.a["x"].module.b`):
+/// `[("a", Some("x")), ("b", None)]`.
+pub fn module_path(module_address: &str) -> Vec<(String, Option<Value>)> {
+    if module_address.is_empty() {
+        return Vec::new();
+    }
+    let Some(segs) = parse(module_address) else {
+        return Vec::new();
+    };
+    segs.chunks(2)
+        .filter_map(|pair| match pair {
+            [m, name] if m.name == "module" => Some((name.name.clone(), name.key.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Instance keys compare loosely: `0` and `"0"` are the same key.
+pub fn same_key(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::Number(n)) | (Value::Number(n), Value::String(x)) => {
+            n.to_string() == *x
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_module_and_index() {
+        let segs = parse(r#"module.aks["prod"].azurerm_kubernetes_cluster.this[0]"#).unwrap();
+        assert_eq!(segs.len(), 4);
+        assert_eq!(segs[1].key, Some(Value::from("prod")));
+        assert_eq!(segs[3].key, Some(Value::from(0)));
+        assert_eq!(segs[2].name, "azurerm_kubernetes_cluster");
+    }
+
+    #[test]
+    fn parses_keys_with_dots_and_brackets() {
+        let segs = parse(r#"module.a["x.y]"].b.c"#).unwrap();
+        assert_eq!(segs[1].key, Some(Value::from("x.y]")));
+        assert_eq!(segs.len(), 4);
+    }
+
+    #[test]
+    fn module_path_of_nested_modules() {
+        let p = module_path(r#"module.a["x"].module.b"#);
+        assert_eq!(
+            p,
+            vec![("a".into(), Some(Value::from("x"))), ("b".into(), None)]
+        );
+        assert!(module_path("").is_empty());
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(parse("a[").is_none());
+        assert!(parse("a[zz]").is_none());
+    }
+}

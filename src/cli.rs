@@ -1,0 +1,77 @@
+//! Command-line flags: each defined once, with its help text.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::{ColorChoice, FailOn, Format, UnknownMode};
+
+/// Policy and compliance linter for Azure Kubernetes Service infrastructure
+/// written in Terraform. Reads `terraform show -json` output (plans and state).
+#[derive(Debug, Parser)]
+#[command(
+    name = "akslint",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Exit status: 0 no failing finding, 1 failing findings, 2 usage error or invalid input.\n\
+                  Examples:\n  terraform show -json plan.tfplan > plan.json && akslint plan.json\n  akslint --format json -o report.json plans/\n  akslint explain AKS001"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule with id, name, severity, title, resource types and related peer checks.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Explain a rule: what it checks, why it matters, how to fix it, with examples.
+    Explain {
+        /// Rule id (AKS001) or name (private-cluster).
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Plan or state JSON files (`terraform show -json`), directories (walked
+    /// for *.json), or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a failing finding at or above this severity exists.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+
+    /// How findings whose value is known only after apply are shown and counted.
+    #[arg(long, value_enum, default_value_t = UnknownMode::Warn)]
+    pub unknown: UnknownMode,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Time limit for evaluating the policies on one file, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub policy_timeout: f64,
+}

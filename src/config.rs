@@ -1,0 +1,318 @@
+//! The plan's `configuration` section: which attributes a resource's source
+//! sets (to tell truly unknown values from provider defaults), and where a
+//! reference points (to join node pools and federated credentials to their
+//! cluster through resources, module outputs and module call arguments).
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::address;
+use crate::finding::Step;
+
+/// One module of the configuration, by its call path (`["aks"]`).
+#[derive(Default)]
+struct ModuleCfg<'c> {
+    resources: HashMap<(&'c str, &'c str), &'c Map<String, Value>>,
+    outputs: HashMap<&'c str, &'c Value>,
+    calls: HashMap<&'c str, &'c Map<String, Value>>,
+}
+
+/// Index over the configuration section.
+#[derive(Default)]
+pub struct ConfigIndex<'c> {
+    modules: HashMap<Vec<String>, ModuleCfg<'c>>,
+    /// Resources declared under their full address in the root module (seen
+    /// in some flattened real plans).
+    flat: HashMap<&'c str, &'c Map<String, Value>>,
+}
+
+/// Where a reference leads: a resource in a module, maybe an instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub module: Vec<String>,
+    /// Module instance keys that must match (None: any).
+    pub module_keys: Vec<Option<Value>>,
+    pub type_: String,
+    pub name: String,
+    pub index: Option<Value>,
+    pub attr: Option<String>,
+}
+
+const MAX_DEPTH: usize = 32;
+
+impl<'c> ConfigIndex<'c> {
+    pub fn new(configuration: &'c Value) -> Self {
+        let mut idx = ConfigIndex::default();
+        if let Some(root) = configuration.get("root_module") {
+            idx.add_module(Vec::new(), root, 0);
+        }
+        idx
+    }
+
+    fn add_module(&mut self, path: Vec<String>, module: &'c Value, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let mut cfg = ModuleCfg::default();
+        if let Some(resources) = module.get("resources").and_then(Value::as_array) {
+            for r in resources.iter().filter_map(Value::as_object) {
+                let (Some(t), Some(n)) = (
+                    r.get("type").and_then(Value::as_str),
+                    r.get("name").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                if r.get("mode").and_then(Value::as_str) == Some("data") {
+                    continue;
+                }
+                if path.is_empty() {
+                    if let Some(a) = r.get("address").and_then(Value::as_str) {
+                        if a.starts_with("module.") {
+                            self.flat.insert(a, r);
+                            continue;
+                        }
+                    }
+                }
+                cfg.resources.insert((t, n), r);
+            }
+        }
+        if let Some(outputs) = module.get("outputs").and_then(Value::as_object) {
+            for (k, v) in outputs {
+                cfg.outputs.insert(k.as_str(), v);
+            }
+        }
+        if let Some(calls) = module.get("module_calls").and_then(Value::as_object) {
+            for (name, call) in calls {
+                let Some(call_obj) = call.as_object() else {
+                    continue;
+                };
+                cfg.calls.insert(name.as_str(), call_obj);
+                if let Some(child) = call.get("module") {
+                    let mut p = path.clone();
+                    p.push(name.clone());
+                    self.add_module(p, child, depth + 1);
+                }
+            }
+        }
+        self.modules.insert(path, cfg);
+    }
+
+    /// The `expressions` of a resource's configuration, or None when the
+    /// resource is not in the configuration.
+    pub fn expressions(
+        &self,
+        module: &[String],
+        type_: &str,
+        name: &str,
+        full_config_address: &str,
+    ) -> Option<&'c Map<String, Value>> {
+        let r = self
+            .modules
+            .get(module)
+            .and_then(|m| m.resources.get(&(type_, name)).copied())
+            .or_else(|| self.flat.get(full_config_address).copied())?;
+        match r.get("expressions") {
+            Some(Value::Object(e)) => Some(e),
+            _ => Some(empty_map()),
+        }
+    }
+
+    /// Follows the references of an expression until a resource of
+    /// `want_type` (through module outputs and module call arguments).
+    pub fn resolve(
+        &self,
+        scope: &[String],
+        scope_keys: &[Option<Value>],
+        expr: &Value,
+        want_type: &str,
+        depth: usize,
+    ) -> Option<Target> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let refs = expr.get("references")?.as_array()?;
+        for r in refs.iter().filter_map(Value::as_str) {
+            let Some(segs) = address::parse(r) else {
+                continue;
+            };
+            let Some(first) = segs.first() else { continue };
+            match first.name.as_str() {
+                "module" => {
+                    let (Some(child), Some(output)) = (segs.get(1), segs.get(2)) else {
+                        continue;
+                    };
+                    let mut child_scope = scope.to_vec();
+                    child_scope.push(child.name.clone());
+                    let mut child_keys = scope_keys.to_vec();
+                    child_keys.push(child.key.clone());
+                    let Some(out_expr) = self
+                        .modules
+                        .get(&child_scope)
+                        .and_then(|m| m.outputs.get(output.name.as_str()))
+                        .and_then(|o| o.get("expression"))
+                    else {
+                        continue;
+                    };
+                    if let Some(t) =
+                        self.resolve(&child_scope, &child_keys, out_expr, want_type, depth + 1)
+                    {
+                        return Some(t);
+                    }
+                }
+                "var" => {
+                    let (Some(var), Some((call_name, parent))) = (segs.get(1), scope.split_last())
+                    else {
+                        continue;
+                    };
+                    let parent_keys = scope_keys.get(..parent.len()).unwrap_or_default();
+                    let Some(arg) = self
+                        .modules
+                        .get(parent)
+                        .and_then(|m| m.calls.get(call_name.as_str()))
+                        .and_then(|c| c.get("expressions"))
+                        .and_then(|e| e.get(var.name.as_str()))
+                    else {
+                        continue;
+                    };
+                    if let Some(t) = self.resolve(parent, parent_keys, arg, want_type, depth + 1) {
+                        return Some(t);
+                    }
+                }
+                t if t == want_type => {
+                    let Some(name) = segs.get(1) else { continue };
+                    return Some(Target {
+                        module: scope.to_vec(),
+                        module_keys: scope_keys.to_vec(),
+                        type_: t.to_string(),
+                        name: name.name.clone(),
+                        index: name.key.clone(),
+                        attr: segs.get(2).map(|s| s.name.clone()),
+                    });
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+fn empty_map() -> &'static Map<String, Value> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Map::new)
+}
+
+/// Is an expression object (`{"references": [...]}` / `{"constant_value": ...}`)
+/// rather than a block?
+fn is_expression(m: &Map<String, Value>) -> bool {
+    !m.is_empty() && m.keys().all(|k| k == "references" || k == "constant_value")
+}
+
+/// Does the configuration set the attribute at `path` (or a block or
+/// expression around it)? Used to decide whether a value Terraform marks
+/// unknown is truly unknown (set by an expression) or a provider default
+/// (not configured: unset).
+pub fn sets_path(expressions: &Map<String, Value>, path: &[Step]) -> bool {
+    let mut cur: &Value = match path.first() {
+        Some(Step::Key(k)) => match expressions.get(k) {
+            Some(v) => v,
+            None => return false,
+        },
+        _ => return true,
+    };
+    for step in path.iter().skip(1) {
+        match (cur, step) {
+            (Value::Object(m), _) if is_expression(m) => return true,
+            (Value::Object(m), Step::Key(k)) => match m.get(k) {
+                Some(v) => cur = v,
+                None => return false,
+            },
+            (Value::Array(a), Step::Index(i)) => {
+                match a.get(usize::try_from(*i).unwrap_or(usize::MAX)) {
+                    Some(v) => cur = v,
+                    None => return false,
+                }
+            }
+            // A block list addressed by key, or similar shape mismatch: the
+            // source sets something here that we cannot see through.
+            _ => return true,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn k(s: &str) -> Step {
+        Step::Key(s.into())
+    }
+
+    #[test]
+    fn configured_and_unconfigured_paths() {
+        let e = json!({
+            "network_profile": [{"network_plugin": {"constant_value": "azure"}}],
+            "disk_encryption_set_id": {"references": ["azurerm_disk_encryption_set.d.id"]},
+            "tags": {"references": ["var.tags"]}
+        });
+        let e = e.as_object().unwrap();
+        assert!(!sets_path(
+            e,
+            &[k("network_profile"), Step::Index(0), k("network_policy")]
+        ));
+        assert!(sets_path(
+            e,
+            &[k("network_profile"), Step::Index(0), k("network_plugin")]
+        ));
+        assert!(sets_path(e, &[k("disk_encryption_set_id")]));
+        assert!(sets_path(e, &[k("tags"), k("env")]));
+        assert!(!sets_path(e, &[k("api_server_access_profile")]));
+    }
+
+    #[test]
+    fn resolves_through_module_output_and_variable() {
+        let cfg = json!({"root_module": {
+            "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "p",
+                "expressions": {"kubernetes_cluster_id": {"references": ["module.aks.cluster_id", "module.aks"]}}}],
+            "module_calls": {"aks": {"expressions": {}, "module": {
+                "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this", "expressions": {}}],
+                "outputs": {"cluster_id": {"expression": {"references": ["azurerm_kubernetes_cluster.this.id", "azurerm_kubernetes_cluster.this"]}}},
+                "module_calls": {"pools": {"expressions": {"cluster_id": {"references": ["azurerm_kubernetes_cluster.this.id"]}}, "module": {
+                    "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "inner",
+                        "expressions": {"kubernetes_cluster_id": {"references": ["var.cluster_id"]}}}]}}}
+            }}}
+        }});
+        let idx = ConfigIndex::new(&cfg);
+        let e = idx
+            .expressions(&[], "azurerm_kubernetes_cluster_node_pool", "p", "")
+            .unwrap();
+        let t = idx
+            .resolve(
+                &[],
+                &[],
+                &e["kubernetes_cluster_id"],
+                "azurerm_kubernetes_cluster",
+                0,
+            )
+            .unwrap();
+        assert_eq!(t.module, vec!["aks".to_string()]);
+        assert_eq!(t.name, "this");
+        assert_eq!(t.attr.as_deref(), Some("id"));
+
+        let scope = vec!["aks".to_string(), "pools".to_string()];
+        let e = idx
+            .expressions(&scope, "azurerm_kubernetes_cluster_node_pool", "inner", "")
+            .unwrap();
+        let t = idx
+            .resolve(
+                &scope,
+                &[None, None],
+                &e["kubernetes_cluster_id"],
+                "azurerm_kubernetes_cluster",
+                0,
+            )
+            .unwrap();
+        assert_eq!(t.module, vec!["aks".to_string()]);
+    }
+}

@@ -1,0 +1,108 @@
+//! `akslint rules` and `akslint explain`.
+use serde::Serialize;
+
+use crate::cli::ListFormat;
+use crate::error::RunError;
+use crate::rules::{self, RuleMeta};
+
+#[derive(Serialize)]
+struct ListedRule<'a> {
+    id: &'a str,
+    name: &'a str,
+    severity: crate::finding::Severity,
+    title: &'a str,
+    resource_types: &'a [String],
+    related: &'a [String],
+}
+
+pub fn list_rules(format: ListFormat) -> Result<u8, RunError> {
+    let rules = rules::builtin_rules()?;
+    let text = match format {
+        ListFormat::Json => {
+            let list: Vec<ListedRule<'_>> = rules
+                .iter()
+                .map(|r| ListedRule {
+                    id: &r.meta.id,
+                    name: &r.meta.name,
+                    severity: r.meta.severity,
+                    title: &r.meta.title,
+                    resource_types: &r.meta.resource_types,
+                    related: &r.meta.related,
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ListFormat::Text => {
+            let mut s = String::new();
+            for r in &rules {
+                let m = &r.meta;
+                s.push_str(&format!(
+                    "{:<7} {:<22} {:<9} {}\n",
+                    m.id,
+                    m.name,
+                    m.severity.as_str(),
+                    m.title
+                ));
+                if !m.related.is_empty() {
+                    s.push_str(&format!("{:<40}related: {}\n", "", m.related.join(", ")));
+                }
+            }
+            s
+        }
+    };
+    crate::write_output(None, &text)?;
+    Ok(0)
+}
+
+/// The text of `akslint explain`.
+pub fn explain_text(m: &RuleMeta) -> String {
+    let mut s = format!("{} {} ({})\n{}\n\n", m.id, m.name, m.severity, m.title);
+    s.push_str(&format!("What it checks\n  {}\n\n", indent(&m.description)));
+    if !m.why.is_empty() {
+        s.push_str(&format!("Why it matters\n  {}\n\n", indent(&m.why)));
+    }
+    s.push_str(&format!("How to fix\n  {}\n\n", indent(&m.remediation)));
+    s.push_str(&format!(
+        "Resource types\n  {}\n\n",
+        m.resource_types.join(", ")
+    ));
+    if !m.related.is_empty() {
+        s.push_str(&format!(
+            "Related peer checks\n  {}\n\n",
+            m.related.join(", ")
+        ));
+    }
+    if !m.params.is_empty() {
+        s.push_str("Parameters (data.akslint.params.");
+        s.push_str(&m.id);
+        s.push_str(")\n");
+        for (k, v) in &m.params {
+            s.push_str(&format!("  {k} = {v}  (default)\n"));
+        }
+        s.push('\n');
+    }
+    if !m.examples.bad.is_empty() {
+        s.push_str(&format!("Bad\n{}\n", block(&m.examples.bad)));
+    }
+    if !m.examples.good.is_empty() {
+        s.push_str(&format!("Good\n{}\n", block(&m.examples.good)));
+    }
+    s
+}
+
+fn indent(s: &str) -> String {
+    s.trim().replace('\n', "\n  ")
+}
+
+fn block(s: &str) -> String {
+    s.trim_end().lines().map(|l| format!("    {l}\n")).collect()
+}
+
+pub fn explain(key: &str) -> Result<u8, RunError> {
+    let rules = rules::builtin_rules()?;
+    let rule = rules::find(&rules, key).ok_or_else(|| RunError::UnknownRule(key.to_string()))?;
+    crate::write_output(None, &explain_text(&rule.meta))?;
+    Ok(0)
+}

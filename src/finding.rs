@@ -1,0 +1,159 @@
+//! Findings: what a rule reports about one resource.
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Rule severity, ordered from lowest to highest.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" | "l" => Some(Self::Low),
+            "medium" | "m" => Some(Self::Medium),
+            "high" | "h" => Some(Self::High),
+            "critical" | "c" => Some(Self::Critical),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+
+    pub const ALL: [Severity; 4] = [Self::Critical, Self::High, Self::Medium, Self::Low];
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `fail`: the resource violates the rule. `unknown`: the verdict depends on a
+/// value Terraform only knows after apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Fail,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fail => "fail",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// One step of an attribute path: `default_node_pool[0].zones` is
+/// `[Key("default_node_pool"), Index(0), Key("zones")]`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Step {
+    Index(u64),
+    Key(String),
+}
+
+/// Renders an attribute path as Terraform shows it: `default_node_pool[0].zones`.
+pub fn display_path(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Step::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// A location in a file (1-based line and column).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// A finding, ready for every reporter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub address: String,
+    pub resource_type: String,
+    pub attribute: Vec<Step>,
+    pub message: String,
+    /// The input file (as given on the command line).
+    pub file: String,
+    /// Where in the source the finding points, when known.
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    pub fn attribute_display(&self) -> String {
+        display_path(&self.attribute)
+    }
+
+    /// Stable identity of a finding, independent of line numbers.
+    pub fn fingerprint_key(&self) -> String {
+        format!(
+            "{}|{}|{}",
+            self.rule_id,
+            self.address,
+            self.attribute_display()
+        )
+    }
+
+    /// Deterministic order: file, location, rule, address, attribute.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.file,
+            self.location.as_ref().map(|l| (&l.file, l.line, l.column)),
+            &self.rule_id,
+            &self.address,
+            &self.attribute,
+            self.status,
+            &self.message,
+        )
+    }
+}

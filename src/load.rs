@@ -1,0 +1,332 @@
+//! Reading inputs: paths and directories, text encodings, and the top level of
+//! `terraform show -json` output. Resource bodies stay borrowed raw JSON until
+//! normalization decides they are needed.
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::InputError;
+
+/// One input as read from disk or stdin.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Display name: the path as given (or found by the directory walk), `-` for stdin.
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub text: String,
+}
+
+/// What a path on the command line expands to.
+pub enum Expanded {
+    File(PathBuf),
+    Stdin,
+    /// A JSON file found by a directory walk: skipped (with a note) when it is
+    /// not Terraform output.
+    Walked(PathBuf),
+    Error(InputError),
+}
+
+/// Expands command-line paths: files as they are, directories walked
+/// recursively for `*.json` (sorted, symlink loops reported by walkdir and
+/// skipped), `-` for stdin.
+pub fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(Expanded::Stdin);
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
+                match entry {
+                    Ok(e) => {
+                        if e.file_type().is_file()
+                            && e.path().extension().is_some_and(|x| x == "json")
+                        {
+                            found.push(e.into_path());
+                        }
+                    }
+                    Err(err) => {
+                        // Symlink loops and unreadable directories: skip them, say so.
+                        let where_ = err
+                            .path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| path.display().to_string());
+                        eprintln!("akslint: skipping {where_}: {}", io_reason(&err));
+                    }
+                }
+            }
+            if found.is_empty() {
+                out.push(Expanded::Error(InputError::EmptyDirectory {
+                    file: path.display().to_string(),
+                }));
+            }
+            out.extend(found.into_iter().map(Expanded::Walked));
+        } else {
+            out.push(Expanded::File(path.clone()));
+        }
+    }
+    out
+}
+
+fn io_reason(err: &walkdir::Error) -> String {
+    if err.loop_ancestor().is_some() {
+        "symbolic link loop".to_string()
+    } else if let Some(io) = err.io_error() {
+        io.kind().to_string()
+    } else {
+        err.to_string()
+    }
+}
+
+/// Reads a file (or stdin) and decodes it to text.
+pub fn read(path: Option<&Path>) -> Result<Source, InputError> {
+    let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let bytes = match path {
+        Some(p) => std::fs::read(p).map_err(|e| InputError::Read {
+            file: name.clone(),
+            reason: describe_io(&e),
+        })?,
+        None => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| InputError::Read {
+                    file: name.clone(),
+                    reason: describe_io(&e),
+                })?;
+            buf
+        }
+    };
+    let text = decode(&name, bytes)?;
+    Ok(Source {
+        name,
+        path: path.map(Path::to_path_buf),
+        text,
+    })
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// UTF-8 (with or without BOM), UTF-16LE and UTF-16BE (with BOM, or
+/// recognised by their zero bytes: what Windows PowerShell's `>` writes).
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
+    let empty = || InputError::Empty {
+        file: name.to_string(),
+    };
+    match bytes.as_slice() {
+        [] => Err(empty()),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(name, rest.to_vec()),
+        [0xFF, 0xFE, rest @ ..] => utf16(name, rest, u16::from_le_bytes, "UTF-16LE"),
+        [0xFE, 0xFF, rest @ ..] => utf16(name, rest, u16::from_be_bytes, "UTF-16BE"),
+        [a, 0, ..] if *a != 0 => utf16(name, &bytes, u16::from_le_bytes, "UTF-16LE"),
+        [0, b, ..] if *b != 0 => utf16(name, &bytes, u16::from_be_bytes, "UTF-16BE"),
+        _ => utf8(name, bytes),
+    }
+    .and_then(|text| {
+        if text.trim().is_empty() {
+            Err(empty())
+        } else {
+            Ok(text)
+        }
+    })
+}
+
+fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
+    String::from_utf8(bytes).map_err(|e| InputError::Encoding {
+        file: name.to_string(),
+        encoding: "UTF-8",
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+fn utf16(
+    name: &str,
+    bytes: &[u8],
+    conv: fn([u8; 2]) -> u16,
+    encoding: &'static str,
+) -> Result<String, InputError> {
+    let bad = |offset| InputError::Encoding {
+        file: name.to_string(),
+        encoding,
+        offset,
+    };
+    if !bytes.len().is_multiple_of(2) {
+        return Err(bad(bytes.len()));
+    }
+    let units = bytes.chunks_exact(2).map(|c| conv([c[0], c[1]]));
+    let mut out = String::with_capacity(bytes.len() / 2);
+    for (i, ch) in char::decode_utf16(units).enumerate() {
+        out.push(ch.map_err(|_| bad(i * 2))?);
+    }
+    Ok(out)
+}
+
+/// The top level of `terraform show -json` output.
+#[derive(Deserialize)]
+pub struct RawDoc<'a> {
+    pub format_version: Option<String>,
+    pub terraform_version: Option<String>,
+    #[serde(borrow)]
+    pub resource_changes: Option<Vec<RawChange<'a>>>,
+    #[serde(borrow)]
+    pub configuration: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub values: Option<RawStateValues<'a>>,
+    #[serde(borrow)]
+    pub planned_values: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub prior_state: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct RawChange<'a> {
+    pub address: String,
+    #[serde(default)]
+    pub module_address: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub name: String,
+    #[serde(default)]
+    pub index: Option<serde_json::Value>,
+    #[serde(default)]
+    pub deposed: Option<String>,
+    #[serde(borrow)]
+    pub change: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+pub struct RawStateValues<'a> {
+    #[serde(borrow)]
+    pub root_module: Option<RawStateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawStateModule<'a> {
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default, borrow)]
+    pub resources: Vec<RawStateResource<'a>>,
+    #[serde(default, borrow)]
+    pub child_modules: Vec<RawStateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawStateResource<'a> {
+    pub address: String,
+    #[serde(default)]
+    pub mode: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub name: String,
+    #[serde(default)]
+    pub index: Option<serde_json::Value>,
+    #[serde(default)]
+    pub deposed_key: Option<String>,
+    #[serde(borrow)]
+    pub values: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub sensitive_values: Option<&'a RawValue>,
+}
+
+/// Plan or state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Plan,
+    State,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Plan => "plan",
+            Kind::State => "state",
+        }
+    }
+}
+
+/// Parses the top level and checks it is Terraform output.
+pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
+    let text = src.text.trim_start_matches('\u{feff}');
+    let first = text.trim_start().chars().next();
+    if first != Some('{') {
+        // Still report malformed JSON as such, with its position.
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            return Err(json_error(&src.name, &e));
+        }
+        return Err(InputError::NotTerraform {
+            file: src.name.clone(),
+            reason: "the top level is not a JSON object".to_string(),
+        });
+    }
+    let doc: RawDoc<'_> = serde_json::from_str(text).map_err(|e| json_error(&src.name, &e))?;
+    let Some(version) = doc.format_version.as_deref() else {
+        return Err(InputError::NotTerraform {
+            file: src.name.clone(),
+            reason: "no format_version".to_string(),
+        });
+    };
+    let major = version.split('.').next().unwrap_or_default();
+    if major != "0" && major != "1" {
+        return Err(InputError::FormatVersion {
+            file: src.name.clone(),
+            version: version.chars().take(40).collect(),
+        });
+    }
+    let is_plan = doc.resource_changes.is_some()
+        || doc.planned_values.is_some()
+        || doc.configuration.is_some()
+        || doc.prior_state.is_some();
+    Ok((if is_plan { Kind::Plan } else { Kind::State }, doc))
+}
+
+/// A serde_json error as an input error with its line and column. The
+/// message names types and positions, never the input's values.
+pub fn json_error(file: &str, e: &serde_json::Error) -> InputError {
+    let reason = e.to_string();
+    // serde_json appends " at line L column C"; keep the description only.
+    let reason = match reason.rfind(" at line ") {
+        Some(i) => reason[..i].to_string(),
+        None => reason,
+    };
+    InputError::Json {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        reason: scrub(&reason),
+    }
+}
+
+/// serde_json quotes offending strings in some messages (`invalid type:
+/// string "..."`): drop the quoted value so that no input value is echoed.
+fn scrub(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut in_quote = false;
+    for ch in reason.chars() {
+        if ch == '"' {
+            if in_quote {
+                out.push_str("\u{2026}\"");
+            } else {
+                out.push('"');
+            }
+            in_quote = !in_quote;
+        } else if !in_quote {
+            out.push(ch);
+        }
+    }
+    out
+}

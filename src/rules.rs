@@ -1,0 +1,208 @@
+//! The rule registry: policies embedded in the binary (and, later, loaded
+//! from disk), with the METADATA each carries.
+use serde::{Deserialize, Serialize};
+
+use crate::error::RunError;
+use crate::finding::Severity;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+/// Good and bad Terraform examples of a rule.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Examples {
+    #[serde(default)]
+    pub bad: String,
+    #[serde(default)]
+    pub good: String,
+}
+
+/// What a rule's `# METADATA` block says.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleMeta {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub resource_types: Vec<String>,
+    pub related: Vec<String>,
+    pub why: String,
+    pub remediation: String,
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub examples: Examples,
+}
+
+#[derive(Deserialize)]
+struct RawMeta {
+    title: Option<String>,
+    #[serde(default)]
+    description: String,
+    custom: Option<RawCustom>,
+}
+
+#[derive(Deserialize)]
+struct RawCustom {
+    id: Option<String>,
+    name: Option<String>,
+    severity: Option<String>,
+    #[serde(default)]
+    resource_types: Option<Vec<String>>,
+    #[serde(default)]
+    related: Vec<String>,
+    #[serde(default)]
+    why: String,
+    #[serde(default)]
+    remediation: String,
+    #[serde(default)]
+    params: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    examples: Examples,
+}
+
+/// A loaded policy.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub meta: RuleMeta,
+    /// Path of the policy file (relative to the repository for built-ins).
+    pub path: String,
+    pub source: String,
+    /// `data.akslint.rules.AKS001`
+    pub package: String,
+    pub builtin: bool,
+}
+
+/// The `# METADATA` comment block of a policy, as YAML text, with the line
+/// it starts on.
+pub fn metadata_block(src: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in src.lines() {
+        let t = line.trim_start();
+        if !inside {
+            if t == "# METADATA" {
+                inside = true;
+            }
+            continue;
+        }
+        match t.strip_prefix('#') {
+            Some(rest) => {
+                out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+                out.push('\n');
+            }
+            None => break,
+        }
+    }
+    inside.then_some(out)
+}
+
+/// The package a policy declares (`package akslint.rules.AKS001`).
+pub fn package_of(src: &str) -> Option<String> {
+    src.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("package ")
+            .map(|p| format!("data.{}", p.trim()))
+    })
+}
+
+/// Parses a rule's metadata.
+pub fn parse_meta(path: &str, src: &str) -> Result<RuleMeta, RunError> {
+    let invalid = |reason: String| RunError::InvalidRule {
+        path: path.to_string(),
+        reason,
+    };
+    let block = metadata_block(src).ok_or_else(|| invalid("no `# METADATA` block".into()))?;
+    let yaml = regorus::Value::from_yaml_str(&block)
+        .map_err(|e| invalid(format!("METADATA is not valid YAML: {e}")))?;
+    let json = serde_json::to_value(&yaml).map_err(|e| invalid(e.to_string()))?;
+    let raw: RawMeta =
+        serde_json::from_value(json).map_err(|e| invalid(format!("METADATA: {e}")))?;
+    let custom = raw
+        .custom
+        .ok_or_else(|| invalid("METADATA has no `custom` section".into()))?;
+    let id = custom
+        .id
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| invalid("METADATA has no custom.id".into()))?;
+    let name = custom
+        .name
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| invalid("METADATA has no custom.name".into()))?;
+    let sev_text = custom
+        .severity
+        .ok_or_else(|| invalid("METADATA has no custom.severity".into()))?;
+    let severity = Severity::parse(&sev_text)
+        .ok_or_else(|| invalid(format!("unknown severity {sev_text:?}")))?;
+    Ok(RuleMeta {
+        id,
+        name,
+        title: raw.title.unwrap_or_default(),
+        description: raw.description.trim().to_string(),
+        severity,
+        resource_types: custom.resource_types.unwrap_or_default(),
+        related: custom.related,
+        why: custom.why.trim().to_string(),
+        remediation: custom.remediation.trim().to_string(),
+        params: custom.params.unwrap_or_default(),
+        examples: custom.examples,
+    })
+}
+
+fn is_test(path: &str) -> bool {
+    path.ends_with("_test.rego")
+}
+
+fn is_lib(path: &str) -> bool {
+    path.starts_with("rules/lib/")
+}
+
+/// The built-in library policies (`rules/lib`), without tests.
+pub fn builtin_libs() -> Vec<(String, String)> {
+    EMBEDDED
+        .iter()
+        .filter(|(p, _)| is_lib(p) && !is_test(p))
+        .map(|(p, s)| ((*p).to_string(), (*s).to_string()))
+        .collect()
+}
+
+/// The built-in test files (rules and library).
+pub fn builtin_tests() -> Vec<(String, String)> {
+    EMBEDDED
+        .iter()
+        .filter(|(p, _)| is_test(p))
+        .map(|(p, s)| ((*p).to_string(), (*s).to_string()))
+        .collect()
+}
+
+/// Loads one rule from its source.
+pub fn load_rule(path: &str, src: &str, builtin: bool) -> Result<Rule, RunError> {
+    let meta = parse_meta(path, src)?;
+    let package = package_of(src).ok_or_else(|| RunError::InvalidRule {
+        path: path.to_string(),
+        reason: "no package declaration".into(),
+    })?;
+    Ok(Rule {
+        meta,
+        path: path.to_string(),
+        source: src.to_string(),
+        package,
+        builtin,
+    })
+}
+
+/// Every built-in rule, sorted by id.
+pub fn builtin_rules() -> Result<Vec<Rule>, RunError> {
+    let mut rules = EMBEDDED
+        .iter()
+        .filter(|(p, _)| !is_lib(p) && !is_test(p))
+        .map(|(p, s)| load_rule(p, s, true))
+        .collect::<Result<Vec<_>, _>>()?;
+    rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    Ok(rules)
+}
+
+/// Finds a rule by id or name (case-insensitive).
+pub fn find<'r>(rules: &'r [Rule], key: &str) -> Option<&'r Rule> {
+    rules
+        .iter()
+        .find(|r| r.meta.id.eq_ignore_ascii_case(key) || r.meta.name.eq_ignore_ascii_case(key))
+}

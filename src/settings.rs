@@ -1,0 +1,64 @@
+//! Validated settings: what the flags (and, later, the config file) mean.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::finding::Severity;
+
+/// How findings whose value is known only after apply are shown and counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnknownMode {
+    /// Hide them.
+    Ignore,
+    /// Show them without failing the run.
+    Warn,
+    /// Count them as failures.
+    Fail,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// `--fail-on`: the lowest severity that fails the run, or never.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            Self::Critical => Some(Severity::Critical),
+            Self::High => Some(Severity::High),
+            Self::Medium => Some(Severity::Medium),
+            Self::Low => Some(Severity::Low),
+            Self::Never => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Everything a lint run needs, validated.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub fail_on: Option<Severity>,
+    pub unknown: UnknownMode,
+    pub color: bool,
+    pub policy_timeout: Duration,
+}
