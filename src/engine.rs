@@ -1,6 +1,7 @@
 //! The rule engine: policies parsed once into a regorus engine, cloned per
 //! worker, evaluated against each input document.
 use std::num::NonZeroU32;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
@@ -9,6 +10,20 @@ use serde_json::{Map, Value};
 use crate::error::RunError;
 use crate::finding::{Status, Step};
 use crate::rules::Rule;
+
+thread_local! {
+    /// Set while a policy runs: a panic there is caught and reported as a
+    /// rule error, so the panic hook stays quiet.
+    pub static IN_POLICY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with panics caught and the panic hook quiet.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    IN_POLICY.with(|p| p.set(true));
+    let out = catch_unwind(AssertUnwindSafe(f)).ok();
+    IN_POLICY.with(|p| p.set(false));
+    out
+}
 
 /// What a rule's `deny` set says about one resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +46,8 @@ pub struct RuleFailure {
 #[derive(Clone)]
 pub struct RuleEngine {
     engine: regorus::Engine,
+    /// The engine as loaded, to start again from after a panic in a builtin.
+    pristine: regorus::Engine,
     rules: Vec<Rule>,
 }
 
@@ -85,7 +102,11 @@ impl RuleEngine {
                 path: "data".into(),
                 reason: e.to_string(),
             })?;
-        Ok(Self { engine, rules })
+        Ok(Self {
+            pristine: engine.clone(),
+            engine,
+            rules,
+        })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -94,11 +115,26 @@ impl RuleEngine {
 
     /// Evaluates every rule on one input.
     pub fn evaluate(&mut self, input: regorus::Value) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-        self.engine.set_input(input);
+        self.engine.set_input(input.clone());
         let mut findings = Vec::new();
         let mut failures = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            let result = self.engine.eval_rule(format!("{}.deny", rule.package));
+            let query = format!("{}.deny", rule.package);
+            let engine = &mut self.engine;
+            let result = match guarded(|| engine.eval_rule(query)) {
+                Some(r) => r,
+                None => {
+                    // A builtin panicked: the engine's state is suspect, so
+                    // start again from the loaded one for the next rules.
+                    self.engine = self.pristine.clone();
+                    self.engine.set_input(input.clone());
+                    failures.push(RuleFailure {
+                        rule_id: rule.meta.id.clone(),
+                        reason: "the policy engine panicked while evaluating this rule".into(),
+                    });
+                    continue;
+                }
+            };
             match result {
                 Ok(regorus::Value::Undefined) => {}
                 Ok(v) => match parse_deny(i, &v) {

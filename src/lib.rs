@@ -13,6 +13,7 @@ pub mod explain;
 pub mod finding;
 pub mod load;
 pub mod normalize;
+pub mod regotest;
 pub mod report;
 pub mod rules;
 pub mod settings;
@@ -40,6 +41,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    install_panic_hook();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -59,6 +61,21 @@ where
             2
         }
     }
+}
+
+/// Panics are caught where policies run; never echo a panic's payload (it
+/// may quote an input value, and input values may be secrets).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        if engine::IN_POLICY.with(std::cell::Cell::get) {
+            return;
+        }
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("akslint: internal error{at}");
+    }));
 }
 
 fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {

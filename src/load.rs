@@ -131,8 +131,8 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
         [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(name, rest.to_vec()),
         [0xFF, 0xFE, rest @ ..] => utf16(name, rest, u16::from_le_bytes, "UTF-16LE"),
         [0xFE, 0xFF, rest @ ..] => utf16(name, rest, u16::from_be_bytes, "UTF-16BE"),
-        [a, 0, ..] if *a != 0 => utf16(name, &bytes, u16::from_le_bytes, "UTF-16LE"),
-        [0, b, ..] if *b != 0 => utf16(name, &bytes, u16::from_be_bytes, "UTF-16BE"),
+        [a, 0, ..] if is_json_start(*a) => utf16(name, &bytes, u16::from_le_bytes, "UTF-16LE"),
+        [0, b, ..] if is_json_start(*b) => utf16(name, &bytes, u16::from_be_bytes, "UTF-16BE"),
         _ => utf8(name, bytes),
     }
     .and_then(|text| {
@@ -142,6 +142,12 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
             Ok(text)
         }
     })
+}
+
+/// A byte a JSON document can begin with (UTF-16 without BOM is recognised
+/// by such a byte beside a zero byte).
+fn is_json_start(b: u8) -> bool {
+    matches!(b, b'{' | b'[' | b' ' | b'\t' | b'\r' | b'\n')
 }
 
 fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
@@ -262,6 +268,7 @@ impl Kind {
 /// Parses the top level and checks it is Terraform output.
 pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
     let text = src.text.trim_start_matches('\u{feff}');
+    check_depth(&src.name, text)?;
     let first = text.trim_start().chars().next();
     if first != Some('{') {
         // Still report malformed JSON as such, with its position.
@@ -292,6 +299,49 @@ pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
         || doc.configuration.is_some()
         || doc.prior_state.is_some();
     Ok((if is_plan { Kind::Plan } else { Kind::State }, doc))
+}
+
+/// Deepest nesting accepted. Terraform output nests a few dozen levels; the
+/// limit keeps hostile input from exhausting the stack anywhere downstream.
+pub const MAX_DEPTH: usize = 256;
+
+/// One pass over the bytes: rejects nesting deeper than [`MAX_DEPTH`] with
+/// the position where it happens.
+fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let before = text.get(..i).unwrap_or_default();
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    return Err(InputError::Json {
+                        file: file.to_string(),
+                        line,
+                        column,
+                        reason: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A serde_json error as an input error with its line and column. The

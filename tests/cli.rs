@@ -1,0 +1,391 @@
+//! The binary as a user runs it: exit statuses, bad input, encodings,
+//! stdin, directories, the rules and explain commands.
+mod common;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn tmp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    path_str(&p)
+}
+
+fn example() -> String {
+    path_str(&root().join("fixtures/example/plan.json"))
+}
+
+#[test]
+fn example_plan_fails_with_findings() {
+    let out = run(&["--color", "never", &example()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("AKS001/private-cluster"), "{text}");
+    assert!(text.contains("azurerm_kubernetes_cluster."), "{text}");
+    assert!(text.contains("1 file linted"), "{text}");
+    assert!(!text.contains("\u{1b}["), "no colour when not asked");
+}
+
+#[test]
+fn color_always_colours() {
+    let out = run(&["--color", "always", &example()]);
+    assert!(stdout(&out).contains("\u{1b}["));
+}
+
+#[test]
+fn fail_on_threshold_and_never() {
+    assert_eq!(
+        run(&["--fail-on", "never", &example()]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["--fail-on", "high", &example()]).status.code(),
+        Some(1)
+    );
+    // The example's worst finding is high, so critical does not fail.
+    assert_eq!(
+        run(&["--fail-on", "critical", &example()]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn json_report_shape() {
+    let (code, doc) = run_json(&[&example()]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "akslint");
+    let f = &doc["findings"][0];
+    for key in [
+        "rule_id",
+        "rule_name",
+        "severity",
+        "status",
+        "address",
+        "resource_type",
+        "attribute",
+        "message",
+        "file",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+    }
+    assert_eq!(doc["summary"]["files"], 1);
+    assert!(doc["summary"]["resources"].as_u64().unwrap() > 3);
+    assert!(doc["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("report.json");
+    let out = run(&["--format", "json", "-o", &path_str(&out_path), &example()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
+    assert!(!doc["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn unwritable_output_is_exit_2() {
+    let out = run(&["-o", "/nonexistent-dir/x/report.txt", &example()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_inputs_are_clean_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let deep_obj = format!(
+        "{{\"format_version\":\"1.0\",\"x\":{}{}}}",
+        "{\"a\":".repeat(3000) + "1",
+        "}".repeat(3000)
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.json", b"".to_vec(), "empty"),
+        ("blank.json", b"  \n ".to_vec(), "empty"),
+        (
+            "truncated.json",
+            b"{\"format_version\": \"1.2\", \"resource_changes\": [".to_vec(),
+            "json",
+        ),
+        ("garbage.json", b"\x00\x01hello".to_vec(), "json"),
+        ("notjson.json", b"resource \"x\" {}".to_vec(), "json"),
+        ("object.json", b"{}".to_vec(), "not_terraform"),
+        ("array.json", b"[1,2]".to_vec(), "not_terraform"),
+        (
+            "version.json",
+            b"{\"format_version\": \"7.0\"}".to_vec(),
+            "format_version",
+        ),
+        (
+            "types.json",
+            b"{\"format_version\": \"1.0\", \"resource_changes\": \"oops\"}".to_vec(),
+            "json",
+        ),
+        ("deep.json", deep.into_bytes(), "json"),
+        ("deepobj.json", deep_obj.into_bytes(), "json"),
+        (
+            "nul.json",
+            b"{\"format_version\": \"1.0\"\x00}".to_vec(),
+            "json",
+        ),
+        (
+            "badutf8.json",
+            b"{\"format_version\": \"1.0\", \"x\": \"\xff\xfe\xfd\"}".to_vec(),
+            "encoding",
+        ),
+    ];
+    for (name, bytes, code) in cases {
+        let file = tmp_file(&dir, name, &bytes);
+        let start = Instant::now();
+        let (status, doc) = run_json(&[&file]);
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{name} took too long"
+        );
+        assert_eq!(status, 2, "{name}: {doc}");
+        let errors = doc["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{name}: {doc}");
+        assert_eq!(errors[0]["code"], code, "{name}: {doc}");
+        assert!(
+            errors[0]["message"].as_str().unwrap().contains(name),
+            "{name}: {doc}"
+        );
+        // Text output names the file too, and nothing panics.
+        let out = run(&["--color", "never", &file]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(stdout(&out).contains(name), "{name}: {}", stdout(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn malformed_json_has_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tmp_file(
+        &dir,
+        "broken.json",
+        b"{\n  \"format_version\": \"1.0\",\n  \"values\": {,}\n}",
+    );
+    let (_, doc) = run_json(&[&file]);
+    let msg = doc["errors"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("broken.json:3:"), "{msg}");
+}
+
+#[test]
+fn one_bad_file_does_not_hide_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = tmp_file(&dir, "bad.json", b"{");
+    let (code, doc) = run_json(&[&example(), &bad]);
+    assert_eq!(code, 2);
+    assert!(!doc["findings"].as_array().unwrap().is_empty());
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["summary"]["files"], 1);
+}
+
+#[test]
+fn missing_file_is_exit_2() {
+    let (code, doc) = run_json(&["/nonexistent/plan.json"]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["errors"][0]["code"], "io");
+}
+
+#[test]
+fn empty_state_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tmp_file(&dir, "state.json", b"{\"format_version\": \"1.0\"}");
+    let (code, doc) = run_json(&[&file]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["summary"]["files"], 1);
+}
+
+#[test]
+fn encodings_give_the_same_findings() {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+    bom8.extend_from_slice(text.as_bytes());
+    let mut le = vec![0xFF, 0xFE];
+    let mut be = vec![0xFE, 0xFF];
+    let mut le_nobom = Vec::new();
+    for u in text.encode_utf16() {
+        le.extend_from_slice(&u.to_le_bytes());
+        be.extend_from_slice(&u.to_be_bytes());
+        le_nobom.extend_from_slice(&u.to_le_bytes());
+    }
+    let (_, reference) = run_json(&[&example()]);
+    let count = reference["findings"].as_array().unwrap().len();
+    for (name, bytes) in [
+        ("bom8.json", bom8),
+        ("le.json", le),
+        ("be.json", be),
+        ("le_nobom.json", le_nobom),
+    ] {
+        let f = tmp_file(&dir, name, &bytes);
+        let (code, doc) = run_json(&[&f]);
+        assert_eq!(code, 1, "{name}: {}", doc["errors"]);
+        assert_eq!(doc["findings"].as_array().unwrap().len(), count, "{name}");
+    }
+    // An odd byte count is not UTF-16.
+    let f = tmp_file(&dir, "odd.json", &[0xFF, 0xFE, b'{']);
+    let (code, doc) = run_json(&[&f]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["errors"][0]["code"], "encoding");
+}
+
+#[test]
+fn stdin_input() {
+    let mut child = akslint()
+        .args(["--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(example()).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["file"], "-");
+}
+
+#[test]
+fn directories_are_walked_and_non_plans_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::copy(example(), dir.path().join("sub/plan.json")).unwrap();
+    tmp_file(&dir, "package.json", b"{\"name\": \"x\"}");
+    tmp_file(&dir, "notes.txt", b"not json");
+    let out = run(&["--format", "json", &path_str(dir.path())]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("package.json"), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["files"], 1);
+
+    let empty = tempfile::tempdir().unwrap();
+    let (code, doc) = run_json(&[&path_str(empty.path())]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["errors"][0]["code"], "empty_dir");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_terminates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(example(), dir.path().join("plan.json")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let start = Instant::now();
+    let out = run(&["--format", "json", &path_str(dir.path())]);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("loop"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    assert_eq!(run(&[]).status.code(), Some(2));
+    assert_eq!(
+        run(&["--format", "yaml", &example()]).status.code(),
+        Some(2)
+    );
+    assert_eq!(run(&["explain", "AKS999"]).status.code(), Some(2));
+    assert_eq!(run(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn rules_command_lists_the_baseline() {
+    let out = run(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert_eq!(rules.len(), 32);
+    for r in rules {
+        for key in [
+            "id",
+            "name",
+            "severity",
+            "title",
+            "resource_types",
+            "related",
+        ] {
+            assert!(r.get(key).is_some(), "{r}");
+        }
+    }
+    assert_eq!(rules[0]["id"], "AKS001");
+    assert_eq!(rules[0]["name"], "private-cluster");
+    assert_eq!(rules[0]["severity"], "high");
+    let text = stdout(&run(&["rules"]));
+    assert!(text.contains("AKS044") && text.contains("http-app-routing"));
+}
+
+#[test]
+fn explain_by_id_and_name() {
+    for key in ["AKS011", "system-min-nodes", "aks011"] {
+        let out = run(&["explain", key]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = stdout(&out);
+        assert!(text.contains("AKS011 system-min-nodes"), "{text}");
+        assert!(text.contains("How to fix"), "{text}");
+        assert!(text.contains("min_nodes"), "parameters are listed: {text}");
+        assert!(text.contains("Bad") && text.contains("Good"), "{text}");
+    }
+}
+
+#[test]
+fn unknown_modes() {
+    let plan = path_str(&root().join("fixtures/pools/plan.json"));
+    let (_, warn) = run_json(&[&plan]);
+    let unknowns = warn["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "unknown")
+        .count();
+    assert!(unknowns > 0, "the pools fixture has unknown findings");
+    assert_eq!(warn["summary"]["unknown"], unknowns);
+    let (_, ignore) = run_json(&["--unknown", "ignore", &plan]);
+    assert!(ignore["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["status"] == "fail"));
+    // With only unknown findings counted at medium, warn passes and fail fails.
+    let (code_warn, _) = run_json(&["--unknown", "warn", "--fail-on", "critical", &plan]);
+    assert_eq!(code_warn, 0);
+}
+
+#[test]
+fn deterministic_across_thread_counts() {
+    let mut inputs: Vec<String> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .flat_map(|e| ["plan.json", "state.json"].map(|f| e.path().join(f)))
+        .filter(|p| p.exists())
+        .map(|p| path_str(&p))
+        .collect();
+    inputs.sort();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "7"] {
+        let out = akslint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["--format", "json"])
+            .args(&inputs)
+            .output()
+            .unwrap();
+        outputs.push(out.stdout);
+    }
+    assert!(!outputs[0].is_empty());
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
