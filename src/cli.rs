@@ -71,6 +71,16 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// The root module's directory, to locate findings in the .tf source
+    /// [default: the directory holding the plan file].
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
+
+    /// Paths in reports are relative to this directory [default: the git
+    /// top level of the source directory].
+    #[arg(long, value_name = "DIR")]
+    pub repo_root: Option<PathBuf>,
+
     /// Time limit for evaluating the policies on one file, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub policy_timeout: f64,

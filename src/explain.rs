@@ -106,3 +106,61 @@ pub fn explain(key: &str) -> Result<u8, RunError> {
     crate::write_output(None, &explain_text(&rule.meta))?;
     Ok(0)
 }
+
+/// The documentation page of a rule (`docs/rules/<ID>.md`), generated from
+/// its metadata so that it never drifts; SARIF `helpUri` points at it.
+pub fn rule_markdown(m: &RuleMeta) -> String {
+    let mut s = format!("# {} {}\n\n", m.id, m.name);
+    s.push_str(&format!("**{}**\n\n", m.title));
+    s.push_str(&format!(
+        "| | |\n|---|---|\n| id | `{}` |\n| name | `{}` |\n| severity | {} |\n| resource types | {} |\n| related | {} |\n\n",
+        m.id,
+        m.name,
+        m.severity,
+        m.resource_types
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if m.related.is_empty() {
+            "none".to_string()
+        } else {
+            m.related.join(", ")
+        }
+    ));
+    s.push_str(&format!(
+        "## What it checks\n\n{}\n\n",
+        m.description.trim()
+    ));
+    if !m.why.is_empty() {
+        s.push_str(&format!("## Why it matters\n\n{}\n\n", m.why.trim()));
+    }
+    s.push_str(&format!("## How to fix\n\n{}\n\n", m.remediation.trim()));
+    if !m.examples.bad.is_empty() {
+        s.push_str(&format!(
+            "### Bad\n\n```hcl\n{}\n```\n\n",
+            m.examples.bad.trim_end()
+        ));
+    }
+    if !m.examples.good.is_empty() {
+        s.push_str(&format!(
+            "### Good\n\n```hcl\n{}\n```\n\n",
+            m.examples.good.trim_end()
+        ));
+    }
+    if !m.params.is_empty() {
+        s.push_str(&format!(
+            "## Parameters\n\nRead by the rule as `data.akslint.params.{}`.\n\n| parameter | default |\n|---|---|\n",
+            m.id
+        ));
+        for (k, v) in &m.params {
+            s.push_str(&format!("| `{k}` | `{v}` |\n"));
+        }
+        s.push('\n');
+    }
+    s.push_str(&format!(
+        "---\nGenerated from the metadata of [`rules/`](../../rules/) by `AKSLINT_UPDATE_DOCS=1 cargo test --test registry`; run `akslint explain {}` for the same text in a terminal.\n",
+        m.id
+    ));
+    s
+}

@@ -17,6 +17,7 @@ pub mod regotest;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod source;
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -101,6 +102,8 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
         unknown: args.unknown,
         color,
         policy_timeout: Duration::from_secs_f64(args.policy_timeout.min(86_400.0)),
+        source_dir: args.source_dir.clone(),
+        repo_root: args.repo_root.clone(),
     })
 }
 
@@ -117,7 +120,12 @@ fn type_filter(engine: &RuleEngine) -> TypeFilter {
 }
 
 /// Lints one input with one engine.
-fn lint_one(item: &Expanded, engine: &mut RuleEngine, filter: &TypeFilter) -> Option<FileReport> {
+fn lint_one(
+    item: &Expanded,
+    engine: &mut RuleEngine,
+    filter: &TypeFilter,
+    settings: &Settings,
+) -> Option<FileReport> {
     let failed = |file: String, e: InputError| FileReport {
         file,
         resources: 0,
@@ -145,6 +153,7 @@ fn lint_one(item: &Expanded, engine: &mut RuleEngine, filter: &TypeFilter) -> Op
         Err(e) => return Some(failed(name, e)),
     };
     let (raw, failures) = engine.evaluate(model.to_input());
+    let locator = Locator::new(&src, &model, settings);
     let rules = engine.rules();
     let mut findings: Vec<Finding> = raw
         .into_iter()
@@ -159,11 +168,11 @@ fn lint_one(item: &Expanded, engine: &mut RuleEngine, filter: &TypeFilter) -> Op
                     .resource_type(&r.resource)
                     .unwrap_or_default()
                     .to_string(),
+                location: locator.locate(&model, &r.resource, &r.attribute),
                 address: r.resource,
                 attribute: r.attribute,
                 message: r.message,
                 file: name.clone(),
-                location: None,
             })
         })
         .collect();
@@ -186,6 +195,103 @@ fn lint_one(item: &Expanded, engine: &mut RuleEngine, filter: &TypeFilter) -> Op
     })
 }
 
+/// Finds where a finding belongs: the `.tf` source when it is known, else
+/// the resource's line in the plan file.
+struct Locator<'a> {
+    src: &'a load::Source,
+    map: source::SourceMap,
+    repo_root: Option<std::path::PathBuf>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(src: &'a load::Source, model: &normalize::Model, settings: &Settings) -> Self {
+        let plan_dir = src
+            .path
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    std::path::PathBuf::from(".")
+                } else {
+                    p.to_path_buf()
+                }
+            })
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let source_dir = settings.source_dir.clone().unwrap_or(plan_dir);
+        let repo_root = settings
+            .repo_root
+            .clone()
+            .or_else(|| source::find_repo_root(&source_dir));
+        let root_for_map = repo_root.clone().unwrap_or_else(|| source_dir.clone());
+        Self {
+            src,
+            map: source::SourceMap::new(model.configuration.as_ref(), &source_dir, &root_for_map),
+            repo_root,
+        }
+    }
+
+    fn locate(
+        &self,
+        model: &normalize::Model,
+        address: &str,
+        attribute: &[finding::Step],
+    ) -> Option<finding::Location> {
+        let r = model
+            .resources
+            .binary_search_by(|r| r.address.as_str().cmp(address))
+            .ok()
+            .and_then(|i| model.resources.get(i))?;
+        self.map
+            .locate(&r.module, &r.type_, &r.name, attribute)
+            .or_else(|| self.in_plan(address))
+    }
+
+    /// The resource's `"address": "..."` in the plan file itself.
+    fn in_plan(&self, address: &str) -> Option<finding::Location> {
+        let path = self.src.path.as_deref()?;
+        let quoted = serde_json::to_string(address).ok()?;
+        let text = &self.src.text;
+        let mut from = 0;
+        while let Some(i) = text.get(from..).and_then(|t| t.find(&quoted)) {
+            let at = from + i;
+            let before = text.get(..at).unwrap_or_default().trim_end();
+            if before.ends_with(':')
+                && before
+                    .trim_end_matches(':')
+                    .trim_end()
+                    .ends_with("\"address\"")
+            {
+                let line = before.matches('\n').count() + 1;
+                let head = text.get(..at).unwrap_or_default();
+                let column = head.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                let end_column = column + quoted.chars().count();
+                return Some(finding::Location {
+                    file: self.display_path(path),
+                    line,
+                    column,
+                    end_line: line,
+                    end_column,
+                });
+            }
+            from = at + quoted.len();
+        }
+        None
+    }
+
+    fn display_path(&self, path: &std::path::Path) -> String {
+        let rel = self.repo_root.as_deref().and_then(|root| {
+            let abs = std::fs::canonicalize(path).ok()?;
+            let root = std::fs::canonicalize(root).ok()?;
+            abs.strip_prefix(root)
+                .ok()
+                .map(std::path::Path::to_path_buf)
+        });
+        rel.unwrap_or_else(|| path.to_path_buf())
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+}
+
 /// Lints every input and writes the report; returns the exit status.
 pub fn lint(settings: &Settings) -> Result<u8, RunError> {
     let rules = rules::builtin_rules()?;
@@ -199,7 +305,10 @@ pub fn lint(settings: &Settings) -> Result<u8, RunError> {
     let items = load::expand(&settings.paths);
     let files: Vec<FileReport> = items
         .par_iter()
-        .map_init(|| engine.clone(), |eng, item| lint_one(item, eng, &filter))
+        .map_init(
+            || engine.clone(),
+            |eng, item| lint_one(item, eng, &filter, settings),
+        )
         .collect::<Vec<_>>()
         .into_iter()
         .flatten()

@@ -83,6 +83,8 @@ pub struct Model {
     pub pools: Vec<Pool>,
     /// Every managed resource instance checked (of any type).
     pub resource_count: usize,
+    /// The plan's `configuration` section (None for state).
+    pub configuration: Option<Value>,
 }
 
 /// Which resource types to build values for (None: all).
@@ -612,6 +614,7 @@ fn finish(
         resources,
         pools,
         resource_count,
+        configuration: None,
     }
 }
 

@@ -61,4 +61,8 @@ pub struct Settings {
     pub unknown: UnknownMode,
     pub color: bool,
     pub policy_timeout: Duration,
+    /// Root module directory (default: the directory holding each plan).
+    pub source_dir: Option<PathBuf>,
+    /// Paths in reports are relative to this (default: the git top level).
+    pub repo_root: Option<PathBuf>,
 }

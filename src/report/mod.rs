@@ -1,5 +1,9 @@
 //! Reports: everything a run found, and the formats that render it.
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,282 @@
+//! `--format junit`: JUnit XML, as read by Azure DevOps `PublishTestResults`
+//! (`testResultsFormat: JUnit`), GitLab and Jenkins.
+//!
+//! One `<testsuite>` per input file. In it:
+//! - an `<error>` test case per input error;
+//! - a test case per (rule, resource) pair with findings, named
+//!   `AKS001 private-cluster` with the resource address as class name: a
+//!   `<failure>` (type = severity) when a finding failed, else (values known
+//!   only after apply) a `<failure>` with `--unknown fail` or a `<skipped>`;
+//! - a passing test case per rule that ran and found nothing in the file
+//!   (class name = the file), so passes are visible.
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{FileReport, Report};
+use crate::error::InputError;
+use crate::finding::{Finding, Status};
+use crate::settings::UnknownMode;
+
+/// Escapes text for XML content and attribute values; characters XML 1.0
+/// cannot carry become U+FFFD, and line breaks are kept as character
+/// references (attribute values would otherwise lose them).
+pub fn escape_xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+/// Escapes element text (line breaks kept as they are).
+fn escape_text(s: &str) -> String {
+    s.split('\n')
+        .map(|line| escape_xml(line).replace("&#13;", ""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+enum Outcome {
+    Pass,
+    Failure {
+        message: String,
+        kind: String,
+        text: String,
+    },
+    Skipped {
+        message: String,
+    },
+    Error {
+        message: String,
+        kind: String,
+        text: String,
+    },
+}
+
+struct Case {
+    name: String,
+    classname: String,
+    outcome: Outcome,
+}
+
+fn location_line(f: &Finding) -> String {
+    match &f.location {
+        Some(l) => format!("{}:{}:{}", l.file, l.line.max(1), l.column.max(1)),
+        None => format!("{} (input plan)", f.file),
+    }
+}
+
+fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) -> Option<Case> {
+    let first = group.first()?;
+    let failing: Vec<&&Finding> = group.iter().filter(|f| f.status == Status::Fail).collect();
+    let mut text = String::new();
+    for f in group {
+        let attribute = f.attribute_display();
+        let unknown = if f.status == Status::Unknown {
+            " (known only after apply)"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "[{}] {}{}{unknown}\n  at {}{}\n",
+            f.severity,
+            f.message,
+            "",
+            address,
+            if attribute.is_empty() {
+                String::new()
+            } else {
+                format!(" {attribute}")
+            },
+        ));
+        text.push_str(&format!("  in {}\n", location_line(f)));
+    }
+    if let Some(meta) = report.rule(rule) {
+        if !meta.remediation.is_empty() {
+            text.push_str(&format!("Remediation: {}\n", meta.remediation));
+        }
+    }
+    text.push_str(&format!("See: akslint explain {rule}\n"));
+    let name = format!("{} {}", first.rule_id, first.rule_name);
+    let outcome = match failing.first() {
+        Some(f) => Outcome::Failure {
+            message: f.message.clone(),
+            kind: f.severity.as_str().to_string(),
+            text,
+        },
+        None if report.unknown == UnknownMode::Fail => Outcome::Failure {
+            message: format!("{} (known only after apply)", first.message),
+            kind: first.severity.as_str().to_string(),
+            text,
+        },
+        None => Outcome::Skipped {
+            message: format!("known only after apply: {}", first.message),
+        },
+    };
+    Some(Case {
+        name,
+        classname: address.to_string(),
+        outcome,
+    })
+}
+
+fn error_case(e: &InputError) -> Case {
+    let name = match e {
+        InputError::Rule { rule, .. } => format!("{rule} (rule error)"),
+        _ => format!("input ({})", e.code()),
+    };
+    Case {
+        name,
+        classname: e.file().to_string(),
+        outcome: Outcome::Error {
+            message: e.to_string(),
+            kind: e.code().to_string(),
+            text: e.to_string(),
+        },
+    }
+}
+
+fn cases(report: &Report, file: &FileReport) -> Vec<Case> {
+    let mut out: Vec<Case> = file.errors.iter().map(error_case).collect();
+    let mut groups: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
+    for f in file
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail || report.unknown != UnknownMode::Ignore)
+    {
+        groups
+            .entry((f.rule_id.as_str(), f.address.as_str()))
+            .or_default()
+            .push(f);
+    }
+    let with_findings: BTreeSet<&str> = groups.keys().map(|(rule, _)| *rule).collect();
+    out.extend(
+        groups
+            .iter()
+            .filter_map(|((rule, address), g)| finding_case(report, rule, address, g)),
+    );
+    if file.linted {
+        let mut ran: Vec<_> = report
+            .rules
+            .iter()
+            .filter(|r| !with_findings.contains(r.id.as_str()))
+            .collect();
+        ran.sort_by(|a, b| a.id.cmp(&b.id));
+        ran.dedup_by(|a, b| a.id == b.id);
+        out.extend(ran.into_iter().map(|r| Case {
+            name: format!("{} {}", r.id, r.name),
+            classname: file.file.clone(),
+            outcome: Outcome::Pass,
+        }));
+    }
+    out
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+fn count(cases: &[Case]) -> Counts {
+    let mut c = Counts {
+        tests: cases.len(),
+        ..Counts::default()
+    };
+    for case in cases {
+        match case.outcome {
+            Outcome::Pass => {}
+            Outcome::Failure { .. } => c.failures += 1,
+            Outcome::Skipped { .. } => c.skipped += 1,
+            Outcome::Error { .. } => c.errors += 1,
+        }
+    }
+    c
+}
+
+fn write_case(out: &mut String, case: &Case) {
+    let open = format!(
+        "    <testcase name=\"{}\" classname=\"{}\"",
+        escape_xml(&case.name),
+        escape_xml(&case.classname)
+    );
+    match &case.outcome {
+        Outcome::Pass => out.push_str(&format!("{open}/>\n")),
+        Outcome::Skipped { message } => out.push_str(&format!(
+            "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+            escape_xml(message)
+        )),
+        Outcome::Failure {
+            message,
+            kind,
+            text,
+        } => out.push_str(&format!(
+            "{open}>\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+            escape_xml(message),
+            escape_xml(kind),
+            escape_text(text)
+        )),
+        Outcome::Error {
+            message,
+            kind,
+            text,
+        } => out.push_str(&format!(
+            "{open}>\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
+            escape_xml(message),
+            escape_xml(kind),
+            escape_text(text)
+        )),
+    }
+}
+
+/// Renders the report as JUnit XML.
+pub fn render(report: &Report) -> String {
+    let suites: Vec<(&FileReport, Vec<Case>)> =
+        report.files.iter().map(|f| (f, cases(report, f))).collect();
+    let mut total = Counts::default();
+    for (_, cs) in &suites {
+        let c = count(cs);
+        total.tests += c.tests;
+        total.failures += c.failures;
+        total.errors += c.errors;
+        total.skipped += c.skipped;
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"akslint\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+        total.tests, total.failures, total.errors, total.skipped
+    ));
+    for (file, cs) in &suites {
+        let c = count(cs);
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+            escape_xml(&file.file),
+            c.tests,
+            c.failures,
+            c.errors,
+            c.skipped
+        ));
+        for case in cs {
+            write_case(&mut out, case);
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}

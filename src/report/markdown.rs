@@ -1,0 +1,320 @@
+//! `--format markdown`: a GitHub-flavoured Markdown summary for
+//! `$GITHUB_STEP_SUMMARY` and pull-request comments.
+//!
+//! A heading and verdict, counts by severity, a table of findings, the
+//! message and remediation of each finding in collapsible `<details>`, and the
+//! input errors. The document starts with an HTML comment marker
+//! ([`MARKER`]) so a workflow can find and update its previous PR comment.
+//!
+//! PR comments are limited to 65,536 characters: the table shows at most
+//! [`MAX_ROWS`] findings and the details at most [`MAX_DETAILS`]; the rest is
+//! counted, not listed.
+use std::env;
+
+use super::sarif::rule_doc_url;
+use super::Report;
+use crate::finding::{Finding, Severity, Status};
+use crate::settings::UnknownMode;
+
+/// First line of the document, to find a previous comment.
+pub const MARKER: &str = "<!-- akslint-report -->";
+/// Most findings listed in the table.
+pub const MAX_ROWS: usize = 100;
+/// Most findings given a `<details>` block.
+pub const MAX_DETAILS: usize = 30;
+
+/// The base for links to source lines in GitHub Actions
+/// (`$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA`), when those
+/// variables are set.
+pub fn github_link_base() -> Option<String> {
+    let var = |k: &str| env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let server = var("GITHUB_SERVER_URL")?;
+    let repo = var("GITHUB_REPOSITORY")?;
+    let sha = var("GITHUB_SHA")?;
+    Some(format!(
+        "{}/{}/blob/{}",
+        server.trim_end_matches('/'),
+        repo,
+        sha
+    ))
+}
+
+/// Escapes HTML-special characters.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes prose that may contain `code spans`: HTML-special characters are
+/// escaped outside the spans (inside them Markdown shows text literally, and
+/// entities would show as `&lt;`). With unbalanced backticks, everything is
+/// escaped.
+pub fn escape_prose(s: &str) -> String {
+    let ticks = s.matches('`').count();
+    if ticks == 0 || ticks % 2 == 1 {
+        return escape_html(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, part) in s.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+        } else {
+            out.push_str(&escape_html(part));
+        }
+    }
+    out
+}
+
+/// Makes text safe in a table cell: `|` escaped, line breaks as `<br>`.
+pub fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+}
+
+/// A code span holding `s` verbatim (longer delimiters when `s` has
+/// backticks).
+pub fn code(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let one_line = s.replace(['\n', '\r'], " ");
+    if !one_line.contains('`') {
+        return format!("`{one_line}`");
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in one_line.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {one_line} {fence}")
+}
+
+fn severity_badge(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "🟥 critical",
+        Severity::High => "🟧 high",
+        Severity::Medium => "🟨 medium",
+        Severity::Low => "🟦 low",
+    }
+}
+
+fn badge(f: &Finding) -> String {
+    match f.status {
+        Status::Fail => severity_badge(f.severity).to_string(),
+        Status::Unknown => format!("❔ unknown ({})", f.severity),
+    }
+}
+
+/// `path/to/file.tf:12` (or the input plan file without a line), linked to the
+/// source when `link_base` is given.
+fn location_cell(f: &Finding, link_base: Option<&str>) -> String {
+    let Some(loc) = &f.location else {
+        return code(&f.file);
+    };
+    let text = format!("{}:{}", loc.file, loc.line.max(1));
+    match link_base {
+        Some(base) => {
+            let path = loc.file.replace('\\', "/");
+            let path = path.trim_start_matches("./");
+            let lines = if loc.end_line > loc.line {
+                format!("L{}-L{}", loc.line.max(1), loc.end_line)
+            } else {
+                format!("L{}", loc.line.max(1))
+            };
+            format!(
+                "[{}]({}/{}#{lines})",
+                escape_html(&text).replace('[', "\\[").replace(']', "\\]"),
+                base.trim_end_matches('/'),
+                url_path(path)
+            )
+        }
+        None => code(&text),
+    }
+}
+
+/// Percent-encodes a path for a link (keeps unreserved characters and `/`).
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn rule_link(f: &Finding) -> String {
+    format!(
+        "[{} {}]({})",
+        escape_html(&f.rule_id),
+        escape_html(&f.rule_name),
+        rule_doc_url(&url_path(&f.rule_id))
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Renders the report as Markdown. `link_base` (e.g. from
+/// [`github_link_base`]) turns source locations into links:
+/// `<link_base>/<file>#L<line>`.
+pub fn render(report: &Report, link_base: Option<&str>) -> String {
+    let s = report.summary();
+    let findings: Vec<&Finding> = report.findings().collect();
+    let errors: Vec<_> = report.errors().collect();
+    let failing = findings.iter().filter(|f| f.status == Status::Fail).count();
+    let mut out = String::new();
+    out.push_str(MARKER);
+    out.push_str("\n## akslint\n\n");
+
+    let verdict = if !errors.is_empty() {
+        "⚠️ **Errors**: some inputs could not be linted"
+    } else if s.failed {
+        "❌ **Failed**"
+    } else if findings.is_empty() {
+        "✅ **Passed**: no findings"
+    } else {
+        "✅ **Passed**: no finding reaches the failure threshold"
+    };
+    out.push_str(&format!(
+        "{verdict}\n\n{} linted, {} checked: {}, {} unknown, {}.\n\n",
+        plural(s.files, "file"),
+        plural(s.resources, "resource"),
+        plural(failing, "finding"),
+        s.unknown,
+        plural(s.errors, "error"),
+    ));
+
+    out.push_str("| Severity | Findings |\n|:---|---:|\n");
+    for sev in Severity::ALL {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            severity_badge(sev),
+            s.findings.get(sev.as_str()).copied().unwrap_or(0)
+        ));
+    }
+    if report.unknown != UnknownMode::Ignore {
+        out.push_str(&format!(
+            "| ❔ unknown (known only after apply) | {} |\n",
+            s.unknown
+        ));
+    }
+    if s.errors > 0 {
+        out.push_str(&format!("| ⚠️ input errors | {} |\n", s.errors));
+    }
+    out.push('\n');
+
+    if !findings.is_empty() {
+        out.push_str("### Findings\n\n");
+        out.push_str("| Severity | Rule | Resource | Attribute | Location |\n");
+        out.push_str("|:---|:---|:---|:---|:---|\n");
+        for f in findings.iter().take(MAX_ROWS) {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                badge(f),
+                cell(&rule_link(f)),
+                cell(&code(&f.address)),
+                cell(&code(&f.attribute_display())),
+                cell(&location_cell(f, link_base)),
+            ));
+        }
+        if findings.len() > MAX_ROWS {
+            out.push_str(&format!(
+                "\n_{} more not shown: see the SARIF or JSON report._\n",
+                plural(findings.len() - MAX_ROWS, "finding")
+            ));
+        }
+        out.push('\n');
+
+        out.push_str("### Details\n\n");
+        for f in findings.iter().take(MAX_DETAILS) {
+            out.push_str(&details(report, f));
+        }
+        if findings.len() > MAX_DETAILS {
+            out.push_str(&format!(
+                "_{} more not detailed: run `akslint explain <RULE>` for a rule's remediation._\n\n",
+                plural(findings.len() - MAX_DETAILS, "finding")
+            ));
+        }
+    }
+
+    if !errors.is_empty() {
+        out.push_str("### Errors\n\n");
+        for e in &errors {
+            let text = e.to_string();
+            let msg = text
+                .strip_prefix(&format!("{}: ", e.file()))
+                .unwrap_or(&text);
+            out.push_str(&format!(
+                "- {} ({}): {}\n",
+                code(e.file()),
+                code(e.code()),
+                escape_prose(msg).replace(['\n', '\r'], " ")
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn details(report: &Report, f: &Finding) -> String {
+    let attribute = f.attribute_display();
+    let target = if attribute.is_empty() {
+        f.address.clone()
+    } else {
+        format!("{} {}", f.address, attribute)
+    };
+    let mut out = format!(
+        "<details>\n<summary>{} <b>{} {}</b> on <code>{}</code></summary>\n\n",
+        badge(f),
+        escape_html(&f.rule_id),
+        escape_html(&f.rule_name),
+        escape_html(&target)
+    );
+    out.push_str(&escape_prose(&f.message));
+    if f.status == Status::Unknown {
+        out.push_str(" _(known only after apply)_");
+    }
+    out.push_str("\n\n");
+    if let Some(meta) = report.rule(&f.rule_id) {
+        if !meta.remediation.is_empty() {
+            out.push_str(&format!(
+                "**Remediation:** {}\n\n",
+                escape_prose(&meta.remediation)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "[Rule documentation]({}) · `akslint explain {}`\n\n</details>\n\n",
+        rule_doc_url(&url_path(&f.rule_id)),
+        f.rule_id
+    ));
+    out
+}

@@ -1,0 +1,475 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning (and any other
+//! SARIF consumer).
+//!
+//! One run, whose `tool.driver.rules` are the rules that ran (sorted by id).
+//! Every finding is a result with a physical location (the Terraform source
+//! when the finding was mapped to it, else line 1 of the input plan), a logical
+//! location (the resource address) and a `partialFingerprints["akslint/v1"]`
+//! that does not depend on line numbers, so alerts survive code moving around.
+//! Input errors become `toolExecutionNotifications` of the single invocation.
+//!
+//! GitHub accepts at most [`MAX_RESULTS`] results per run: beyond that the
+//! first ones (in report order) are kept and a notification says how many were
+//! dropped.
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
+    ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
+};
+
+use super::Report;
+use crate::error::InputError;
+use crate::finding::{Finding, Severity, Status};
+use crate::rules::RuleMeta;
+
+/// The most results GitHub code scanning accepts in one run.
+pub const MAX_RESULTS: usize = 25_000;
+
+/// Key of the fingerprint in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "akslint/v1";
+
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/akslint/akslint";
+const SRCROOT: &str = "%SRCROOT%";
+
+/// The documentation page of a rule.
+pub fn rule_doc_url(id: &str) -> String {
+    format!("{INFORMATION_URI}/blob/main/docs/rules/{id}.md")
+}
+
+/// FNV-1a, 64 bits: small, stable across platforms and Rust versions (unlike
+/// `std`'s `DefaultHasher`).
+pub fn fnv1a64(data: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    data.iter()
+        .fold(OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(PRIME))
+}
+
+/// The line-independent fingerprint of a finding: rule id, resource address
+/// and attribute, hashed (16 hex digits).
+pub fn fingerprint(f: &Finding) -> String {
+    format!("{:016x}", fnv1a64(f.fingerprint_key().as_bytes()))
+}
+
+/// SARIF level of a rule's severity.
+pub fn severity_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub's `security-severity` score (a number, written as a string).
+pub fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn result_level(f: &Finding) -> ResultLevel {
+    match (f.status, f.severity) {
+        (Status::Unknown, _) => ResultLevel::Note,
+        (Status::Fail, Severity::Critical | Severity::High) => ResultLevel::Error,
+        (Status::Fail, Severity::Medium) => ResultLevel::Warning,
+        (Status::Fail, Severity::Low) => ResultLevel::Note,
+    }
+}
+
+/// A code fence long enough for `body` (which may itself hold backticks).
+fn fence(body: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+fn help(meta: &RuleMeta) -> MultiformatMessageString {
+    let mut text = Vec::new();
+    let mut md = Vec::new();
+    if !meta.description.is_empty() {
+        text.push(meta.description.clone());
+        md.push(meta.description.clone());
+    }
+    if !meta.why.is_empty() {
+        text.push(format!("Why: {}", meta.why));
+        md.push(format!("**Why.** {}", meta.why));
+    }
+    if !meta.remediation.is_empty() {
+        text.push(format!("Remediation: {}", meta.remediation));
+        md.push(format!("**Remediation.** {}", meta.remediation));
+    }
+    for (label, example) in [
+        ("Noncompliant", &meta.examples.bad),
+        ("Compliant", &meta.examples.good),
+    ] {
+        let body = example.trim_end();
+        if body.is_empty() {
+            continue;
+        }
+        text.push(format!("{label}:\n{body}"));
+        let f = fence(body);
+        md.push(format!("**{label}:**\n\n{f}hcl\n{body}\n{f}"));
+    }
+    if !meta.related.is_empty() {
+        text.push(format!("Related checks: {}", meta.related.join(", ")));
+        let related: Vec<String> = meta.related.iter().map(|r| format!("`{r}`")).collect();
+        md.push(format!("**Related checks:** {}", related.join(", ")));
+    }
+    text.push(format!(
+        "Documentation: {} (or `akslint explain {}`)",
+        rule_doc_url(&meta.id),
+        meta.id
+    ));
+    md.push(format!(
+        "[Documentation]({}) (or `akslint explain {}`)",
+        rule_doc_url(&meta.id),
+        meta.id
+    ));
+    MultiformatMessageString::builder()
+        .text(text.join("\n\n"))
+        .markdown(md.join("\n\n"))
+        .build()
+}
+
+fn text(s: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(s.into()).build()
+}
+
+fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
+    let mut tags: Vec<String> = ["security", "terraform", "aks", "azure"]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    for t in &meta.resource_types {
+        if !tags.contains(t) {
+            tags.push(t.clone());
+        }
+    }
+    tags.truncate(20);
+    // Rules decide on exact plan values; those with parameters decide on a
+    // policy choice whose default may not fit every team.
+    let precision = if meta.params.is_empty() {
+        "very-high"
+    } else {
+        "high"
+    };
+    let mut extra = BTreeMap::new();
+    extra.insert("precision".to_string(), json!(precision));
+    extra.insert(
+        "security-severity".to_string(),
+        json!(security_severity(meta.severity)),
+    );
+    extra.insert(
+        "problem.severity".to_string(),
+        json!(meta.severity.as_str()),
+    );
+    let short = if meta.title.is_empty() {
+        meta.name.clone()
+    } else {
+        meta.title.clone()
+    };
+    let full = if meta.description.is_empty() {
+        short.clone()
+    } else {
+        meta.description.clone()
+    };
+    ReportingDescriptor::builder()
+        .id(meta.id.clone())
+        .name(meta.name.clone())
+        .short_description(text(short))
+        .full_description(text(full))
+        .help(help(meta))
+        .help_uri(rule_doc_url(&meta.id))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(severity_level(meta.severity)))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(extra)
+                .build(),
+        )
+        .build()
+}
+
+/// Metadata for a rule that reported findings but is missing from
+/// `report.rules` (should not happen; keeps `ruleIndex` valid regardless).
+fn fallback_meta(f: &Finding) -> RuleMeta {
+    RuleMeta {
+        id: f.rule_id.clone(),
+        name: f.rule_name.clone(),
+        title: f.rule_name.clone(),
+        description: String::new(),
+        severity: f.severity,
+        resource_types: Vec::new(),
+        related: Vec::new(),
+        why: String::new(),
+        remediation: String::new(),
+        params: serde_json::Map::new(),
+        examples: Default::default(),
+    }
+}
+
+/// Percent-encodes a path for a URI: keeps unreserved characters and `/`.
+fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// An artifact location for a path: relative paths are relative to
+/// `%SRCROOT%` (the repository root), absolute ones become `file://` URIs.
+pub fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
+    let mut p = path.replace('\\', "/");
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.to_string();
+    }
+    let bytes = p.as_bytes();
+    let drive = bytes.len() >= 3
+        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.get(1) == Some(&b':')
+        && bytes.get(2) == Some(&b'/');
+    if p.starts_with('/') {
+        (format!("file://{}", encode_path(&p)), None)
+    } else if drive {
+        let (letter, rest) = p.split_at(2);
+        (format!("file:///{letter}{}", encode_path(rest)), None)
+    } else {
+        (encode_path(&p), Some(SRCROOT))
+    }
+}
+
+fn artifact(path: &str) -> ArtifactLocation {
+    let (uri, base) = artifact_uri(path);
+    let mut a = ArtifactLocation::builder().uri(uri).build();
+    a.uri_base_id = base.map(str::to_string);
+    a
+}
+
+fn int(n: usize) -> i64 {
+    i64::try_from(n.max(1)).unwrap_or(i64::MAX)
+}
+
+fn region(f: &Finding) -> Region {
+    let mut r = Region::builder().build();
+    match &f.location {
+        Some(loc) => {
+            let line = loc.line.max(1);
+            let column = loc.column.max(1);
+            r.start_line = Some(int(line));
+            r.start_column = Some(int(column));
+            if loc.end_line >= line {
+                r.end_line = Some(int(loc.end_line));
+                let same_line = loc.end_line == line;
+                if loc.end_column >= 1 && !(same_line && loc.end_column < column) {
+                    r.end_column = Some(int(loc.end_column));
+                }
+            }
+        }
+        None => r.start_line = Some(1),
+    }
+    r
+}
+
+fn at(f: &Finding) -> String {
+    let attribute = f.attribute_display();
+    if attribute.is_empty() {
+        f.address.clone()
+    } else if attribute.starts_with('[') {
+        format!("{}{}", f.address, attribute)
+    } else {
+        format!("{}.{}", f.address, attribute)
+    }
+}
+
+fn result(f: &Finding, index: Option<usize>) -> SarifResult {
+    let suffix = match f.status {
+        Status::Fail => "",
+        Status::Unknown => " (known only after apply)",
+    };
+    let file = f.location.as_ref().map_or(f.file.as_str(), |l| &l.file);
+    let physical = PhysicalLocation::builder()
+        .artifact_location(artifact(file))
+        .region(region(f))
+        .build();
+    let logical = LogicalLocation::builder()
+        .fully_qualified_name(f.address.clone())
+        .kind("resource")
+        .build();
+    let location = SarifLocation::builder()
+        .physical_location(physical)
+        .logical_locations(vec![logical])
+        .build();
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint(f));
+    let mut props = BTreeMap::new();
+    props.insert("severity".to_string(), json!(f.severity.as_str()));
+    props.insert("status".to_string(), json!(f.status.as_str()));
+    props.insert("resourceType".to_string(), json!(f.resource_type));
+    props.insert("attribute".to_string(), json!(f.attribute_display()));
+    props.insert("input".to_string(), json!(f.file));
+    let mut r = SarifResult::builder()
+        .rule_id(f.rule_id.clone())
+        .level(result_level(f))
+        .message(
+            Message::builder()
+                .text(format!("{}: {}{suffix}", at(f), f.message))
+                .build(),
+        )
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build();
+    r.rule_index = index.and_then(|i| i64::try_from(i).ok());
+    r
+}
+
+fn error_notification(e: &InputError) -> Notification {
+    let physical = match e {
+        InputError::Json { line, column, .. } => PhysicalLocation::builder()
+            .artifact_location(artifact(e.file()))
+            .region(
+                Region::builder()
+                    .start_line(int(*line))
+                    .start_column(int(*column))
+                    .build(),
+            )
+            .build(),
+        _ => PhysicalLocation::builder()
+            .artifact_location(artifact(e.file()))
+            .build(),
+    };
+    let mut n = Notification::builder()
+        .level(json!("error"))
+        .message(Message::builder().text(e.to_string()).build())
+        .locations(vec![SarifLocation::builder()
+            .physical_location(physical)
+            .build()])
+        .descriptor(
+            ReportingDescriptorReference::builder()
+                .id(format!("akslint/{}", e.code()))
+                .build(),
+        )
+        .build();
+    if let InputError::Rule { rule, .. } = e {
+        n.associated_rule = Some(
+            ReportingDescriptorReference::builder()
+                .id(rule.clone())
+                .build(),
+        );
+    }
+    n
+}
+
+/// Renders the report as a SARIF 2.1.0 log. `category` becomes
+/// `automationDetails.id` (a trailing `/` is added when missing, since GitHub
+/// reads what follows the last `/` as a run id rather than a category).
+pub fn render(report: &Report, category: Option<&str>) -> String {
+    // Rules: those that ran, plus any a finding names that is not among them.
+    let mut metas: BTreeMap<String, RuleMeta> = BTreeMap::new();
+    for m in &report.rules {
+        metas.entry(m.id.clone()).or_insert_with(|| m.clone());
+    }
+    for f in report.findings() {
+        metas
+            .entry(f.rule_id.clone())
+            .or_insert_with(|| fallback_meta(f));
+    }
+    let index: BTreeMap<&str, usize> = metas
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let rules: Vec<ReportingDescriptor> = metas.values().map(descriptor).collect();
+
+    let total = report.findings().count();
+    let results: Vec<SarifResult> = report
+        .findings()
+        .take(MAX_RESULTS)
+        .map(|f| result(f, index.get(f.rule_id.as_str()).copied()))
+        .collect();
+
+    let mut notifications: Vec<Notification> = report.errors().map(error_notification).collect();
+    let errors = notifications.len();
+    if total > MAX_RESULTS {
+        let dropped = total - MAX_RESULTS;
+        notifications.push(
+            Notification::builder()
+                .level(json!("warning"))
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "{dropped} of {total} results were dropped: a SARIF run holds at most \
+                             {MAX_RESULTS} results (the first {MAX_RESULTS} are kept). Use \
+                             --format json for the complete list."
+                        ))
+                        .build(),
+                )
+                .descriptor(
+                    ReportingDescriptorReference::builder()
+                        .id("akslint/truncated")
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    let mut invocation = Invocation::builder()
+        .execution_successful(errors == 0)
+        .build();
+    if !notifications.is_empty() {
+        invocation.tool_execution_notifications = Some(notifications);
+    }
+
+    let driver = ToolComponent::builder()
+        .name("akslint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(INFORMATION_URI)
+        .rules(rules)
+        .build();
+    let mut run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .build();
+    if let Some(c) = category.map(str::trim).filter(|c| !c.is_empty()) {
+        let id = if c.ends_with('/') {
+            c.to_string()
+        } else {
+            format!("{c}/")
+        };
+        run.automation_details = Some(RunAutomationDetails::builder().id(id).build());
+    }
+    let log = Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(Value::from("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string());
+    out.push('\n');
+    out
+}
