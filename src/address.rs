@@ -17,17 +17,17 @@ pub fn parse(s: &str) -> Option<Vec<Segment>> {
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        while i < bytes.len() && bytes[i] != b'.' && bytes[i] != b'[' {
+        while matches!(bytes.get(i), Some(b) if *b != b'.' && *b != b'[') {
             i += 1;
         }
         let name = s.get(start..i)?.to_string();
         let mut key = None;
-        if i < bytes.len() && bytes[i] == b'[' {
+        if bytes.get(i) == Some(&b'[') {
             let kstart = i + 1;
             let mut j = kstart;
             let mut in_str = false;
-            while j < bytes.len() {
-                match bytes[j] {
+            while let Some(b) = bytes.get(j) {
+                match b {
                     b'\\' if in_str => j += 1,
                     b'"' => in_str = !in_str,
                     b']' if !in_str => break,
@@ -43,8 +43,8 @@ pub fn parse(s: &str) -> Option<Vec<Segment>> {
             i = j + 1;
         }
         out.push(Segment { name, key });
-        if i < bytes.len() {
-            if bytes[i] != b'.' {
+        if let Some(b) = bytes.get(i) {
+            if *b != b'.' {
                 return None;
             }
             i += 1;

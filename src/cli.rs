@@ -36,6 +36,16 @@ pub enum Command {
         /// Rule id (AKS001) or name (private-cluster).
         rule: String,
     },
+    /// Run the `test_*` rules of the policies in these directories (OPA-style
+    /// unit tests, no OPA needed).
+    Test {
+        /// Directories holding policies and their `*_test.rego` files.
+        #[arg(value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Also run the built-in rules' tests.
+        #[arg(long)]
+        builtin: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -80,6 +90,19 @@ pub struct CheckArgs {
     /// top level of the source directory].
     #[arg(long, value_name = "DIR")]
     pub repo_root: Option<PathBuf>,
+
+    /// Run only these rules (id or name; repeatable).
+    #[arg(long = "rule", value_name = "ID|NAME")]
+    pub rules: Vec<String>,
+
+    /// Do not run these rules (id or name; repeatable).
+    #[arg(long = "skip-rule", value_name = "ID|NAME")]
+    pub skip_rules: Vec<String>,
+
+    /// Load custom policies (every *.rego under DIR but *_test.rego) with the
+    /// same METADATA and `deny` contract as the built-in rules (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
 
     /// Time limit for evaluating the policies on one file, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]

@@ -4,6 +4,16 @@
 //! The pipeline: [`cli`] flags -> [`settings`] -> [`load`] and [`normalize`]
 //! (the documented Rego input) -> [`engine`] over the [`rules`] -> [`report`]
 //! -> exit status.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod address;
 pub mod cli;
 pub mod config;
@@ -53,6 +63,7 @@ where
     let result = match cli.command {
         Some(Command::Rules { format }) => explain::list_rules(format),
         Some(Command::Explain { rule }) => explain::explain(&rule),
+        Some(Command::Test { dirs, builtin }) => run_tests(&dirs, builtin),
         None => settings_from(&cli.check).and_then(|s| lint(&s)),
     };
     match result {
@@ -104,6 +115,9 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
         policy_timeout: Duration::from_secs_f64(args.policy_timeout.min(86_400.0)),
         source_dir: args.source_dir.clone(),
         repo_root: args.repo_root.clone(),
+        only_rules: args.rules.clone(),
+        skip_rules: args.skip_rules.clone(),
+        policies: args.policies.clone(),
     })
 }
 
@@ -292,12 +306,80 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// Built-in and custom rules, narrowed by `--rule` and `--skip-rule`.
+fn select_rules(
+    settings: &Settings,
+) -> Result<(Vec<rules::Rule>, Vec<rules::Library>), RunError> {
+    let mut all = rules::builtin_rules()?;
+    let mut libs = rules::builtin_libs();
+    let custom = rules::load_custom(&settings.policies)?;
+    all.extend(custom.rules);
+    libs.extend(custom.libs);
+    rules::check_unique(&all)?;
+    for key in settings.only_rules.iter().chain(&settings.skip_rules) {
+        if rules::find(&all, key).is_none() {
+            return Err(RunError::UnknownRule(key.clone()));
+        }
+    }
+    let matches = |r: &rules::Rule, keys: &[String]| {
+        keys.iter()
+            .any(|k| r.meta.id.eq_ignore_ascii_case(k) || r.meta.name.eq_ignore_ascii_case(k))
+    };
+    all.retain(|r| {
+        (settings.only_rules.is_empty() || matches(r, &settings.only_rules))
+            && !matches(r, &settings.skip_rules)
+    });
+    Ok((all, libs))
+}
+
+/// `akslint test`: runs policy unit tests; 0 all pass, 1 a test fails, 2 a
+/// policy does not load.
+fn run_tests(dirs: &[std::path::PathBuf], builtin: bool) -> Result<u8, RunError> {
+    let custom = rules::load_custom(dirs)?;
+    let mut all_rules = Vec::new();
+    let mut libs = rules::builtin_libs();
+    let mut tests = custom.tests;
+    if builtin {
+        all_rules = rules::builtin_rules()?;
+        tests.extend(rules::builtin_tests());
+    }
+    all_rules.extend(custom.rules);
+    libs.extend(custom.libs);
+    rules::check_unique(&all_rules)?;
+    if tests.is_empty() {
+        return Err(RunError::Usage(
+            "no *_test.rego files found (give policy directories, or --builtin)".into(),
+        ));
+    }
+    let results =
+        regotest::run(&all_rules, &libs, &tests).map_err(|reason| RunError::InvalidRule {
+            path: reason.split(':').next().unwrap_or_default().to_string(),
+            reason,
+        })?;
+    let mut out = String::new();
+    let failed = results.iter().filter(|r| !r.passed).count();
+    for r in &results {
+        if r.passed {
+            out.push_str(&format!("PASS {}\n", r.name));
+        } else {
+            out.push_str(&format!("FAIL {} ({}): {}\n", r.name, r.file, r.detail));
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        results.len() - failed,
+        failed
+    ));
+    write_output(None, &out)?;
+    Ok(if failed > 0 { 1 } else { 0 })
+}
+
 /// Lints every input and writes the report; returns the exit status.
 pub fn lint(settings: &Settings) -> Result<u8, RunError> {
-    let rules = rules::builtin_rules()?;
+    let (rules, libs) = select_rules(settings)?;
     let engine = RuleEngine::new(
         rules,
-        &rules::builtin_libs(),
+        &libs,
         &serde_json::Map::new(),
         settings.policy_timeout,
     )?;

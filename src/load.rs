@@ -172,7 +172,12 @@ fn utf16(
     if !bytes.len().is_multiple_of(2) {
         return Err(bad(bytes.len()));
     }
-    let units = bytes.chunks_exact(2).map(|c| conv([c[0], c[1]]));
+    let units = bytes.chunks_exact(2).map(|c| {
+        conv([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    });
     let mut out = String::with_capacity(bytes.len() / 2);
     for (i, ch) in char::decode_utf16(units).enumerate() {
         out.push(ch.map_err(|_| bad(i * 2))?);

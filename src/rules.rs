@@ -7,6 +7,9 @@ use crate::finding::Severity;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
+/// A policy library: (path, source).
+pub type Library = (String, String);
+
 /// Good and bad Terraform examples of a rule.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Examples {
@@ -205,4 +208,72 @@ pub fn find<'r>(rules: &'r [Rule], key: &str) -> Option<&'r Rule> {
     rules
         .iter()
         .find(|r| r.meta.id.eq_ignore_ascii_case(key) || r.meta.name.eq_ignore_ascii_case(key))
+}
+
+/// Policies found under custom policy directories: rules (files with a
+/// METADATA block naming an id) and libraries (the other `.rego` files), and
+/// test files.
+#[derive(Debug, Default)]
+pub struct Custom {
+    pub rules: Vec<Rule>,
+    pub libs: Vec<(String, String)>,
+    pub tests: Vec<(String, String)>,
+}
+
+/// Loads every `*.rego` under the directories (sorted, deterministic).
+pub fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunError> {
+    let mut custom = Custom::default();
+    for dir in dirs {
+        if !dir.is_dir() {
+            return Err(RunError::InvalidRule {
+                path: dir.display().to_string(),
+                reason: "not a directory".into(),
+            });
+        }
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| RunError::InvalidRule {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|x| x != "rego") {
+                continue;
+            }
+            let shown = path.display().to_string();
+            let src = std::fs::read_to_string(path).map_err(|e| RunError::InvalidRule {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+            if is_test(&shown) {
+                custom.tests.push((shown, src));
+            } else if metadata_block(&src).is_some_and(|b| b.contains("id:")) {
+                custom.rules.push(load_rule(&shown, &src, false)?);
+            } else {
+                custom.libs.push((shown, src));
+            }
+        }
+    }
+    Ok(custom)
+}
+
+/// Built-in and custom rules together; an id or name used twice is an error.
+pub fn check_unique(rules: &[Rule]) -> Result<(), RunError> {
+    for (i, r) in rules.iter().enumerate() {
+        for other in rules.iter().take(i) {
+            let clash = if other.meta.id.eq_ignore_ascii_case(&r.meta.id) {
+                Some(format!("id {}", r.meta.id))
+            } else if other.meta.name.eq_ignore_ascii_case(&r.meta.name) {
+                Some(format!("name {}", r.meta.name))
+            } else {
+                None
+            };
+            if let Some(what) = clash {
+                return Err(RunError::InvalidRule {
+                    path: r.path.clone(),
+                    reason: format!("{what} is already used by {}", other.path),
+                });
+            }
+        }
+    }
+    Ok(())
 }

@@ -65,4 +65,10 @@ pub struct Settings {
     pub source_dir: Option<PathBuf>,
     /// Paths in reports are relative to this (default: the git top level).
     pub repo_root: Option<PathBuf>,
+    /// `--rule`: only these (ids or names); empty means all.
+    pub only_rules: Vec<String>,
+    /// `--skip-rule`.
+    pub skip_rules: Vec<String>,
+    /// `--policy` directories.
+    pub policies: Vec<PathBuf>,
 }

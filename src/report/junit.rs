@@ -38,12 +38,21 @@ pub fn escape_xml(s: &str) -> String {
     out
 }
 
-/// Escapes element text (line breaks kept as they are).
+/// Escapes element text (line breaks and tabs kept as they are).
 fn escape_text(s: &str) -> String {
-    s.split('\n')
-        .map(|line| escape_xml(line).replace("&#13;", ""))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => {}
+            '\n' | '\t' => out.push(c),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
 }
 
 fn is_xml_char(c: char) -> bool {
@@ -92,10 +101,9 @@ fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) 
             ""
         };
         text.push_str(&format!(
-            "[{}] {}{}{unknown}\n  at {}{}\n",
+            "[{}] {}{unknown}\n  at {}{}\n",
             f.severity,
             f.message,
-            "",
             address,
             if attribute.is_empty() {
                 String::new()

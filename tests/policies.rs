@@ -1,0 +1,121 @@
+//! Custom policies through the binary: loading, selection, the failure
+//! cases, and `akslint test`.
+mod common;
+
+use common::*;
+
+fn example() -> String {
+    path_str(&root().join("fixtures/example/plan.json"))
+}
+
+fn policy(dir: &str) -> String {
+    path_str(&root().join(dir))
+}
+
+#[test]
+fn custom_policy_findings_flow_like_builtin_ones() {
+    let (code, doc) = run_json(&["--policy", &policy("fixtures/policies"), &example()]);
+    assert_eq!(code, 1);
+    let org: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "ORG001")
+        .collect();
+    assert_eq!(org.len(), 1, "{doc}");
+    assert_eq!(org[0]["rule_name"], "cost-center-tag");
+    assert_eq!(org[0]["severity"], "low");
+    assert_eq!(org[0]["attribute"], "tags");
+}
+
+#[test]
+fn rule_selection() {
+    let (_, only) = run_json(&["--rule", "AKS001", "--rule", "zones", &example()]);
+    let ids: std::collections::BTreeSet<&str> = only["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["AKS001", "AKS012"].into_iter().collect());
+    let (_, skipped) = run_json(&["--skip-rule", "private-cluster", &example()]);
+    assert!(skipped["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule_id"] != "AKS001"));
+    assert_eq!(
+        run(&["--rule", "AKS999", &example()]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn colliding_id_or_name_is_exit_2() {
+    let out = run(&["--policy", &policy("tests/policies/collide"), &example()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("X001.rego") && err.contains("private-cluster"),
+        "{err}"
+    );
+}
+
+#[test]
+fn syntax_error_names_file_line_and_column() {
+    let out = run(&["--policy", &policy("tests/policies/syntax"), &example()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("X002.rego:20:1"), "{err}");
+}
+
+#[test]
+fn runtime_error_in_one_policy_keeps_the_others() {
+    let (code, doc) = run_json(&["--policy", &policy("tests/policies/runtime"), &example()]);
+    assert_eq!(code, 2);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{doc}");
+    assert_eq!(errors[0]["code"], "rule_error");
+    let msg = errors[0]["message"].as_str().unwrap();
+    assert!(msg.contains("X003") && msg.len() > 30, "{msg}");
+    assert!(doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule_id"] == "AKS001"));
+}
+
+#[test]
+fn slow_policy_is_stopped_by_the_time_bound() {
+    let start = std::time::Instant::now();
+    let (code, doc) = run_json(&[
+        "--policy",
+        &policy("tests/policies/slow"),
+        "--rule",
+        "X004",
+        "--policy-timeout",
+        "0.5",
+        &example(),
+    ]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+    assert_eq!(code, 2);
+    let msg = doc["errors"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("X004") && msg.contains("time limit"), "{msg}");
+}
+
+#[test]
+fn akslint_test_runs_policy_tests() {
+    let out = run(&["test", &policy("fixtures/policies")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("3 passed, 0 failed"));
+    let out = run(&["test", &policy("tests/policies/failing")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("FAIL data.akslint.rules.X005_test.test_fails"));
+    assert!(stdout(&out).contains("1 passed, 1 failed"));
+    assert_eq!(
+        run(&["test", &policy("tests/policies/syntax")])
+            .status
+            .code(),
+        Some(2)
+    );
+}
