@@ -91,6 +91,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub repo_root: Option<PathBuf>,
 
+    /// Also write a report in FORMAT to PATH (repeatable), e.g.
+    /// `--report sarif=akslint.sarif --report markdown=summary.md`.
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub reports: Vec<String>,
+
+    /// SARIF run category (`automationDetails.id`), one per plan when
+    /// several plans are uploaded.
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+
     /// Run only these rules (id or name; repeatable).
     #[arg(long = "rule", value_name = "ID|NAME")]
     pub rules: Vec<String>,

@@ -118,6 +118,22 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
         only_rules: args.rules.clone(),
         skip_rules: args.skip_rules.clone(),
         policies: args.policies.clone(),
+        category: args.category.clone(),
+        reports: args
+            .reports
+            .iter()
+            .map(|r| {
+                let (f, p) = r.split_once('=').ok_or_else(|| {
+                    RunError::Usage(format!("--report {r:?}: expected FORMAT=PATH"))
+                })?;
+                let format = Format::parse(f).ok_or_else(|| {
+                    RunError::Usage(format!(
+                        "--report {r:?}: unknown format {f:?} (text, json, sarif, markdown, github, junit)"
+                    ))
+                })?;
+                Ok((format, std::path::PathBuf::from(p)))
+            })
+            .collect::<Result<Vec<_>, RunError>>()?,
     })
 }
 
@@ -307,9 +323,7 @@ impl<'a> Locator<'a> {
 }
 
 /// Built-in and custom rules, narrowed by `--rule` and `--skip-rule`.
-fn select_rules(
-    settings: &Settings,
-) -> Result<(Vec<rules::Rule>, Vec<rules::Library>), RunError> {
+fn select_rules(settings: &Settings) -> Result<(Vec<rules::Rule>, Vec<rules::Library>), RunError> {
     let mut all = rules::builtin_rules()?;
     let mut libs = rules::builtin_libs();
     let custom = rules::load_custom(&settings.policies)?;
@@ -403,11 +417,23 @@ pub fn lint(settings: &Settings) -> Result<u8, RunError> {
         unknown: settings.unknown,
         fail_on: settings.fail_on,
     };
-    let rendered = match settings.format {
-        Format::Text => report::text::render(&report, settings.color),
+    let render = |format: Format, color: bool| match format {
+        Format::Text => report::text::render(&report, color),
         Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report, settings.category.as_deref()),
+        Format::Markdown => {
+            report::markdown::render(&report, report::markdown::github_link_base().as_deref())
+        }
+        Format::Github => report::github::render(&report),
+        Format::Junit => report::junit::render(&report),
     };
-    write_output(settings.output.as_deref(), &rendered)?;
+    for (format, path) in &settings.reports {
+        write_output(Some(path), &render(*format, false))?;
+    }
+    write_output(
+        settings.output.as_deref(),
+        &render(settings.format, settings.color),
+    )?;
     Ok(report.exit_code())
 }
 

@@ -20,6 +20,20 @@ pub enum UnknownMode {
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other dashboards.
+    Sarif,
+    /// A summary for `$GITHUB_STEP_SUMMARY` and pull-request comments.
+    Markdown,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML (Azure DevOps `PublishTestResults`).
+    Junit,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(s, true).ok()
+    }
 }
 
 /// `--fail-on`: the lowest severity that fails the run, or never.
@@ -71,4 +85,8 @@ pub struct Settings {
     pub skip_rules: Vec<String>,
     /// `--policy` directories.
     pub policies: Vec<PathBuf>,
+    /// SARIF `automationDetails.id`.
+    pub category: Option<String>,
+    /// `--report FORMAT=PATH`: more reports written by the same run.
+    pub reports: Vec<(Format, PathBuf)>,
 }
