@@ -73,12 +73,26 @@ has_value(obj, path) if {
 }
 
 # Renamed attributes: the first of paths (4.x name first) that is set or
-# unknown; else the first path, unset. Returns {path, unknown, value}.
+# unknown; else the first name the values carry (a 3.x plan holds its 3.x
+# names, as null), else the first path. Returns {path, unknown, value}.
 attr(obj, paths) := {"path": p, "unknown": unknown_bool(obj, p), "value": raw(obj, p)} if {
 	set_paths := [q | some q in paths; is_set(obj, q)]
 	count(set_paths) > 0
 	p := set_paths[0]
+} else := {"path": p, "unknown": false, "value": null} if {
+	present := [q | some q in paths; key_present(obj, q)]
+	count(present) > 0
+	p := present[0]
 } else := {"path": paths[0], "unknown": false, "value": null}
+
+# The values hold the key of this path (even as null).
+key_present(obj, path) if {
+	n := count(path)
+	n > 0
+	parent := object.get(obj.values, array.slice(path, 0, n - 1), null)
+	is_object(parent)
+	_ = parent[path[n - 1]]
+}
 
 # Single-path form of attr.
 attr1(obj, path) := attr(obj, [path])

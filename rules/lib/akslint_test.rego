@@ -93,3 +93,12 @@ test_pool_classification if {
 	spots == {"p2"}
 	lib.mode_unknown(pool_input.pools[3])
 }
+
+test_attr_names_the_attribute_the_values_carry if {
+	v3 := {"address": "c", "values": {"api_server_authorized_ip_ranges": null, "api_server_access_profile": []}, "unknown": {}}
+	a := lib.attr(v3, [["api_server_access_profile", 0, "authorized_ip_ranges"], ["api_server_authorized_ip_ranges"]])
+	a.path == ["api_server_authorized_ip_ranges"]
+	v4 := {"address": "c", "values": {"host_encryption_enabled": null}, "unknown": {}}
+	b := lib.attr(v4, [["host_encryption_enabled"], ["enable_host_encryption"]])
+	b.path == ["host_encryption_enabled"]
+}
