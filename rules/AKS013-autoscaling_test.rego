@@ -57,12 +57,12 @@ test_fixed_count_fails_3x if {
 	f.attribute == ["enable_auto_scaling"]
 }
 
-test_plan_nulls_fail_on_4x_name if {
+test_plan_nulls_fail_on_the_name_the_plan_carries if {
 	fs := AKS013.deny with input as pool({"enable_auto_scaling": null, "min_count": null, "max_count": null}, {})
 	count(fs) == 1
 	some f in fs
 	f.status == "fail"
-	f.attribute == ["auto_scaling_enabled"]
+	f.attribute == ["enable_auto_scaling"]
 }
 
 test_state_shape_missing_bounds if {

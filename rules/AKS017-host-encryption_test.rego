@@ -53,7 +53,7 @@ test_3x_disabled_fails_on_3x_name if {
 test_plan_null_fails if {
 	fs := AKS017.deny with input as pools({"enable_host_encryption": null}, {})
 	count(fs) == 2
-	{f.attribute | some f in fs} == {["default_node_pool", 0, "host_encryption_enabled"], ["host_encryption_enabled"]}
+	{f.attribute | some f in fs} == {["default_node_pool", 0, "enable_host_encryption"], ["enable_host_encryption"]}
 }
 
 test_state_shape_fails if {
