@@ -69,13 +69,36 @@ pub struct CheckArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit 1 when a failing finding at or above this severity exists.
-    #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a failing finding at or above this severity exists
+    /// [default: low].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
-    /// How findings whose value is known only after apply are shown and counted.
-    #[arg(long, value_enum, default_value_t = UnknownMode::Warn)]
-    pub unknown: UnknownMode,
+    /// How findings whose value is known only after apply are shown and
+    /// counted [default: warn].
+    #[arg(long, value_enum)]
+    pub unknown: Option<UnknownMode>,
+
+    /// Configuration file [default: the first .akslint.toml from the working
+    /// directory up to the repository root].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any .akslint.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE (then adopt with --baseline).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// List suppressed findings too (marked as such).
+    #[arg(long)]
+    pub show_suppressed: bool,
 
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

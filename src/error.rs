@@ -108,4 +108,12 @@ pub enum RunError {
     #[error("{0}")]
     #[diagnostic(code(akslint::usage))]
     Usage(String),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<crate::config_file::ConfigError>),
+
+    #[error("baseline {path}: {reason}", path = path.display())]
+    #[diagnostic(code(akslint::baseline))]
+    Baseline { path: PathBuf, reason: String },
 }

@@ -112,6 +112,25 @@ pub struct Location {
     pub end_column: usize,
 }
 
+/// How a finding was suppressed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// An `# akslint:ignore` comment in the `.tf` source.
+    InSource,
+    /// An exception in the configuration file.
+    Exception,
+    /// A `--baseline` file.
+    Baseline,
+}
+
+/// Why a finding is not reported (unless `--show-suppressed`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub justification: String,
+}
+
 /// A finding, ready for every reporter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -127,6 +146,8 @@ pub struct Finding {
     pub file: String,
     /// Where in the source the finding points, when known.
     pub location: Option<Location>,
+    /// Set when an exception, an inline comment or the baseline suppresses it.
+    pub suppression: Option<Suppression>,
 }
 
 impl Finding {

@@ -15,8 +15,10 @@
 )]
 
 pub mod address;
+pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod engine;
 pub mod error;
 pub mod explain;
@@ -28,6 +30,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod suppress;
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -109,7 +112,7 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
         paths: args.paths.clone(),
         format: args.format,
         output: args.output.clone(),
-        fail_on: args.fail_on.threshold(),
+        fail_on: args.fail_on,
         unknown: args.unknown,
         color,
         policy_timeout: Duration::from_secs_f64(args.policy_timeout.min(86_400.0)),
@@ -134,6 +137,11 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
                 Ok((format, std::path::PathBuf::from(p)))
             })
             .collect::<Result<Vec<_>, RunError>>()?,
+        config: args.config.clone(),
+        no_config: args.no_config,
+        baseline: args.baseline.clone(),
+        write_baseline: args.write_baseline.clone(),
+        show_suppressed: args.show_suppressed,
     })
 }
 
@@ -155,7 +163,7 @@ fn lint_one(
     engine: &mut RuleEngine,
     filter: &TypeFilter,
     settings: &Settings,
-) -> Option<FileReport> {
+) -> Option<(FileReport, Vec<String>)> {
     let failed = |file: String, e: InputError| FileReport {
         file,
         resources: 0,
@@ -164,7 +172,7 @@ fn lint_one(
         linted: false,
     };
     let (path, walked) = match item {
-        Expanded::Error(e) => return Some(failed(e.file().to_string(), e.clone())),
+        Expanded::Error(e) => return Some((failed(e.file().to_string(), e.clone()), Vec::new())),
         Expanded::Stdin => (None, false),
         Expanded::File(p) => (Some(p.as_path()), false),
         Expanded::Walked(p) => (Some(p.as_path()), true),
@@ -172,7 +180,7 @@ fn lint_one(
     let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
     let src = match load::read(path) {
         Ok(s) => s,
-        Err(e) => return Some(failed(name, e)),
+        Err(e) => return Some((failed(name, e), Vec::new())),
     };
     let model = match normalize::normalize(&src, filter) {
         Ok(m) => m,
@@ -180,7 +188,7 @@ fn lint_one(
             eprintln!("akslint: skipping {name}: not a Terraform plan or state");
             return None;
         }
-        Err(e) => return Some(failed(name, e)),
+        Err(e) => return Some((failed(name, e), Vec::new())),
     };
     let (raw, failures) = engine.evaluate(model.to_input());
     let locator = Locator::new(&src, &model, settings);
@@ -203,9 +211,11 @@ fn lint_one(
                 attribute: r.attribute,
                 message: r.message,
                 file: name.clone(),
+                suppression: None,
             })
         })
         .collect();
+    let warnings = locator.apply_inline(&model, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     let errors = failures
@@ -216,13 +226,16 @@ fn lint_one(
             reason: f.reason,
         })
         .collect();
-    Some(FileReport {
-        file: name,
-        resources: model.resource_count,
-        findings,
-        errors,
-        linted: true,
-    })
+    Some((
+        FileReport {
+            file: name,
+            resources: model.resource_count,
+            findings,
+            errors,
+            linted: true,
+        },
+        warnings,
+    ))
 }
 
 /// Finds where a finding belongs: the `.tf` source when it is known, else
@@ -308,6 +321,79 @@ impl<'a> Locator<'a> {
         None
     }
 
+    /// Applies `# akslint:ignore` comments of the `.tf` source; returns
+    /// warnings for expired ones.
+    fn apply_inline(&self, model: &normalize::Model, findings: &mut [Finding]) -> Vec<String> {
+        let mut warnings = std::collections::BTreeSet::new();
+        let mut files: std::collections::HashMap<String, Option<String>> =
+            std::collections::HashMap::new();
+        let today = config_file::Date::today();
+        for f in findings.iter_mut() {
+            let Some(loc) = f.location.clone() else {
+                continue;
+            };
+            if !loc.file.ends_with(".tf") {
+                continue;
+            }
+            let Some(r) = model
+                .resources
+                .binary_search_by(|r| r.address.as_str().cmp(&f.address))
+                .ok()
+                .and_then(|i| model.resources.get(i))
+            else {
+                continue;
+            };
+            let Some(header) = self.map.locate(&r.module, &r.type_, &r.name, &[]) else {
+                continue;
+            };
+            let text = files.entry(loc.file.clone()).or_insert_with(|| {
+                let path = match &self.repo_root {
+                    Some(root) => root.join(&loc.file),
+                    None => std::path::PathBuf::from(&loc.file),
+                };
+                std::fs::read_to_string(path).ok()
+            });
+            let Some(text) = text.as_deref() else {
+                continue;
+            };
+            let lines: Vec<&str> = text.lines().collect();
+            let attr_line =
+                (!f.attribute.is_empty() && loc.line != header.line).then_some(loc.line);
+            for (n, inline) in suppress::applicable(&lines, attr_line, header.line) {
+                if !inline.covers(&f.rule_id, &f.rule_name) {
+                    continue;
+                }
+                let reason = inline.reason.clone().unwrap_or_default();
+                match inline.expires {
+                    Some(d) if d < today => {
+                        warnings.insert(format!(
+                            "{}:{n}: akslint:ignore {} expired on {d} ({}); it suppresses nothing",
+                            loc.file,
+                            inline.rules.join(","),
+                            if reason.is_empty() {
+                                "no reason given"
+                            } else {
+                                &reason
+                            }
+                        ));
+                    }
+                    _ => {
+                        f.suppression = Some(finding::Suppression {
+                            kind: finding::SuppressionKind::InSource,
+                            justification: if reason.is_empty() {
+                                format!("akslint:ignore at {}:{n}", loc.file)
+                            } else {
+                                reason
+                            },
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        warnings.into_iter().collect()
+    }
+
     fn display_path(&self, path: &std::path::Path) -> String {
         let rel = self.repo_root.as_deref().and_then(|root| {
             let abs = std::fs::canonicalize(path).ok()?;
@@ -322,14 +408,36 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// Built-in and custom rules, narrowed by `--rule` and `--skip-rule`.
-fn select_rules(settings: &Settings) -> Result<(Vec<rules::Rule>, Vec<rules::Library>), RunError> {
+/// Built-in and custom rules (with the configuration file's changes),
+/// narrowed by `--rule`, `--skip-rule` and the file's `disable`.
+fn select_rules(
+    settings: &Settings,
+) -> Result<(Vec<rules::Rule>, Vec<rules::Library>, config_file::Config), RunError> {
+    let path = match (&settings.config, settings.no_config) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.clone()),
+        (None, false) => std::env::current_dir()
+            .ok()
+            .and_then(|d| config_file::discover(&d)),
+    };
+    let loaded = match &path {
+        Some(p) => Some(config_file::load(p).map_err(RunError::Config)?),
+        None => None,
+    };
+    let mut policy_dirs = settings.policies.clone();
+    if let Some(l) = &loaded {
+        policy_dirs.extend(l.policies());
+    }
     let mut all = rules::builtin_rules()?;
     let mut libs = rules::builtin_libs();
-    let custom = rules::load_custom(&settings.policies)?;
+    let custom = rules::load_custom(&policy_dirs)?;
     all.extend(custom.rules);
     libs.extend(custom.libs);
     rules::check_unique(&all)?;
+    let config = match &loaded {
+        Some(l) => config_file::validate(l, &all).map_err(RunError::Config)?,
+        None => config_file::Config::default(),
+    };
     for key in settings.only_rules.iter().chain(&settings.skip_rules) {
         if rules::find(&all, key).is_none() {
             return Err(RunError::UnknownRule(key.clone()));
@@ -342,8 +450,14 @@ fn select_rules(settings: &Settings) -> Result<(Vec<rules::Rule>, Vec<rules::Lib
     all.retain(|r| {
         (settings.only_rules.is_empty() || matches(r, &settings.only_rules))
             && !matches(r, &settings.skip_rules)
+            && !config.disable.contains(&r.meta.id)
     });
-    Ok((all, libs))
+    for r in &mut all {
+        if let Some(sev) = config.severity.get(&r.meta.id) {
+            r.meta.severity = *sev;
+        }
+    }
+    Ok((all, libs, config))
 }
 
 /// `akslint test`: runs policy unit tests; 0 all pass, 1 a test fails, 2 a
@@ -390,16 +504,11 @@ fn run_tests(dirs: &[std::path::PathBuf], builtin: bool) -> Result<u8, RunError>
 
 /// Lints every input and writes the report; returns the exit status.
 pub fn lint(settings: &Settings) -> Result<u8, RunError> {
-    let (rules, libs) = select_rules(settings)?;
-    let engine = RuleEngine::new(
-        rules,
-        &libs,
-        &serde_json::Map::new(),
-        settings.policy_timeout,
-    )?;
+    let (rules, libs, config) = select_rules(settings)?;
+    let engine = RuleEngine::new(rules, &libs, &config.params, settings.policy_timeout)?;
     let filter = type_filter(&engine);
     let items = load::expand(&settings.paths);
-    let files: Vec<FileReport> = items
+    let results: Vec<(FileReport, Vec<String>)> = items
         .par_iter()
         .map_init(
             || engine.clone(),
@@ -409,14 +518,36 @@ pub fn lint(settings: &Settings) -> Result<u8, RunError> {
         .into_iter()
         .flatten()
         .collect();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut files = Vec::with_capacity(results.len());
+    for (file, w) in results {
+        warnings.extend(w);
+        files.push(file);
+    }
+    warnings.extend(apply_exceptions(&config, &mut files));
+    if let Some(path) = &settings.baseline {
+        apply_baseline(path, &mut files)?;
+    }
     let mut metas: Vec<_> = engine.rules().iter().map(|r| r.meta.clone()).collect();
     metas.sort_by(|a, b| a.id.cmp(&b.id));
+    let fail_on = settings
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(settings::FailOn::Low);
     let report = Report {
         files,
         rules: metas,
-        unknown: settings.unknown,
-        fail_on: settings.fail_on,
+        unknown: settings
+            .unknown
+            .or(config.unknown)
+            .unwrap_or(settings::UnknownMode::Warn),
+        fail_on: fail_on.threshold(),
+        warnings,
+        show_suppressed: settings.show_suppressed,
     };
+    for w in &report.warnings {
+        eprintln!("akslint: warning: {w}");
+    }
     let render = |format: Format, color: bool| match format {
         Format::Text => report::text::render(&report, color),
         Format::Json => report::json::render(&report),
@@ -434,7 +565,68 @@ pub fn lint(settings: &Settings) -> Result<u8, RunError> {
         settings.output.as_deref(),
         &render(settings.format, settings.color),
     )?;
+    if let Some(path) = &settings.write_baseline {
+        baseline::write(path, &report)?;
+        // Recording today's findings is the point: only errors fail the run.
+        return Ok(if report.errors().next().is_some() {
+            2
+        } else {
+            0
+        });
+    }
     Ok(report.exit_code())
+}
+
+/// Suppresses findings matched by a live exception; warns about every
+/// expired one.
+fn apply_exceptions(config: &config_file::Config, files: &mut [FileReport]) -> Vec<String> {
+    let today = config_file::Date::today();
+    let mut warnings = Vec::new();
+    for ex in &config.exceptions {
+        if ex.expired(today) {
+            warnings.push(format!(
+                "exception at {} ({} on {}) expired on {}: {}; it suppresses nothing",
+                ex.origin,
+                ex.rule_ids.join(","),
+                if ex.addresses.is_empty() {
+                    "every resource".to_string()
+                } else {
+                    ex.addresses.join(", ")
+                },
+                ex.expires.map(|d| d.to_string()).unwrap_or_default(),
+                ex.reason
+            ));
+        }
+    }
+    for f in files.iter_mut().flat_map(|f| f.findings.iter_mut()) {
+        if f.suppression.is_some() {
+            continue;
+        }
+        if let Some(ex) = config
+            .exceptions
+            .iter()
+            .find(|ex| !ex.expired(today) && ex.matches(&f.rule_id, &f.address))
+        {
+            f.suppression = Some(finding::Suppression {
+                kind: finding::SuppressionKind::Exception,
+                justification: ex.reason.clone(),
+            });
+        }
+    }
+    warnings
+}
+
+fn apply_baseline(path: &std::path::Path, files: &mut [FileReport]) -> Result<(), RunError> {
+    let known = baseline::read(path)?;
+    for f in files.iter_mut().flat_map(|f| f.findings.iter_mut()) {
+        if f.suppression.is_none() && known.contains(&baseline::key(f)) {
+            f.suppression = Some(finding::Suppression {
+                kind: finding::SuppressionKind::Baseline,
+                justification: format!("in the baseline {}", path.display()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Writes to the output file, or stdout (a closed pipe is not an error).

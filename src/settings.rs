@@ -71,8 +71,10 @@ pub struct Settings {
     pub paths: Vec<PathBuf>,
     pub format: Format,
     pub output: Option<PathBuf>,
-    pub fail_on: Option<Severity>,
-    pub unknown: UnknownMode,
+    /// `--fail-on` when given (else the config file's, else low).
+    pub fail_on: Option<FailOn>,
+    /// `--unknown` when given (else the config file's, else warn).
+    pub unknown: Option<UnknownMode>,
     pub color: bool,
     pub policy_timeout: Duration,
     /// Root module directory (default: the directory holding each plan).
@@ -89,4 +91,10 @@ pub struct Settings {
     pub category: Option<String>,
     /// `--report FORMAT=PATH`: more reports written by the same run.
     pub reports: Vec<(Format, PathBuf)>,
+    /// `--config`, or None to discover `.akslint.toml`.
+    pub config: Option<PathBuf>,
+    pub no_config: bool,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    pub show_suppressed: bool,
 }

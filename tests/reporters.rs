@@ -63,6 +63,7 @@ fn finding(
         message: message.into(),
         file: file.into(),
         location,
+        suppression: None,
     }
 }
 
@@ -151,6 +152,8 @@ fn sample(unknown: UnknownMode) -> Report {
         rules: rules(),
         unknown,
         fail_on: Some(Severity::Low),
+        warnings: Vec::new(),
+        show_suppressed: false,
     }
 }
 
@@ -166,6 +169,8 @@ fn clean() -> Report {
         rules: rules(),
         unknown: UnknownMode::Warn,
         fail_on: Some(Severity::High),
+        warnings: Vec::new(),
+        show_suppressed: false,
     }
 }
 
@@ -429,6 +434,8 @@ fn sarif_truncates_at_25000_results() {
         rules: rules(),
         unknown: UnknownMode::Warn,
         fail_on: Some(Severity::High),
+        warnings: Vec::new(),
+        show_suppressed: false,
     };
     let doc = parse(&sarif::render(&report, None));
     let run = &doc["runs"][0];
@@ -504,6 +511,8 @@ fn fingerprints_ignore_lines() {
         rules: rules(),
         unknown: UnknownMode::Warn,
         fail_on: None,
+        warnings: Vec::new(),
+        show_suppressed: false,
     };
     let fp = |line: usize| {
         let doc = parse(&sarif::render(&report_at(line), None));

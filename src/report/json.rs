@@ -9,13 +9,14 @@
 //!                "attribute": "private_cluster_enabled", "attribute_path": ["private_cluster_enabled"],
 //!                "message": "...", "file": "plan.json", "location": null}],
 //!  "errors": [{"file": "bad.json", "code": "json", "message": "..."}],
+//!  "warnings": ["exception at .akslint.toml:7 (AKS001 on module.dev.*) expired on 2025-01-31: ..."],
 //!  "summary": {"files": 1, "resources": 12, "findings": {"critical": 0, "high": 1, ...},
 //!              "unknown": 0, "errors": 0, "failed": true}}
 //! ```
 use serde::Serialize;
 
 use super::{Report, Summary};
-use crate::finding::{Finding, Location, Severity, Status, Step};
+use crate::finding::{Finding, Location, Severity, Status, Step, Suppression};
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -23,6 +24,7 @@ struct Doc<'a> {
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError>,
+    warnings: &'a [String],
     summary: Summary,
 }
 
@@ -45,6 +47,8 @@ struct JsonFinding<'a> {
     message: &'a str,
     file: &'a str,
     location: Option<&'a Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<&'a Suppression>,
 }
 
 #[derive(Serialize)]
@@ -67,6 +71,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         message: &f.message,
         file: &f.file,
         location: f.location.as_ref(),
+        suppression: f.suppression.as_ref(),
     }
 }
 
@@ -86,6 +91,7 @@ pub fn render(report: &Report) -> String {
                 message: e.to_string(),
             })
             .collect(),
+        warnings: &report.warnings,
         summary: report.summary(),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());

@@ -34,6 +34,10 @@ pub struct Report {
     pub rules: Vec<RuleMeta>,
     pub unknown: UnknownMode,
     pub fail_on: Option<Severity>,
+    /// Warnings about the run itself (expired exceptions and suppressions).
+    pub warnings: Vec<String>,
+    /// List suppressed findings too (`--show-suppressed`).
+    pub show_suppressed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -43,6 +47,8 @@ pub struct Summary {
     /// Failing findings by severity.
     pub findings: BTreeMap<&'static str, usize>,
     pub unknown: usize,
+    /// Findings suppressed by exceptions, inline comments or the baseline.
+    pub suppressed: usize,
     pub errors: usize,
     /// Whether the run fails on its findings (exit status 1).
     pub failed: bool,
@@ -55,7 +61,23 @@ impl Report {
         self.files
             .iter()
             .flat_map(|f| f.findings.iter())
-            .filter(|f| f.status == Status::Fail || self.unknown != UnknownMode::Ignore)
+            .filter(|f| self.is_shown(f))
+    }
+
+    /// Is this finding part of the report (not hidden by `--unknown ignore`,
+    /// not suppressed unless `--show-suppressed`)?
+    pub fn is_shown(&self, f: &Finding) -> bool {
+        (f.status == Status::Fail || self.unknown != UnknownMode::Ignore)
+            && (f.suppression.is_none() || self.show_suppressed)
+    }
+
+    /// Suppressed findings (shown or not).
+    pub fn suppressed_count(&self) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| f.findings.iter())
+            .filter(|f| f.suppression.is_some())
+            .count()
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &InputError> {
@@ -68,6 +90,9 @@ impl Report {
 
     /// Does this finding count towards the exit status?
     pub fn is_failing(&self, f: &Finding) -> bool {
+        if f.suppression.is_some() {
+            return false;
+        }
         let counted = match f.status {
             Status::Fail => true,
             Status::Unknown => self.unknown == UnknownMode::Fail,
@@ -79,7 +104,7 @@ impl Report {
         let mut by_sev: BTreeMap<&'static str, usize> =
             Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
         let mut unknown = 0;
-        for f in self.findings() {
+        for f in self.findings().filter(|f| f.suppression.is_none()) {
             match f.status {
                 Status::Fail => *by_sev.entry(f.severity.as_str()).or_default() += 1,
                 Status::Unknown => unknown += 1,
@@ -90,6 +115,7 @@ impl Report {
             resources: self.files.iter().map(|f| f.resources).sum(),
             findings: by_sev,
             unknown,
+            suppressed: self.suppressed_count(),
             errors: self.errors().count(),
             failed: self.findings().any(|f| self.is_failing(f)),
         }

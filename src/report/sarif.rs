@@ -18,7 +18,8 @@ use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation, Message,
     MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
     ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
-    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression, Tool,
+    ToolComponent,
 };
 
 use super::Report;
@@ -345,6 +346,18 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     r.rule_index = index.and_then(|i| i64::try_from(i).ok());
+    if let Some(sup) = &f.suppression {
+        let kind = match sup.kind {
+            crate::finding::SuppressionKind::InSource => "inSource",
+            crate::finding::SuppressionKind::Exception
+            | crate::finding::SuppressionKind::Baseline => "external",
+        };
+        r.suppressions = Some(vec![Suppression::builder()
+            .kind(json!(kind))
+            .justification(sup.justification.clone())
+            .status(json!("accepted"))
+            .build()]);
+    }
     r
 }
 
@@ -415,6 +428,19 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
 
     let mut notifications: Vec<Notification> = report.errors().map(error_notification).collect();
     let errors = notifications.len();
+    for w in &report.warnings {
+        notifications.push(
+            Notification::builder()
+                .level(json!("warning"))
+                .message(Message::builder().text(w.clone()).build())
+                .descriptor(
+                    ReportingDescriptorReference::builder()
+                        .id("akslint/expired-suppression")
+                        .build(),
+                )
+                .build(),
+        );
+    }
     if total > MAX_RESULTS {
         let dropped = total - MAX_RESULTS;
         notifications.push(

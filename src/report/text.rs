@@ -20,7 +20,15 @@ fn diagnostic(report: &Report, f: &Finding) -> MietteDiagnostic {
     } else {
         format!("{}.{}", f.address, attribute)
     };
-    let mut msg = format!("[{}] {}{status}\n{} {}", f.severity, f.message, "at", at);
+    let suppressed = f
+        .suppression
+        .as_ref()
+        .map(|s| format!(" [suppressed: {}]", s.justification))
+        .unwrap_or_default();
+    let mut msg = format!(
+        "[{}] {}{status}{suppressed}\nat {at}",
+        f.severity, f.message
+    );
     if let Some(loc) = &f.location {
         msg.push_str(&format!("\n   {}:{}:{}", loc.file, loc.line, loc.column));
     }
@@ -68,6 +76,12 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         out.push('\n');
     }
+    for w in &report.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    if !report.warnings.is_empty() {
+        out.push('\n');
+    }
     let s = report.summary();
     let by_sev: Vec<String> = Severity::ALL
         .iter()
@@ -80,7 +94,7 @@ pub fn render(report: &Report, color: bool) -> String {
         })
         .collect();
     out.push_str(&format!(
-        "{} file{} linted, {} resource{} checked: {} finding{} ({}), {} unknown, {} error{}\n",
+        "{} file{} linted, {} resource{} checked: {} finding{} ({}), {} unknown, {} suppressed, {} error{}\n",
         s.files,
         plural(s.files),
         s.resources,
@@ -89,6 +103,7 @@ pub fn render(report: &Report, color: bool) -> String {
         plural(s.findings.values().sum::<usize>()),
         by_sev.join(", "),
         s.unknown,
+        s.suppressed,
         s.errors,
         plural(s.errors)
     ));

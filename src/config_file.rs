@@ -1,0 +1,507 @@
+//! `.akslint.toml`: found by walking up from the working directory to the
+//! repository root, or given with `--config`. Validated, with the position
+//! of every problem, before any check runs.
+//!
+//! ```toml
+//! fail_on = "high"
+//! unknown = "warn"
+//! policies = ["policies"]
+//!
+//! [rules]
+//! disable = ["AKS034", "http-app-routing"]
+//! [rules.severity]
+//! AKS014 = "medium"
+//! [rules.params.AKS011]
+//! min_nodes = 5
+//!
+//! [[exceptions]]
+//! rules = ["AKS001"]
+//! addresses = ["module.dev.*"]
+//! reason = "dev cluster reachable only through the office VPN"
+//! expires = "2027-03-31"
+//! ```
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use thiserror::Error;
+use toml::Spanned;
+
+use crate::finding::Severity;
+use crate::rules::{self, Rule};
+use crate::settings::{FailOn, UnknownMode};
+
+pub const FILE_NAME: &str = ".akslint.toml";
+
+/// A problem in the configuration file, pointing into it.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(akslint::config))]
+pub struct ConfigError {
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("{label}")]
+    span: SourceSpan,
+    message: String,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    fail_on: Option<Spanned<String>>,
+    unknown: Option<Spanned<String>>,
+    #[serde(default)]
+    policies: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    exceptions: Vec<Spanned<RawException>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    disable: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    params: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawException {
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    addresses: Vec<Spanned<String>>,
+    reason: Option<Spanned<String>>,
+    expires: Option<Spanned<toml::Value>>,
+}
+
+/// A calendar date (YYYY-MM-DD).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, checking the day exists.
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.trim().splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let date = Date {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        let leap = (date.year % 4 == 0 && date.year % 100 != 0) || date.year % 400 == 0;
+        let days = match date.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (date.day >= 1 && date.day <= days).then_some(date)
+    }
+
+    /// Today (UTC), or `AKSLINT_TODAY` when set (for reproducible runs).
+    pub fn today() -> Self {
+        if let Some(d) = std::env::var("AKSLINT_TODAY")
+            .ok()
+            .and_then(|s| Self::parse(&s))
+        {
+            return d;
+        }
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+    }
+
+    /// Civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    fn from_days(z: i64) -> Self {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: i32::try_from(year).unwrap_or(1970),
+            month: u32::try_from(month).unwrap_or(1),
+            day: u32::try_from(day).unwrap_or(1),
+        }
+    }
+}
+
+/// An exception: findings of these rules on these addresses are accepted.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    /// Position in the file, for messages (`.akslint.toml:12`).
+    pub origin: String,
+    pub rule_ids: Vec<String>,
+    pub addresses: Vec<String>,
+    matcher: globset::GlobSet,
+    pub reason: String,
+    pub expires: Option<Date>,
+}
+
+impl Exception {
+    pub fn matches(&self, rule_id: &str, address: &str) -> bool {
+        self.rule_ids.iter().any(|r| r == rule_id)
+            && (self.addresses.is_empty() || self.matcher.is_match(address))
+    }
+
+    pub fn expired(&self, today: Date) -> bool {
+        self.expires.is_some_and(|d| d < today)
+    }
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub path: Option<PathBuf>,
+    pub fail_on: Option<FailOn>,
+    pub unknown: Option<UnknownMode>,
+    /// Policy directories, relative to the file's directory.
+    pub policies: Vec<PathBuf>,
+    /// Rule ids to leave out.
+    pub disable: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub exceptions: Vec<Exception>,
+}
+
+/// The first `.akslint.toml` from `start` upwards, stopping at the
+/// repository root (a directory holding `.git`).
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Reads the file's first stage: what does not need the rules.
+pub struct Loaded {
+    path: PathBuf,
+    text: String,
+    raw: RawConfig,
+}
+
+impl Loaded {
+    /// Policy directories the file names (needed before the rules load).
+    pub fn policies(&self) -> Vec<PathBuf> {
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        self.raw
+            .policies
+            .iter()
+            .map(|p| base.join(p.get_ref()))
+            .collect()
+    }
+
+    fn error(
+        &self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError {
+            src: NamedSource::new(self.path.display().to_string(), self.text.clone()),
+            span: span.into(),
+            message: message.into(),
+            label: label.into(),
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.text
+            .get(..offset)
+            .map_or(1, |t| t.matches('\n').count() + 1)
+    }
+}
+
+/// Parses the file (syntax, keys and types).
+pub fn load(path: &Path) -> Result<Loaded, Box<ConfigError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(ConfigError {
+            src: NamedSource::new(path.display().to_string(), String::new()),
+            span: (0, 0).into(),
+            message: format!("cannot read {}: {}", path.display(), e.kind()),
+            label: String::new(),
+        })
+    })?;
+    match toml::from_str::<RawConfig>(&text) {
+        Ok(raw) => Ok(Loaded {
+            path: path.to_path_buf(),
+            text,
+            raw,
+        }),
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let message = format!("{}: {}", path.display(), e.message());
+            Err(Box::new(ConfigError {
+                src: NamedSource::new(path.display().to_string(), text),
+                span: span.into(),
+                message,
+                label: "here".into(),
+            }))
+        }
+    }
+}
+
+fn rule_id(all: &[Rule], key: &str) -> Option<String> {
+    rules::find(all, key).map(|r| r.meta.id.clone())
+}
+
+/// Second stage: checks every rule, severity, parameter and exception
+/// against the loaded rules.
+pub fn validate(loaded: &Loaded, all: &[Rule]) -> Result<Config, Box<ConfigError>> {
+    let raw = &loaded.raw;
+    let err =
+        |span: Range<usize>, msg: String, label: &str| Box::new(loaded.error(span, msg, label));
+    let unknown_rule = |s: &Spanned<String>| {
+        err(
+            s.span(),
+            format!("unknown rule {:?} (see `akslint rules`)", s.get_ref()),
+            "no rule has this id or name",
+        )
+    };
+    let fail_on = match &raw.fail_on {
+        None => None,
+        Some(s) => Some(
+            <FailOn as clap::ValueEnum>::from_str(s.get_ref(), true).map_err(|_| {
+                err(
+                    s.span(),
+                    format!("invalid fail_on {:?}", s.get_ref()),
+                    "expected critical, high, medium, low or never",
+                )
+            })?,
+        ),
+    };
+    let unknown = match &raw.unknown {
+        None => None,
+        Some(s) => Some(
+            <UnknownMode as clap::ValueEnum>::from_str(s.get_ref(), true).map_err(|_| {
+                err(
+                    s.span(),
+                    format!("invalid unknown {:?}", s.get_ref()),
+                    "expected ignore, warn or fail",
+                )
+            })?,
+        ),
+    };
+    let mut disable = Vec::new();
+    for s in &raw.rules.disable {
+        disable.push(rule_id(all, s.get_ref()).ok_or_else(|| unknown_rule(s))?);
+    }
+    let mut severity = BTreeMap::new();
+    for (k, v) in &raw.rules.severity {
+        let id = rule_id(all, k.get_ref()).ok_or_else(|| unknown_rule(k))?;
+        let sev = Severity::parse(v.get_ref()).ok_or_else(|| {
+            err(
+                v.span(),
+                format!("invalid severity {:?}", v.get_ref()),
+                "expected critical, high, medium or low",
+            )
+        })?;
+        severity.insert(id, sev);
+    }
+    let mut params = serde_json::Map::new();
+    for (k, table) in &raw.rules.params {
+        let rule = rules::find(all, k.get_ref()).ok_or_else(|| unknown_rule(k))?;
+        let mut values = serde_json::Map::new();
+        for (name, value) in table {
+            let Some(default) = rule.meta.params.get(name.get_ref()) else {
+                let known: Vec<&String> = rule.meta.params.keys().collect();
+                return Err(err(
+                    name.span(),
+                    format!(
+                        "rule {} has no parameter {:?} (parameters: {known:?})",
+                        rule.meta.id,
+                        name.get_ref()
+                    ),
+                    "unknown parameter",
+                ));
+            };
+            let json = serde_json::to_value(value.get_ref()).unwrap_or(serde_json::Value::Null);
+            let same_type = std::mem::discriminant(default) == std::mem::discriminant(&json)
+                || (default.is_array() && json.is_array());
+            if !same_type {
+                return Err(err(
+                    value.span(),
+                    format!(
+                        "parameter {}.{} takes a value like {default}",
+                        rule.meta.id,
+                        name.get_ref()
+                    ),
+                    "wrong type",
+                ));
+            }
+            values.insert(name.get_ref().clone(), json);
+        }
+        params.insert(rule.meta.id.clone(), serde_json::Value::Object(values));
+    }
+    let mut exceptions = Vec::new();
+    for ex in &raw.exceptions {
+        let span = ex.span();
+        let e = ex.get_ref();
+        let reason = match &e.reason {
+            Some(r) if !r.get_ref().trim().is_empty() => r.get_ref().trim().to_string(),
+            Some(r) => {
+                return Err(err(
+                    r.span(),
+                    "an exception's reason is empty".into(),
+                    "say why",
+                ))
+            }
+            None => {
+                return Err(err(
+                    span.start..span.start,
+                    "an exception needs a `reason`".into(),
+                    "this exception has no reason",
+                ))
+            }
+        };
+        if e.rules.is_empty() {
+            return Err(err(
+                span.start..span.start,
+                "an exception needs `rules`".into(),
+                "no rules",
+            ));
+        }
+        let mut rule_ids = Vec::new();
+        for r in &e.rules {
+            rule_ids.push(rule_id(all, r.get_ref()).ok_or_else(|| unknown_rule(r))?);
+        }
+        let mut builder = globset::GlobSetBuilder::new();
+        for a in &e.addresses {
+            let glob = globset::GlobBuilder::new(&address_glob(a.get_ref()))
+                .literal_separator(false)
+                .build()
+                .map_err(|g| {
+                    err(
+                        a.span(),
+                        format!("invalid address pattern: {}", g.kind()),
+                        "here",
+                    )
+                })?;
+            builder.add(glob);
+        }
+        let matcher = builder.build().map_err(|g| {
+            err(
+                span.clone(),
+                format!("invalid address patterns: {g}"),
+                "here",
+            )
+        })?;
+        let expires = match &e.expires {
+            None => None,
+            Some(v) => {
+                let text = match v.get_ref() {
+                    toml::Value::String(s) => s.clone(),
+                    toml::Value::Datetime(d) => d.to_string(),
+                    _ => String::new(),
+                };
+                Some(Date::parse(&text).ok_or_else(|| {
+                    err(
+                        v.span(),
+                        format!("invalid expiry date {text:?}"),
+                        "expected YYYY-MM-DD",
+                    )
+                })?)
+            }
+        };
+        exceptions.push(Exception {
+            origin: format!("{}:{}", loaded.path.display(), loaded.line_of(span.start)),
+            rule_ids,
+            addresses: e.addresses.iter().map(|a| a.get_ref().clone()).collect(),
+            matcher,
+            reason,
+            expires,
+        });
+    }
+    Ok(Config {
+        path: Some(loaded.path.clone()),
+        fail_on,
+        unknown,
+        policies: loaded.policies(),
+        disable,
+        severity,
+        params,
+        exceptions,
+    })
+}
+
+/// Addresses hold `[`, `]` and `"` literally (`module.a["x"]`): only `*` and
+/// `?` are wildcards; everything else is escaped.
+pub fn address_glob(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut literal = String::new();
+    for ch in pattern.chars() {
+        if ch == '*' || ch == '?' {
+            out.push_str(&globset::escape(&literal));
+            literal.clear();
+            out.push(ch);
+        } else {
+            literal.push(ch);
+        }
+    }
+    out.push_str(&globset::escape(&literal));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            Date::parse("2027-03-31").map(|d| d.to_string()).as_deref(),
+            Some("2027-03-31")
+        );
+        assert!(Date::parse("2027-02-29").is_none());
+        assert!(Date::parse("2028-02-29").is_some());
+        assert!(Date::parse("2027-13-01").is_none());
+        assert!(Date::parse("27-1-1").is_none());
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(20_781).to_string(), "2026-11-24");
+        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn address_globs_keep_brackets_literal() {
+        let mut b = globset::GlobSetBuilder::new();
+        let p = address_glob(r#"module.aks["prod"].*"#);
+        b.add(globset::GlobBuilder::new(&p).build().unwrap());
+        let set = b.build().unwrap();
+        assert!(set.is_match(r#"module.aks["prod"].azurerm_kubernetes_cluster.this"#));
+        assert!(!set.is_match(r#"module.aks["dev"].azurerm_kubernetes_cluster.this"#));
+    }
+}

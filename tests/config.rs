@@ -1,0 +1,303 @@
+//! The configuration file, exceptions, inline suppressions and baselines,
+//! through the binary, failure cases included.
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// A throwaway repository holding a copy of a fixture directory.
+fn repo_with(fixture: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let dest = dir.path().join("infra");
+    copy_dir(&root().join("fixtures").join(fixture), &dest);
+    (dir, dest)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn json_in(cwd: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = akslint()
+        .current_dir(cwd)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), doc, stderr(&out))
+}
+
+fn ids(doc: &serde_json::Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn config_is_discovered_and_applied() {
+    let (repo, infra) = repo_with("example");
+    std::fs::write(
+        repo.path().join(".akslint.toml"),
+        r#"
+fail_on = "critical"
+[rules]
+disable = ["AKS030", "kv-rotation"]
+[rules.severity]
+AKS012 = "critical"
+[rules.params.AKS011]
+min_nodes = 5
+"#,
+    )
+    .unwrap();
+    let (_, plain, _) = json_in(&infra, &["--no-config", "plan.json"]);
+    assert!(ids(&plain).contains(&"AKS030".to_string()));
+    assert!(!ids(&plain).contains(&"AKS011".to_string()));
+    let (code, doc, err) = json_in(&infra, &["plan.json"]);
+    let found = ids(&doc);
+    assert!(
+        !found.contains(&"AKS030".to_string()) && !found.contains(&"AKS032".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"AKS011".to_string()),
+        "min_nodes = 5 makes 3 system nodes too few: {found:?} {err}"
+    );
+    let zones = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "AKS012")
+        .unwrap();
+    assert_eq!(zones["severity"], "critical");
+    assert_eq!(code, 1, "AKS012 is critical now, and fail_on = critical");
+    // The command line wins over the file.
+    let (code, _, _) = json_in(&infra, &["--fail-on", "never", "plan.json"]);
+    assert_eq!(code, 0);
+}
+
+fn config_error(toml: &str) -> String {
+    let (repo, infra) = repo_with("example");
+    let cfg = repo.path().join(".akslint.toml");
+    std::fs::write(&cfg, toml).unwrap();
+    let out = akslint()
+        .current_dir(&infra)
+        .args(["--color", "never", "plan.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).is_empty(), "no check runs: {}", stdout(&out));
+    stderr(&out)
+}
+
+#[test]
+fn bad_configs_point_into_the_file() {
+    let err = config_error("fail_on = \"high\"\nbogus = 1\n");
+    assert!(
+        err.contains("unknown field `bogus`") && err.contains(".akslint.toml:2:1"),
+        "{err}"
+    );
+    let err = config_error("fail_on = \"sometimes\"\n");
+    assert!(
+        err.contains("invalid fail_on") && err.contains(".akslint.toml:1:11"),
+        "{err}"
+    );
+    let err = config_error("[rules]\ndisable = [\"AKS001\", \"AKS999\"]\n");
+    assert!(
+        err.contains("unknown rule \"AKS999\"") && err.contains(".akslint.toml:2:22"),
+        "{err}"
+    );
+    let err = config_error("[[exceptions]]\nrules = [\"AKS001\"]\naddresses = [\"*\"]\n");
+    assert!(
+        err.contains("needs a `reason`") && err.contains(".akslint.toml:1:1"),
+        "{err}"
+    );
+    let err = config_error("[rules.params.AKS011]\nmax_nodes = 5\n");
+    assert!(
+        err.contains("no parameter \"max_nodes\"") && err.contains(".akslint.toml:2:1"),
+        "{err}"
+    );
+    let err = config_error("[rules.params.AKS011]\nmin_nodes = \"five\"\n");
+    assert!(err.contains("takes a value like 3"), "{err}");
+    let err = config_error(
+        "[[exceptions]]\nrules = [\"AKS001\"]\nreason = \"x\"\nexpires = \"2027-02-30\"\n",
+    );
+    assert!(
+        err.contains("invalid expiry date") && err.contains(".akslint.toml:4:11"),
+        "{err}"
+    );
+    let err = config_error("fail_on = [\n");
+    assert!(err.contains(".akslint.toml:"), "{err}");
+}
+
+#[test]
+fn exceptions_suppress_until_they_expire() {
+    let (repo, infra) = repo_with("example");
+    std::fs::write(
+        repo.path().join(".akslint.toml"),
+        r#"
+[[exceptions]]
+rules = ["private-cluster"]
+addresses = ["azurerm_kubernetes_cluster.*"]
+reason = "reachable only through the office VPN"
+expires = "2999-12-31"
+
+[[exceptions]]
+rules = ["AKS004"]
+addresses = ["azurerm_kubernetes_cluster.main"]
+reason = "temporary, until the firewall lands"
+expires = 2020-01-01
+"#,
+    )
+    .unwrap();
+    let (_, doc, err) = json_in(&infra, &["plan.json"]);
+    let found = ids(&doc);
+    assert!(
+        !found.contains(&"AKS001".to_string()),
+        "live exception suppresses: {found:?}"
+    );
+    assert!(
+        found.contains(&"AKS004".to_string()),
+        "expired exception suppresses nothing"
+    );
+    assert_eq!(doc["summary"]["suppressed"], 1);
+    let warnings = doc["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let w = warnings[0].as_str().unwrap();
+    assert!(
+        w.contains("2020-01-01")
+            && w.contains("until the firewall lands")
+            && w.contains(".akslint.toml:8"),
+        "{w}"
+    );
+    assert!(err.contains("expired on 2020-01-01"), "{err}");
+
+    let (_, shown, _) = json_in(&infra, &["--show-suppressed", "plan.json"]);
+    let sup = shown["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "AKS001")
+        .unwrap();
+    assert_eq!(sup["suppression"]["kind"], "exception");
+    assert_eq!(
+        sup["suppression"]["justification"],
+        "reachable only through the office VPN"
+    );
+
+    let out = akslint()
+        .current_dir(&infra)
+        .args(["--format", "sarif", "--show-suppressed", "plan.json"])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let r = results.iter().find(|r| r["ruleId"] == "AKS001").unwrap();
+    assert_eq!(r["suppressions"][0]["kind"], "external");
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(notes.iter().any(|n| n["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("expired on 2020-01-01")));
+}
+
+#[test]
+fn inline_suppressions_in_tf_source() {
+    let (repo, infra) = repo_with("modules");
+    let tf = infra.join("modules/aks/main.tf");
+    let text = std::fs::read_to_string(&tf).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let i = lines
+        .iter()
+        .position(|l| l.contains("private_cluster_enabled"))
+        .unwrap();
+    lines.insert(
+        i,
+        "  # akslint:ignore private-cluster -- dev only, VPN".to_string(),
+    );
+    let j = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("zones"))
+        .unwrap();
+    lines.insert(
+        j,
+        "  // akslint:ignore AKS012 exp:2020-06-30 -- zones after the migration".to_string(),
+    );
+    std::fs::write(&tf, lines.join("\n") + "\n").unwrap();
+    let (_, doc, err) = json_in(repo.path(), &["--show-suppressed", "infra/plan.json"]);
+    let f = doc["findings"].as_array().unwrap();
+    let aks001 = f.iter().find(|f| f["rule_id"] == "AKS001").unwrap();
+    assert_eq!(aks001["suppression"]["kind"], "insource", "{aks001}");
+    assert_eq!(aks001["suppression"]["justification"], "dev only, VPN");
+    let others: Vec<_> = f.iter().filter(|f| f["rule_id"] != "AKS001").collect();
+    assert!(
+        others.iter().all(|f| f["suppression"].is_null()),
+        "only AKS001 is suppressed: {others:?}"
+    );
+    let w = doc["warnings"].as_array().unwrap();
+    assert!(
+        w.iter()
+            .any(|w| w.as_str().unwrap().contains("expired on 2020-06-30")),
+        "{w:?} {err}"
+    );
+    let (_, hidden, _) = json_in(repo.path(), &["infra/plan.json"]);
+    assert!(!ids(&hidden).contains(&"AKS001".to_string()));
+}
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let example = path_str(&root().join("fixtures/example/plan.json"));
+    let bad = path_str(&root().join("fixtures/bad-4x/plan.json"));
+    let out = run(&[
+        "--write-baseline",
+        &path_str(&baseline),
+        "--format",
+        "json",
+        &example,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "writing a baseline does not fail the run"
+    );
+    let text = std::fs::read_to_string(&baseline).unwrap();
+    assert!(
+        text.contains("AKS001") && !text.contains("\"line\""),
+        "{text}"
+    );
+    let (code, doc) = run_json(&["--baseline", &path_str(&baseline), &example]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(doc["findings"].as_array().unwrap().is_empty());
+    assert!(doc["summary"]["suppressed"].as_u64().unwrap() > 0);
+    let (code, doc) = run_json(&["--baseline", &path_str(&baseline), &example, &bad]);
+    assert_eq!(code, 1);
+    assert!(doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["file"].as_str().unwrap().contains("bad-4x")));
+    std::fs::write(&baseline, "not json").unwrap();
+    assert_eq!(
+        run(&["--baseline", &path_str(&baseline), &example])
+            .status
+            .code(),
+        Some(2)
+    );
+}
