@@ -110,6 +110,9 @@ pub struct Location {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    /// The file on disk (for showing the snippet); not reported.
+    #[serde(skip)]
+    pub source_path: Option<std::path::PathBuf>,
 }
 
 /// How a finding was suppressed.

@@ -314,6 +314,7 @@ impl<'a> Locator<'a> {
                     column,
                     end_line: line,
                     end_column,
+                    source_path: None,
                 });
             }
             from = at + quoted.len();

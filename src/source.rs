@@ -57,6 +57,7 @@ impl CallNode {
 struct SourceFile {
     /// The path as reported in [`Location::file`].
     display: String,
+    path: PathBuf,
     text: String,
     body: Body,
     /// Byte offsets of the start of every line.
@@ -64,12 +65,13 @@ struct SourceFile {
 }
 
 impl SourceFile {
-    fn new(display: String, text: String, body: Body) -> Self {
+    fn new(display: String, path: PathBuf, text: String, body: Body) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         SourceFile {
             display,
+            path,
             text,
             body,
             line_starts,
@@ -97,6 +99,7 @@ impl SourceFile {
             column,
             end_line,
             end_column,
+            source_path: Some(self.path.clone()),
         }
     }
 
@@ -282,7 +285,7 @@ impl SourceMap {
             .filter_map(|p| {
                 let text = std::fs::read_to_string(&p).ok()?;
                 let body = hcl_edit::parser::parse_body(&text).ok()?;
-                Some(SourceFile::new(self.display(&p), text, body))
+                Some(SourceFile::new(self.display(&p), p.clone(), text, body))
             })
             .collect();
         ModuleSource { files }

@@ -389,3 +389,23 @@ fn deterministic_across_thread_counts() {
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[0], outputs[2]);
 }
+
+#[test]
+fn text_shows_the_tf_snippet_with_the_attribute_labelled() {
+    let out = run(&[
+        "--color",
+        "never",
+        &path_str(&root().join("fixtures/modules/plan.json")),
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("fixtures/modules/modules/aks/main.tf:7:3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("private_cluster_enabled   = var.private_cluster_enabled"),
+        "{text}"
+    );
+    assert!(text.contains("set here"), "{text}");
+    assert!(text.contains("is not set in this block"), "{text}");
+}

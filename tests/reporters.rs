@@ -74,6 +74,7 @@ fn loc(file: &str, line: usize) -> Location {
         column: 3,
         end_line: line,
         end_column: 40,
+        source_path: None,
     }
 }
 

@@ -1,10 +1,62 @@
 //! `--format text`: miette diagnostics grouped per input file, then a summary.
-use miette::{GraphicalReportHandler, GraphicalTheme, MietteDiagnostic, Severity as MSeverity};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    Severity as MSeverity,
+};
 
 use super::Report;
-use crate::finding::{Finding, Severity, Status};
+use crate::finding::{Finding, Location, Severity, Status};
 
-fn diagnostic(report: &Report, f: &Finding) -> MietteDiagnostic {
+/// Byte range of a location in a text (lines and columns are 1-based,
+/// columns in characters).
+fn byte_range(text: &str, loc: &Location) -> Option<std::ops::Range<usize>> {
+    let offset = |line: usize, column: usize| -> Option<usize> {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.checked_sub(1)?)
+            .map(str::len)
+            .sum();
+        let rest = text.get(start..)?;
+        let col = rest
+            .char_indices()
+            .nth(column.checked_sub(1)?)
+            .map_or(rest.len(), |(i, _)| i);
+        Some(start + col)
+    };
+    let start = offset(loc.line, loc.column)?;
+    let end = offset(loc.end_line, loc.end_column)?.max(start);
+    Some(start..end)
+}
+
+/// The `.tf` snippet of a finding, with its attribute labelled.
+fn snippet(
+    f: &Finding,
+    cache: &mut HashMap<PathBuf, Option<String>>,
+) -> Option<(NamedSource<String>, LabeledSpan)> {
+    let loc = f.location.as_ref()?;
+    let path = loc.source_path.as_ref()?;
+    let text = cache
+        .entry(path.clone())
+        .or_insert_with(|| std::fs::read_to_string(path).ok())
+        .clone()?;
+    let range = byte_range(&text, loc)?;
+    let attribute = f.attribute.last().map(|_| f.attribute_display());
+    let shown = text.get(range.clone()).unwrap_or_default();
+    let label = match attribute {
+        Some(a) if shown.contains(a.rsplit('.').next().unwrap_or(&a)) => "set here".to_string(),
+        Some(a) => format!("`{a}` is not set in this block"),
+        None => "this resource".to_string(),
+    };
+    Some((
+        NamedSource::new(loc.file.clone(), text).with_language("hcl"),
+        LabeledSpan::new_with_span(Some(label), range),
+    ))
+}
+
+fn diagnostic(report: &Report, f: &Finding, has_snippet: bool) -> MietteDiagnostic {
     let severity = match (f.status, f.severity) {
         (Status::Unknown, _) => MSeverity::Advice,
         (_, Severity::Critical | Severity::High) => MSeverity::Error,
@@ -29,7 +81,7 @@ fn diagnostic(report: &Report, f: &Finding) -> MietteDiagnostic {
         "[{}] {}{status}{suppressed}\nat {at}",
         f.severity, f.message
     );
-    if let Some(loc) = &f.location {
+    if let (Some(loc), false) = (&f.location, has_snippet) {
         msg.push_str(&format!("\n   {}:{}:{}", loc.file, loc.line, loc.column));
     }
     let mut d = MietteDiagnostic::new(msg)
@@ -56,6 +108,7 @@ pub fn render(report: &Report, color: bool) -> String {
         .with_links(false)
         .with_width(100);
     let mut out = String::new();
+    let mut cache = HashMap::new();
     for file in &report.files {
         let findings: Vec<&Finding> = file
             .findings
@@ -72,7 +125,16 @@ pub fn render(report: &Report, color: bool) -> String {
             let _ = handler.render_report(&mut out, e);
         }
         for f in findings {
-            let _ = handler.render_report(&mut out, &diagnostic(report, f));
+            match snippet(f, &mut cache) {
+                Some((source, label)) => {
+                    let d = diagnostic(report, f, true).with_label(label);
+                    let r = miette::Report::new(d).with_source_code(source);
+                    let _ = handler.render_report(&mut out, r.as_ref());
+                }
+                None => {
+                    let _ = handler.render_report(&mut out, &diagnostic(report, f, false));
+                }
+            }
         }
         out.push('\n');
     }
