@@ -25,6 +25,68 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     out
 }
 
+/// The most elements `numbers.range` and `numbers.range_step` may produce.
+/// regorus allocates the whole array up front: `numbers.range(1, 2000000000)`
+/// would ask for tens of gigabytes and abort the process, so akslint
+/// replaces both builtins with bounded versions that fail cleanly instead.
+pub const MAX_RANGE: u64 = 10_000_000;
+
+fn range_elements(name: &str, from: i64, to: i64, step: i64) -> anyhow::Result<regorus::Value> {
+    if step == 0 {
+        anyhow::bail!("{name}: step must not be zero");
+    }
+    let span =
+        u64::try_from((i128::from(to) - i128::from(from)).unsigned_abs()).unwrap_or(u64::MAX);
+    let count = span / step.unsigned_abs() + 1;
+    if count > MAX_RANGE {
+        anyhow::bail!("{name}: {count} elements exceed akslint's limit of {MAX_RANGE}");
+    }
+    let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    let mut v = from;
+    let ascending = to >= from;
+    let step = if ascending { step.abs() } else { -step.abs() };
+    while (ascending && v <= to) || (!ascending && v >= to) {
+        out.push(regorus::Value::from(v));
+        match v.checked_add(step) {
+            Some(n) => v = n,
+            None => break,
+        }
+    }
+    Ok(regorus::Value::from(out))
+}
+
+fn int_arg(args: &[regorus::Value], i: usize) -> Option<i64> {
+    match args.get(i) {
+        Some(regorus::Value::Number(n)) if n.is_integer() => n.as_i64(),
+        _ => None,
+    }
+}
+
+fn bounded_range(args: Vec<regorus::Value>) -> anyhow::Result<regorus::Value> {
+    match (int_arg(&args, 0), int_arg(&args, 1)) {
+        (Some(a), Some(b)) => range_elements("numbers.range", a, b, 1),
+        _ => Ok(regorus::Value::Undefined),
+    }
+}
+
+fn bounded_range_step(args: Vec<regorus::Value>) -> anyhow::Result<regorus::Value> {
+    match (int_arg(&args, 0), int_arg(&args, 1), int_arg(&args, 2)) {
+        (Some(a), Some(b), Some(s)) if s > 0 => range_elements("numbers.range_step", a, b, s),
+        (Some(_), Some(_), Some(_)) => anyhow::bail!("numbers.range_step: step must be positive"),
+        _ => Ok(regorus::Value::Undefined),
+    }
+}
+
+/// Installs the bounded builtins on an engine.
+pub fn harden(engine: &mut regorus::Engine) -> Result<(), String> {
+    engine
+        .add_extension("numbers.range".into(), 2, Box::new(bounded_range))
+        .map_err(|e| e.to_string())?;
+    engine
+        .add_extension("numbers.range_step".into(), 3, Box::new(bounded_range_step))
+        .map_err(|e| e.to_string())
+}
+
 /// What a rule's `deny` set says about one resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawFinding {
@@ -75,6 +137,10 @@ impl RuleEngine {
     ) -> Result<Self, RunError> {
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
+        harden(&mut engine).map_err(|reason| RunError::InvalidRule {
+            path: "numbers.range".into(),
+            reason,
+        })?;
         engine.set_execution_timer_config(ExecutionTimerConfig {
             limit: timeout,
             check_interval: NonZeroU32::MIN,
@@ -154,13 +220,15 @@ impl RuleEngine {
     }
 }
 
+/// An evaluation error on one line: regorus errors span several lines
+/// (location, source excerpt, message), and often begin with a blank one.
 fn first_line(s: &str) -> String {
-    s.lines()
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(300)
-        .collect()
+    let parts: Vec<&str> = s
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.chars().all(|c| matches!(c, '|' | '^' | ' ' | '-')))
+        .collect();
+    parts.join(" ").chars().take(400).collect()
 }
 
 fn parse_deny(rule: usize, v: &regorus::Value) -> Result<Vec<RawFinding>, String> {
@@ -213,4 +281,42 @@ fn parse_deny(rule: usize, v: &regorus::Value) -> Result<Vec<RawFinding>, String
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(query: &str) -> anyhow::Result<regorus::Value> {
+        let mut engine = regorus::Engine::new();
+        harden(&mut engine).unwrap();
+        engine.add_policy(
+            "t.rego".into(),
+            format!("package t\nimport rego.v1\nx := {query}\n"),
+        )?;
+        engine.eval_rule("data.t.x".into())
+    }
+
+    #[test]
+    fn bounded_range_keeps_the_builtin_semantics() {
+        assert_eq!(eval("numbers.range(1, 3)").unwrap().to_string(), "[1,2,3]");
+        assert_eq!(eval("numbers.range(3, 1)").unwrap().to_string(), "[3,2,1]");
+        assert_eq!(
+            eval("numbers.range_step(1, 6, 2)").unwrap().to_string(),
+            "[1,3,5]"
+        );
+        assert_eq!(
+            eval("count(numbers.range(1, 100000))").unwrap().to_string(),
+            "100000"
+        );
+    }
+
+    #[test]
+    fn absurd_ranges_fail_instead_of_aborting() {
+        let err = eval("count(numbers.range(1, 2000000000))")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("akslint's limit"), "{err}");
+        assert!(eval("numbers.range_step(1, 9000000000000, 1)").is_err());
+    }
 }

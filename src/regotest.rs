@@ -40,6 +40,7 @@ pub fn run(
     tests: &[(String, String)],
 ) -> Result<Vec<TestResult>, String> {
     let mut engine = regorus::Engine::new();
+    crate::engine::harden(&mut engine)?;
     let sources = libs
         .iter()
         .map(|(p, s)| (p, s))
