@@ -268,55 +268,55 @@ fn landing_zone_blocks(shape: Shape) -> Vec<Block> {
     vec![
         b("azurerm_resource_group", "this", Count(n(2, 1))),
         b("azurerm_virtual_network", "this", Single),
-        b("azurerm_subnet", "this", ForEach(n(14, 2), "snet")),
+        b("azurerm_subnet", "this", ForEach(n(14, 1), "snet")),
         b(
             "azurerm_network_security_group",
             "this",
-            ForEach(n(14, 2), "snet"),
+            ForEach(n(14, 1), "snet"),
         ),
         b(
             "azurerm_network_security_rule",
             "this",
-            ForEach(n(40, 3), "rule"),
+            ForEach(n(40, 1), "rule"),
         ),
         b(
             "azurerm_subnet_network_security_group_association",
             "this",
-            ForEach(n(14, 2), "snet"),
+            ForEach(n(14, 1), "snet"),
         ),
-        b("azurerm_route_table", "this", Count(n(2, 1))),
-        b("azurerm_route", "this", ForEach(n(8, 1), "route")),
+        b("azurerm_route_table", "this", Count(n(2, 0))),
+        b("azurerm_route", "this", ForEach(n(8, 0), "route")),
         b("azurerm_storage_account", "this", ForEach(n(5, 1), "st")),
         b(
             "azurerm_storage_container",
             "this",
-            ForEach(n(15, 2), "container"),
+            ForEach(n(15, 0), "container"),
         ),
         b("azurerm_key_vault", "this", Single),
         b(
             "azurerm_key_vault_secret",
             "this",
-            ForEach(n(10, 2), "secret"),
+            ForEach(n(10, 1), "secret"),
         ),
-        b("azurerm_key_vault_access_policy", "this", Count(n(4, 1))),
-        b("azurerm_role_assignment", "this", ForEach(n(16, 3), "ra")),
-        b("azurerm_private_endpoint", "this", ForEach(n(5, 1), "pe")),
+        b("azurerm_key_vault_access_policy", "this", Count(n(4, 0))),
+        b("azurerm_role_assignment", "this", ForEach(n(16, 1), "ra")),
+        b("azurerm_private_endpoint", "this", ForEach(n(5, 0), "pe")),
         b(
             "azurerm_private_dns_zone_virtual_network_link",
             "this",
-            ForEach(n(4, 1), "zone"),
+            ForEach(n(4, 0), "zone"),
         ),
-        b("azurerm_public_ip", "this", Count(n(2, 1))),
+        b("azurerm_public_ip", "this", Count(n(2, 0))),
         b(
             "azurerm_user_assigned_identity",
             "this",
-            ForEach(n(3, 1), "id"),
+            ForEach(n(3, 0), "id"),
         ),
         b("azurerm_log_analytics_workspace", "this", Single),
         b(
             "azurerm_monitor_diagnostic_setting",
             "this",
-            ForEach(n(6, 2), "diag"),
+            ForEach(n(6, 0), "diag"),
         ),
         b("azuread_application_password", "ci", Single),
     ]
@@ -1220,6 +1220,64 @@ fn count_instances(m: &ModInst, total: &mut usize, aks: &mut usize) {
     }
 }
 
+/// Writes a plan of about `size_mb` MB to `out`; returns a one-line summary.
+pub fn generate_big(out: &Path, size_mb: f64, seed: u64) -> std::io::Result<String> {
+    let t = Templates::load();
+    let target = (size_mb * 1_000_000.0) as usize;
+    let sample = (0..8)
+        .map(|i| zone_bytes(&t, seed, Shape::Full, i))
+        .sum::<usize>()
+        / 8;
+    let zones_guess = target / sample.max(1) + 1;
+    let config = serde_json::to_vec(&configuration(
+        &t,
+        seed,
+        Shape::Full,
+        &TEAMS[..zones_guess.min(TEAMS.len())],
+    ))
+    .map_or(0, |v| v.len());
+    let zones = (target.saturating_sub(config + 20_000) / sample.max(1)).max(1);
+    let size = write_plan(out, &t, seed, Shape::Full, zones)?;
+    let (mut total, mut aks) = (0, 0);
+    count_instances(&root(seed, &t, Shape::Full), &mut total, &mut aks);
+    for i in 0..zones {
+        count_instances(
+            &landing_zone(seed, &t, Shape::Full, i),
+            &mut total,
+            &mut aks,
+        );
+    }
+    Ok(format!(
+        "{}: {:.1} MB, {} landing zones, {} resource instances, {} AKS ({:.1}%)",
+        out.display(),
+        size as f64 / 1e6,
+        zones,
+        total,
+        aks,
+        100.0 * aks as f64 / total as f64
+    ))
+}
+
+/// Writes `count` small real-size plans (`plan-NNNN.json`) into `dir`;
+/// returns a one-line summary.
+pub fn generate_dir(dir: &Path, count: usize, seed: u64) -> std::io::Result<String> {
+    let t = Templates::load();
+    std::fs::create_dir_all(dir)?;
+    let mut bytes = 0u64;
+    for i in 0..count {
+        let path = dir.join(format!("plan-{i:04}.json"));
+        // One small landing zone each, different in every file.
+        let s = seed.wrapping_add(i as u64 * 7919);
+        bytes += write_plan(&path, &t, s, Shape::Small, 1)?;
+    }
+    Ok(format!(
+        "{}: {count} plans, {:.1} MB, {:.1} KB each on average",
+        dir.display(),
+        bytes as f64 / 1e6,
+        bytes as f64 / count.max(1) as f64 / 1e3
+    ))
+}
+
 fn usage() -> ! {
     eprintln!(
         "usage: genplan --size-mb N --out FILE [--seed N]\n       genplan --dir DIR --count N [--seed N]"
@@ -1227,6 +1285,7 @@ fn usage() -> ! {
     std::process::exit(2)
 }
 
+#[allow(dead_code)] // unused where benches/lint.rs includes this file as a module
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let (mut size_mb, mut out, mut dir, mut count, mut seed) = (
@@ -1247,66 +1306,11 @@ fn main() -> std::io::Result<()> {
             _ => usage(),
         }
     }
-    let t = Templates::load();
-    match (size_mb, out, dir, count) {
-        (Some(mb), Some(out), None, None) => {
-            let target = (mb * 1_000_000.0) as usize;
-            let sample: usize = (0..8)
-                .map(|i| zone_bytes(&t, seed, Shape::Full, i))
-                .sum::<usize>()
-                / 8;
-            // root, configuration and variables: about 0.5 MB when every team has a call.
-            let fixed = 20_000 + 45_000 * TEAMS.len().min(target / sample.max(1) + 1);
-            let zones = (target.saturating_sub(fixed) / sample.max(1)).max(1);
-            let size = write_plan(&out, &t, seed, Shape::Full, zones)?;
-            let (mut total, mut aks) = (0, 0);
-            count_instances(&root(seed, &t, Shape::Full), &mut total, &mut aks);
-            for i in 0..zones.min(16) {
-                count_instances(
-                    &landing_zone(seed, &t, Shape::Full, i),
-                    &mut total,
-                    &mut aks,
-                );
-            }
-            let per_zone = (total
-                - root_blocks(Shape::Full)
-                    .iter()
-                    .map(|b| b.how.keys().len())
-                    .sum::<usize>())
-                / zones.min(16);
-            let all = root_blocks(Shape::Full)
-                .iter()
-                .map(|b| b.how.keys().len())
-                .sum::<usize>()
-                + per_zone * zones;
-            let aks_all = 5 * zones;
-            println!(
-                "{}: {:.1} MB, {} module instances, {} resource instances, {} AKS ({:.1}%)",
-                out.display(),
-                size as f64 / 1e6,
-                zones * 2,
-                all,
-                aks_all,
-                100.0 * aks_all as f64 / all as f64
-            );
-        }
-        (None, None, Some(dir), Some(n)) => {
-            std::fs::create_dir_all(&dir)?;
-            let mut total = 0u64;
-            for i in 0..n {
-                let path = dir.join(format!("plan-{i:04}.json"));
-                // One landing zone each, a different one per file.
-                let s = seed.wrapping_add(i as u64 * 7919);
-                total += write_plan(&path, &t, s, Shape::Small, 1)?;
-            }
-            println!(
-                "{}: {n} plans, {:.1} MB, {:.1} KB each on average",
-                dir.display(),
-                total as f64 / 1e6,
-                total as f64 / n.max(1) as f64 / 1e3
-            );
-        }
+    let summary = match (size_mb, out, dir, count) {
+        (Some(mb), Some(out), None, None) => generate_big(&out, mb, seed)?,
+        (None, None, Some(dir), Some(n)) => generate_dir(&dir, n, seed)?,
         _ => usage(),
-    }
+    };
+    println!("{summary}");
     Ok(())
 }
