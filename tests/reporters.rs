@@ -679,7 +679,7 @@ fn junit_xml() {
         "<testsuite name=\"plans/plan.json\" tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"1\">"
     ));
     assert!(out.contains(
-        "<testcase name=\"AKS001 private-cluster\" classname=\"azurerm_kubernetes_cluster.aks\">"
+        "<testcase name=\"AKS001 private-cluster\" classname=\"azurerm_kubernetes_cluster.aks\" file=\"infra/main.tf\" line=\"12\">"
     ));
     assert!(out.contains("<failure message=\"The API server has a public endpoint: set `private_cluster_enabled = true`.\" type=\"high\">"));
     assert!(out.contains("in infra/main.tf:12:3"));

@@ -105,7 +105,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&error_command(e));
         out.push('\n');
     }
-    for f in report.findings() {
+    for f in report.findings().filter(|f| f.suppression.is_none()) {
         out.push_str(&finding_command(f));
         out.push('\n');
     }

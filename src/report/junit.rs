@@ -79,6 +79,8 @@ enum Outcome {
 struct Case {
     name: String,
     classname: String,
+    /// Where the (first) finding is: `file` and `line` attributes.
+    location: Option<(String, usize)>,
     outcome: Outcome,
 }
 
@@ -138,6 +140,12 @@ fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) 
     Some(Case {
         name,
         classname: address.to_string(),
+        location: failing
+            .first()
+            .copied()
+            .or(Some(first))
+            .and_then(|f| f.location.as_ref())
+            .map(|l| (l.file.clone(), l.line.max(1))),
         outcome,
     })
 }
@@ -150,6 +158,7 @@ fn error_case(e: &InputError) -> Case {
     Case {
         name,
         classname: e.file().to_string(),
+        location: None,
         outcome: Outcome::Error {
             message: e.to_string(),
             kind: e.code().to_string(),
@@ -164,7 +173,7 @@ fn cases(report: &Report, file: &FileReport) -> Vec<Case> {
     for f in file
         .findings
         .iter()
-        .filter(|f| f.status == Status::Fail || report.unknown != UnknownMode::Ignore)
+        .filter(|f| report.is_shown(f) && f.suppression.is_none())
     {
         groups
             .entry((f.rule_id.as_str(), f.address.as_str()))
@@ -188,6 +197,7 @@ fn cases(report: &Report, file: &FileReport) -> Vec<Case> {
         out.extend(ran.into_iter().map(|r| Case {
             name: format!("{} {}", r.id, r.name),
             classname: file.file.clone(),
+            location: None,
             outcome: Outcome::Pass,
         }));
     }
@@ -219,11 +229,14 @@ fn count(cases: &[Case]) -> Counts {
 }
 
 fn write_case(out: &mut String, case: &Case) {
-    let open = format!(
+    let mut open = format!(
         "    <testcase name=\"{}\" classname=\"{}\"",
         escape_xml(&case.name),
         escape_xml(&case.classname)
     );
+    if let Some((file, line)) = &case.location {
+        open.push_str(&format!(" file=\"{}\" line=\"{line}\"", escape_xml(file)));
+    }
     match &case.outcome {
         Outcome::Pass => out.push_str(&format!("{open}/>\n")),
         Outcome::Skipped { message } => out.push_str(&format!(

@@ -187,7 +187,10 @@ fn plural(n: usize, word: &str) -> String {
 /// `<link_base>/<file>#L<line>`.
 pub fn render(report: &Report, link_base: Option<&str>) -> String {
     let s = report.summary();
-    let findings: Vec<&Finding> = report.findings().collect();
+    let findings: Vec<&Finding> = report
+        .findings()
+        .filter(|f| f.suppression.is_none())
+        .collect();
     let errors: Vec<_> = report.errors().collect();
     let failing = findings.iter().filter(|f| f.status == Status::Fail).count();
     let mut out = String::new();
