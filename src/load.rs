@@ -217,7 +217,21 @@ pub struct RawChange<'a> {
     #[serde(default)]
     pub deposed: Option<String>,
     #[serde(borrow)]
-    pub change: &'a RawValue,
+    pub change: RawChangeBody<'a>,
+}
+
+/// A change's body: actions parsed, values kept as raw JSON until a rule
+/// needs them (most resources in a large plan are never converted).
+#[derive(Deserialize)]
+pub struct RawChangeBody<'a> {
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default, borrow)]
+    pub after: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub after_unknown: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub after_sensitive: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

@@ -276,24 +276,21 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
             continue;
         }
         let want = wanted(filter, &rc.type_);
-        // Actions decide whether the instance is checked at all; read the
-        // change only as far as needed.
-        let change: Change = if want {
-            serde_json::from_str(rc.change.get()).map_err(|e| json_err(file, &e))?
-        } else {
-            #[derive(Deserialize)]
-            struct ActionsOnly {
-                #[serde(default)]
-                actions: Vec<String>,
-            }
-            let a: ActionsOnly =
-                serde_json::from_str(rc.change.get()).map_err(|e| json_err(file, &e))?;
-            Change {
-                actions: a.actions,
-                after: None,
-                after_unknown: None,
-                after_sensitive: None,
-            }
+        // Values are parsed only for the resource types a rule reads.
+        let parse =
+            |raw: Option<&serde_json::value::RawValue>| -> Result<Option<Value>, InputError> {
+                match raw {
+                    Some(r) if want => serde_json::from_str(r.get())
+                        .map(Some)
+                        .map_err(|e| json_err(file, &e)),
+                    _ => Ok(None),
+                }
+            };
+        let change = Change {
+            after: parse(rc.change.after)?,
+            after_unknown: parse(rc.change.after_unknown)?,
+            after_sensitive: parse(rc.change.after_sensitive)?,
+            actions: rc.change.actions,
         };
         let acts: Vec<&str> = change.actions.iter().map(String::as_str).collect();
         if acts == ["delete"] || acts == ["forget"] {
