@@ -17,10 +17,11 @@
 //!
 //! - `whatif/*`: evaluation strategies akslint does not use (yet), measured
 //!   on the same inputs to size the suggestions of docs/performance.md: the
-//!   engine as akslint builds it but checking the clock every 1024
-//!   instructions instead of every one; all 32 `deny` sets in one query
-//!   (lib rules computed once, not once per rule); the rules split over two
-//!   threads.
+//!   engine as akslint builds it; with regorus' own `numbers.range` instead
+//!   of akslint's bounded extension; checking the clock every 1024
+//!   instructions instead of every one; and with that, all 32 `deny` sets in
+//!   one query (lib rules computed once, not once per rule), or the rules
+//!   split over two threads. The slowest rules are printed.
 //!
 //! Big inputs use `sample_size(10)`. At the end the ratio of each whole run
 //! to its floor is printed (medians of the sampled iterations).
@@ -236,10 +237,13 @@ fn dir1000(c: &mut Criterion) {
 
 /// A regorus engine loaded as `RuleEngine::new` loads it, with this clock
 /// check interval; and the rules' packages.
-fn raw_engine(check_interval: u32) -> (regorus::Engine, Vec<String>) {
+fn raw_engine(check_interval: u32, hardened: bool) -> (regorus::Engine, Vec<String>) {
     let rules = rules::builtin_rules().expect("built-in rules load");
     let mut engine = regorus::Engine::new();
     engine.set_rego_v0(false);
+    if hardened {
+        akslint::engine::harden(&mut engine).expect("extensions install");
+    }
     engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
         limit: Duration::from_secs(10),
         check_interval: std::num::NonZeroU32::new(check_interval)
@@ -323,7 +327,12 @@ fn eval_two_threads(
 struct WhatIf {
     input: regorus::Value,
     packages: Vec<String>,
-    every1: regorus::Engine,
+    /// As `RuleEngine::new` makes it: bounded `numbers.range` extensions,
+    /// clock checked at every instruction.
+    as_akslint: regorus::Engine,
+    /// regorus' own `numbers.range`.
+    plain_range: regorus::Engine,
+    /// Clock checked every 1024 instructions.
     every1024: regorus::Engine,
     pair: [regorus::Engine; 2],
 }
@@ -335,24 +344,58 @@ impl WhatIf {
         let input = normalize::normalize(&src, &filter)
             .expect("normalize")
             .to_input();
-        let (every1, packages) = raw_engine(1);
-        let (every1024, _) = raw_engine(1024);
+        let (as_akslint, packages) = raw_engine(1, true);
+        let (plain_range, _) = raw_engine(1, false);
+        let (every1024, _) = raw_engine(1024, true);
         let pair = [every1024.clone(), every1024.clone()];
         let mut w = WhatIf {
             input,
             packages,
-            every1,
+            as_akslint,
+            plain_range,
             every1024,
             pair,
         };
         let counts = [
-            eval_each(&mut w.every1, &w.input, &w.packages),
+            eval_each(&mut w.as_akslint, &w.input, &w.packages),
+            eval_each(&mut w.plain_range, &w.input, &w.packages),
             eval_each(&mut w.every1024, &w.input, &w.packages),
             eval_one_query(&mut w.every1024, &w.input, &w.packages),
             eval_two_threads(&mut w.pair, &w.input, &w.packages),
         ];
         eprintln!("whatif/{name}: deny elements per strategy {counts:?} (must all be equal)");
+        w.per_rule(name);
         w
+    }
+
+    /// Prints the rules that take longest on this input (as akslint
+    /// evaluates them).
+    fn per_rule(&mut self, name: &str) {
+        let engine = &mut self.as_akslint;
+        engine.set_input(self.input.clone());
+        let mut times: Vec<(Duration, &str)> = self
+            .packages
+            .iter()
+            .map(|p| {
+                let start = Instant::now();
+                for _ in 0..3 {
+                    let _ = engine.eval_rule(format!("{p}.deny"));
+                }
+                (start.elapsed() / 3, p.rsplit('.').next().unwrap_or(p))
+            })
+            .collect();
+        let total: Duration = times.iter().map(|t| t.0).sum();
+        times.sort_by(|a, b| b.cmp(a));
+        let top: Vec<String> = times
+            .iter()
+            .take(8)
+            .map(|(d, p)| format!("{p} {:.2} ms", d.as_secs_f64() * 1e3))
+            .collect();
+        eprintln!(
+            "whatif/{name}: all rules {:.2} ms; slowest: {}",
+            total.as_secs_f64() * 1e3,
+            top.join(", ")
+        );
     }
 }
 
@@ -367,16 +410,19 @@ fn whatif(c: &mut Criterion, name: &str, path: impl Fn() -> PathBuf) {
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
-    group.bench_function("each_rule_clock_every_1", |b| {
-        with(&mut |w| b.iter(|| eval_each(&mut w.every1, &w.input, &w.packages)));
+    group.bench_function("as_akslint", |b| {
+        with(&mut |w| b.iter(|| eval_each(&mut w.as_akslint, &w.input, &w.packages)));
     });
-    group.bench_function("each_rule_clock_every_1024", |b| {
+    group.bench_function("plain_numbers_range", |b| {
+        with(&mut |w| b.iter(|| eval_each(&mut w.plain_range, &w.input, &w.packages)));
+    });
+    group.bench_function("clock_every_1024", |b| {
         with(&mut |w| b.iter(|| eval_each(&mut w.every1024, &w.input, &w.packages)));
     });
-    group.bench_function("one_query_clock_every_1024", |b| {
+    group.bench_function("clock_every_1024_one_query", |b| {
         with(&mut |w| b.iter(|| eval_one_query(&mut w.every1024, &w.input, &w.packages)));
     });
-    group.bench_function("two_threads_clock_every_1024", |b| {
+    group.bench_function("clock_every_1024_two_threads", |b| {
         with(&mut |w| b.iter(|| eval_two_threads(&mut w.pair, &w.input, &w.packages)));
     });
     group.finish();

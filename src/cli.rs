@@ -137,7 +137,7 @@ pub struct CheckArgs {
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
 
-    /// Time limit for evaluating the policies on one file, in seconds.
+    /// Time limit for one policy's evaluation on one file, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub policy_timeout: f64,
 }

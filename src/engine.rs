@@ -113,6 +113,47 @@ pub struct RuleEngine {
     rules: Vec<Rule>,
 }
 
+/// Loads one policy with the libraries into a fresh engine and evaluates its
+/// `deny` on an empty input.
+fn check_alone(rule: &Rule, libs: &[(String, String)]) -> Result<(), RunError> {
+    let invalid = |reason: String| RunError::InvalidRule {
+        path: rule.path.clone(),
+        reason,
+    };
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    harden(&mut engine).map_err(invalid)?;
+    for (path, src) in libs {
+        engine
+            .add_policy(path.clone(), src.clone())
+            .map_err(|e| invalid(first_line(&e.to_string())))?;
+    }
+    engine
+        .add_policy(rule.path.clone(), rule.source.clone())
+        .map_err(|e| invalid(e.to_string()))?;
+    engine
+        .add_data(regorus::Value::from(merge_params(
+            std::slice::from_ref(rule),
+            &Map::new(),
+        )))
+        .map_err(|e| invalid(e.to_string()))?;
+    engine.set_input(regorus::Value::from(serde_json::json!({
+        "format": 1, "file": "", "kind": "plan", "terraform_version": null,
+        "resources": [], "by_type": {}, "pools": []
+    })));
+    engine.set_execution_timer_config(ExecutionTimerConfig {
+        limit: Duration::from_secs(5),
+        check_interval: NonZeroU32::MIN,
+    });
+    match guarded(|| engine.eval_rule(format!("{}.deny", rule.package))) {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(invalid(first_line(&e.to_string()))),
+        None => Err(invalid(
+            "the policy engine panicked while loading it".into(),
+        )),
+    }
+}
+
 /// Parameters for every rule: metadata defaults, then overrides.
 pub fn merge_params(rules: &[Rule], overrides: &Map<String, Value>) -> Value {
     let mut params = Map::new();
@@ -160,6 +201,11 @@ impl RuleEngine {
                     path: r.path.clone(),
                     reason: e.to_string(),
                 })?;
+        }
+        // A custom policy that regorus cannot schedule would fail every rule
+        // at evaluation: try each alone now, and blame it by name.
+        for r in rules.iter().filter(|r| !r.builtin) {
+            check_alone(r, libs)?;
         }
         let data = merge_params(&rules, params);
         engine
@@ -227,6 +273,8 @@ fn first_line(s: &str) -> String {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.chars().all(|c| matches!(c, '|' | '^' | ' ' | '-')))
+        // regorus lists the variables in scope after "scopes": input values.
+        .map(|l| l.split(" scopes").next().unwrap_or_default())
         .collect();
     parts.join(" ").chars().take(400).collect()
 }

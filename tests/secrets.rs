@@ -618,8 +618,7 @@ fn no_secret_from_stdin_or_builtin_rules() {
 /// `"` — serde_json writes an inner quote as `\"`, so a value holding a
 /// quote comes out from its quote onwards.
 #[test]
-#[ignore = "known bug: load::scrub is fooled by an escaped quote inside the value"]
-fn known_bug_type_error_with_a_quote_in_the_value() {
+fn type_error_with_a_quote_in_the_value() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(
         dir.path(),
@@ -639,8 +638,7 @@ fn known_bug_type_error_with_a_quote_in_the_value() {
 /// (`invalid type: integer `...``): input values, against the promise of
 /// src/error.rs that no error carries one.
 #[test]
-#[ignore = "known gap: format_version and numbers from the input are echoed in error messages"]
-fn known_bug_errors_echo_format_version_and_numbers() {
+fn errors_echo_format_version_and_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let version = write(
         dir.path(),
