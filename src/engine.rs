@@ -29,7 +29,7 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// regorus allocates the whole array up front: `numbers.range(1, 2000000000)`
 /// would ask for tens of gigabytes and abort the process, so akslint
 /// replaces both builtins with bounded versions that fail cleanly instead.
-pub const MAX_RANGE: u64 = 10_000_000;
+pub const MAX_RANGE: u64 = 1_000_000;
 
 fn range_elements(name: &str, from: i64, to: i64, step: i64) -> anyhow::Result<regorus::Value> {
     if step == 0 {
@@ -41,6 +41,11 @@ fn range_elements(name: &str, from: i64, to: i64, step: i64) -> anyhow::Result<r
     if count > MAX_RANGE {
         anyhow::bail!("{name}: {count} elements exceed akslint's limit of {MAX_RANGE}");
     }
+    // Ranges built in a loop add up: check the engine's memory budget before
+    // each one (regorus itself checks only every so many steps).
+    regorus::utils::limits::flush_thread_memory_counters();
+    regorus::utils::limits::check_global_memory_limit()
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     let mut v = from;
     let ascending = to >= from;
@@ -113,6 +118,13 @@ pub struct RuleEngine {
     rules: Vec<Rule>,
 }
 
+/// How many engine steps pass between two looks at the clock (reading it at
+/// every step cost a quarter of the evaluation time).
+const TIMER_CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(1024) {
+    Some(n) => n,
+    None => NonZeroU32::MIN,
+};
+
 /// Loads one policy with the libraries into a fresh engine and evaluates its
 /// `deny` on an empty input.
 fn check_alone(rule: &Rule, libs: &[(String, String)]) -> Result<(), RunError> {
@@ -184,7 +196,7 @@ impl RuleEngine {
         })?;
         engine.set_execution_timer_config(ExecutionTimerConfig {
             limit: timeout,
-            check_interval: NonZeroU32::MIN,
+            check_interval: TIMER_CHECK_INTERVAL,
         });
         for (path, src) in libs {
             engine

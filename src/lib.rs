@@ -56,6 +56,7 @@ where
     T: Into<OsString> + Clone,
 {
     install_panic_hook();
+    limit_policy_memory();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -76,6 +77,21 @@ where
             2
         }
     }
+}
+
+/// Bytes the policy engine may have allocated in all before an evaluation
+/// fails with a memory-limit error (instead of the process aborting when the
+/// machine runs out). regorus checks it while it evaluates; akslint's own
+/// parsing is not limited by it. `AKSLINT_MEMORY_LIMIT_MB` overrides it.
+pub const DEFAULT_MEMORY_LIMIT_MB: u64 = 8 * 1024;
+
+fn limit_policy_memory() {
+    let mb = std::env::var("AKSLINT_MEMORY_LIMIT_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(DEFAULT_MEMORY_LIMIT_MB);
+    regorus::set_global_memory_limit(Some(mb.saturating_mul(1024 * 1024)));
 }
 
 /// Panics are caught where policies run; never echo a panic's payload (it
@@ -256,6 +272,11 @@ struct Locator<'a> {
     src: &'a load::Source,
     map: source::SourceMap,
     repo_root: Option<std::path::PathBuf>,
+    /// Where each address first appears in the plan file (built on first
+    /// use, in one pass).
+    plan_index: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize, usize)>>,
+    /// The plan file as reported.
+    plan_display: std::sync::OnceLock<String>,
 }
 
 impl<'a> Locator<'a> {
@@ -282,6 +303,8 @@ impl<'a> Locator<'a> {
             src,
             map: source::SourceMap::new(model.configuration.as_ref(), &source_dir, &root_for_map),
             repo_root,
+            plan_index: std::sync::OnceLock::new(),
+            plan_display: std::sync::OnceLock::new(),
         }
     }
 
@@ -304,34 +327,21 @@ impl<'a> Locator<'a> {
     /// The resource's `"address": "..."` in the plan file itself.
     fn in_plan(&self, address: &str) -> Option<finding::Location> {
         let path = self.src.path.as_deref()?;
-        let quoted = serde_json::to_string(address).ok()?;
-        let text = &self.src.text;
-        let mut from = 0;
-        while let Some(i) = text.get(from..).and_then(|t| t.find(&quoted)) {
-            let at = from + i;
-            let before = text.get(..at).unwrap_or_default().trim_end();
-            if before.ends_with(':')
-                && before
-                    .trim_end_matches(':')
-                    .trim_end()
-                    .ends_with("\"address\"")
-            {
-                let line = before.matches('\n').count() + 1;
-                let head = text.get(..at).unwrap_or_default();
-                let column = head.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                let end_column = column + quoted.chars().count();
-                return Some(finding::Location {
-                    file: self.display_path(path),
-                    line,
-                    column,
-                    end_line: line,
-                    end_column,
-                    source_path: None,
-                });
-            }
-            from = at + quoted.len();
-        }
-        None
+        let index = self
+            .plan_index
+            .get_or_init(|| address_index(&self.src.text));
+        let (line, column, end_column) = *index.get(address)?;
+        Some(finding::Location {
+            file: self
+                .plan_display
+                .get_or_init(|| self.display_path(path))
+                .clone(),
+            line,
+            column,
+            end_line: line,
+            end_column,
+            source_path: None,
+        })
     }
 
     /// Applies `# akslint:ignore` comments of the `.tf` source; returns
@@ -513,6 +523,51 @@ fn run_tests(dirs: &[std::path::PathBuf], builtin: bool) -> Result<u8, RunError>
     ));
     write_output(None, &out)?;
     Ok(if failed > 0 { 1 } else { 0 })
+}
+
+/// Line, column and end column of the first `"address": "..."` of each
+/// address in a JSON text, in one forward pass.
+fn address_index(text: &str) -> std::collections::HashMap<String, (usize, usize, usize)> {
+    const KEY: &str = "\"address\"";
+    let mut out = std::collections::HashMap::new();
+    let (mut line, mut line_start, mut scanned) = (1usize, 0usize, 0usize);
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find(KEY)) {
+        let key_at = from + i;
+        from = key_at + KEY.len();
+        let rest = text.get(from..).unwrap_or_default();
+        let after_colon = rest.trim_start().strip_prefix(':').map(str::trim_start);
+        let Some(value) = after_colon.filter(|v| v.starts_with('"')) else {
+            continue;
+        };
+        let value_at = text.len() - value.len();
+        let mut de = serde_json::Deserializer::from_str(value).into_iter::<String>();
+        let Some(Ok(address)) = de.next() else {
+            continue;
+        };
+        let consumed = de.byte_offset();
+        // Advance the line count to value_at.
+        for (j, b) in text
+            .as_bytes()
+            .iter()
+            .enumerate()
+            .take(value_at)
+            .skip(scanned)
+        {
+            if *b == b'\n' {
+                line += 1;
+                line_start = j + 1;
+            }
+        }
+        scanned = value_at;
+        let column = text
+            .get(line_start..value_at)
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        let width = value.get(..consumed).map_or(0, |v| v.chars().count());
+        out.entry(address).or_insert((line, column, column + width));
+    }
+    out
 }
 
 /// Lints every input and writes the report; returns the exit status.
