@@ -173,6 +173,10 @@ fn type_filter(engine: &RuleEngine) -> TypeFilter {
     Some(set)
 }
 
+/// Resources (of the types the rules read) from which one file's rules are
+/// evaluated in parallel.
+const PARALLEL_RULES_THRESHOLD: usize = 200;
+
 /// Marks a walked JSON file that is not Terraform output.
 const SKIPPED: &str = "\u{0}skipped";
 
@@ -218,7 +222,13 @@ fn lint_one(
         }
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
-    let (raw, failures) = engine.evaluate(model.to_input());
+    // A large file gets the rules spread over the cores; small ones are
+    // already linted in parallel with each other.
+    let (raw, failures) = if model.resources.len() >= PARALLEL_RULES_THRESHOLD {
+        engine.evaluate_parallel(model.to_input())
+    } else {
+        engine.evaluate(model.to_input())
+    };
     let locator = Locator::new(&src, &model, settings);
     let rules = engine.rules();
     let mut findings: Vec<Finding> = raw

@@ -409,3 +409,48 @@ fn text_shows_the_tf_snippet_with_the_attribute_labelled() {
     assert!(text.contains("set here"), "{text}");
     assert!(text.contains("is not set in this block"), "{text}");
 }
+
+/// A file large enough to have its rules evaluated in parallel gives the
+/// same bytes whatever the thread count, and the same findings per
+/// resource as the small file it was built from.
+#[test]
+fn large_file_parallel_rules_are_deterministic() {
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example()).unwrap()).unwrap();
+    let changes = plan["resource_changes"].as_array().unwrap();
+    let mut big = plan.clone();
+    let mut all = Vec::new();
+    for i in 0..80 {
+        for rc in changes {
+            let mut rc = rc.clone();
+            let addr = format!("module.copy[{i}].{}", rc["address"].as_str().unwrap());
+            rc["address"] = serde_json::Value::from(addr);
+            rc["module_address"] = serde_json::Value::from(format!("module.copy[{i}]"));
+            all.push(rc);
+        }
+    }
+    big["resource_changes"] = serde_json::Value::from(all);
+    let dir = tempfile::tempdir().unwrap();
+    let file = tmp_file(
+        &dir,
+        "big.json",
+        serde_json::to_string(&big).unwrap().as_bytes(),
+    );
+    let mut outs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = akslint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["--format", "json", &file])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        outs.push(out.stdout);
+    }
+    assert_eq!(outs[0], outs[1]);
+    assert_eq!(outs[0], outs[2]);
+    let doc: serde_json::Value = serde_json::from_slice(&outs[0]).unwrap();
+    let (_, small) = run_json(&[&example()]);
+    let per_copy = small["findings"].as_array().unwrap().len();
+    assert!(per_copy > 0);
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 80 * per_copy);
+}
