@@ -55,9 +55,14 @@ emit(p, path, value_unknown, msg) := lib.unknown_finding(p, path, concat("", [ms
 	value_unknown
 } else := lib.finding(p, path, msg)
 
+# The pools the rule applies to, and those whose bounds are checked,
+# computed once per evaluation (each `deny` body below reuses them).
+applicable := [p | some p in lib.pools; applies(p)]
+
+bounded := [p | some p in applicable; autoscaling_maybe_on(p)]
+
 deny contains f if {
-	some p in lib.pools
-	applies(p)
+	some p in applicable
 	a := lib.attr(p, autoscaling_paths)
 	a.value != true
 	f := emit(p, a.path, a.unknown, "The user node pool does not autoscale: set `auto_scaling_enabled = true` (3.x `enable_auto_scaling`) with `min_count` and `max_count`.")
@@ -82,9 +87,7 @@ max_ok(p) if {
 }
 
 deny contains f if {
-	some p in lib.pools
-	applies(p)
-	autoscaling_maybe_on(p)
+	some p in bounded
 	a := lib.attr1(p, ["max_count"])
 	not a.unknown
 	not max_ok(p)
@@ -92,27 +95,21 @@ deny contains f if {
 }
 
 deny contains f if {
-	some p in lib.pools
-	applies(p)
-	autoscaling_maybe_on(p)
+	some p in bounded
 	a := lib.attr1(p, ["max_count"])
 	a.unknown
 	f := emit(p, a.path, true, "The autoscaler's `max_count` is known only after apply: it must be 1 or more.")
 }
 
 deny contains f if {
-	some p in lib.pools
-	applies(p)
-	autoscaling_maybe_on(p)
+	some p in bounded
 	a := lib.attr1(p, ["min_count"])
 	lib.is_unset(p, ["min_count"])
 	f := emit(p, a.path, false, "The autoscaler has no lower bound: set `min_count` (0 is allowed).")
 }
 
 deny contains f if {
-	some p in lib.pools
-	applies(p)
-	autoscaling_maybe_on(p)
+	some p in bounded
 	min := lib.raw(p, ["min_count"])
 	max := lib.raw(p, ["max_count"])
 	lib.has_value(p, ["min_count"])
@@ -124,9 +121,7 @@ deny contains f if {
 }
 
 deny contains f if {
-	some p in lib.pools
-	applies(p)
-	autoscaling_maybe_on(p)
+	some p in bounded
 	a := lib.attr1(p, ["min_count"])
 	a.unknown
 	f := emit(p, a.path, true, "The autoscaler's `min_count` is known only after apply: it must not exceed `max_count`.")
