@@ -41,11 +41,14 @@ fn range_elements(name: &str, from: i64, to: i64, step: i64) -> anyhow::Result<r
     if count > MAX_RANGE {
         anyhow::bail!("{name}: {count} elements exceed akslint's limit of {MAX_RANGE}");
     }
-    // Ranges built in a loop add up: check the engine's memory budget before
-    // each one (regorus itself checks only every so many steps).
-    regorus::utils::limits::flush_thread_memory_counters();
-    regorus::utils::limits::check_global_memory_limit()
-        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    // Large ranges built in a loop add up: check the engine's memory budget
+    // before each (regorus itself checks only every so many steps). Small
+    // ones, the common case, skip the check: it reads allocator statistics.
+    if count >= 10_000 {
+        regorus::utils::limits::flush_thread_memory_counters();
+        regorus::utils::limits::check_global_memory_limit()
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    }
     let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     let mut v = from;
     let ascending = to >= from;

@@ -540,7 +540,9 @@ fn run_tests(dirs: &[std::path::PathBuf], builtin: bool) -> Result<u8, RunError>
 fn address_index(text: &str) -> std::collections::HashMap<String, (usize, usize, usize)> {
     const KEY: &str = "\"address\"";
     let mut out = std::collections::HashMap::new();
-    let (mut line, mut line_start, mut scanned) = (1usize, 0usize, 0usize);
+    // Line and column (in characters) of `scanned`, advanced incrementally:
+    // a plan is often one line of many megabytes.
+    let (mut line, mut col, mut scanned) = (1usize, 0usize, 0usize);
     let mut from = 0;
     while let Some(i) = text.get(from..).and_then(|t| t.find(KEY)) {
         let key_at = from + i;
@@ -556,24 +558,16 @@ fn address_index(text: &str) -> std::collections::HashMap<String, (usize, usize,
             continue;
         };
         let consumed = de.byte_offset();
-        // Advance the line count to value_at.
-        for (j, b) in text
-            .as_bytes()
-            .iter()
-            .enumerate()
-            .take(value_at)
-            .skip(scanned)
-        {
+        for b in text.as_bytes().get(scanned..value_at).unwrap_or_default() {
             if *b == b'\n' {
                 line += 1;
-                line_start = j + 1;
+                col = 0;
+            } else if (*b & 0xC0) != 0x80 {
+                col += 1;
             }
         }
         scanned = value_at;
-        let column = text
-            .get(line_start..value_at)
-            .map_or(0, |l| l.chars().count())
-            + 1;
+        let column = col + 1;
         let width = value.get(..consumed).map_or(0, |v| v.chars().count());
         out.entry(address).or_insert((line, column, column + width));
     }

@@ -38,9 +38,8 @@ raw(obj, path) := object.get(obj.values, path, null)
 
 # True when the path, or a block around it, is known only after apply.
 unknown(obj, path) if {
-	count(path) > 0
-	some n in numbers.range(1, count(path))
-	object.get(obj, ["unknown", path_key(array.slice(path, 0, n))], false) == true
+	some i, _ in path
+	object.get(obj, ["unknown", path_key(array.slice(path, 0, i + 1))], false) == true
 }
 
 unknown_bool(obj, path) := true if unknown(obj, path)
