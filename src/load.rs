@@ -352,9 +352,7 @@ fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    let before = text.get(..i).unwrap_or_default();
-                    let line = before.matches('\n').count() + 1;
-                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    let (line, column) = line_col(text, i);
                     return Err(InputError::Json {
                         file: file.to_string(),
                         line,
@@ -368,6 +366,14 @@ fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// 1-based line and column (in characters) of a byte offset in a text.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// A serde_json error as an input error with its line and column. The

@@ -3,7 +3,6 @@
 //! semantics (unknown, sensitive), node pools, and the cross-resource joins.
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::address;
@@ -98,15 +97,11 @@ fn wanted(filter: &TypeFilter, t: &str) -> bool {
     }
 }
 
-#[derive(Deserialize)]
+/// A change as normalization uses it: values parsed only when wanted.
 struct Change {
-    #[serde(default)]
     actions: Vec<String>,
-    #[serde(default)]
     after: Option<Value>,
-    #[serde(default)]
     after_unknown: Option<Value>,
-    #[serde(default)]
     after_sensitive: Option<Value>,
 }
 
@@ -275,9 +270,8 @@ fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputErr
                         .map_or(l.len(), |(i, _)| i)
                 });
         let abs = base + in_fragment;
-        if let Some(before) = src.text.get(..abs) {
-            *line = before.matches('\n').count() + 1;
-            *column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        if src.text.get(..abs).is_some() {
+            (*line, *column) = load::line_col(&src.text, abs);
         }
     }
     err
