@@ -1,5 +1,8 @@
 //! Embeds every `.rego` file under `rules/` into the binary, so that nothing
-//! outside it is needed at run time.
+//! outside it is needed at run time, and compiles the built-in rules into one
+//! regorus VM (RVM) program, serialized into `OUT_DIR/builtin.rvm`: akslint
+//! loads it at start instead of parsing and compiling the Rego sources, and
+//! a rule that does not compile fails the build.
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -36,7 +39,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR")?).join("embedded_rules.rs");
-    std::fs::write(out, code)?;
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(out_dir.join("embedded_rules.rs"), code)?;
+    let program = compile_builtin(&root, &files)?;
+    std::fs::write(out_dir.join("builtin.rvm"), program)?;
     Ok(())
+}
+
+/// `data.<package>` of a policy source.
+fn package_of(src: &str) -> Option<String> {
+    src.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("package ")
+            .map(|p| format!("data.{}", p.trim()))
+    })
+}
+
+/// Compiles the libraries and rules (not the tests) into one RVM program
+/// with an entry point `data.<package>.deny` per rule.
+fn compile_builtin(root: &Path, files: &[PathBuf]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    let mut entry_points = Vec::new();
+    for file in files {
+        let name = file.to_string_lossy();
+        if name.ends_with("_test.rego") {
+            continue;
+        }
+        let src = std::fs::read_to_string(file)?;
+        let rel = file
+            .strip_prefix(root)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !rel.starts_with("rules/lib/") {
+            let package = package_of(&src).ok_or_else(|| format!("{rel}: no package"))?;
+            entry_points.push(format!("{package}.deny"));
+        }
+        engine
+            .add_policy(rel.clone(), src)
+            .map_err(|e| format!("{rel}: {e}"))?;
+    }
+    entry_points.sort();
+    let first: regorus::Rc<str> = entry_points.first().ok_or("no rules")?.as_str().into();
+    let policy = engine
+        .compile_with_entrypoint(&first)
+        .map_err(|e| format!("compiling the built-in rules: {e}"))?;
+    let names: Vec<&str> = entry_points.iter().map(String::as_str).collect();
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &names)
+            .map_err(|e| format!("compiling the built-in rules to RVM: {e}"))?;
+    Ok(program.serialize_binary()?)
 }

@@ -84,6 +84,7 @@ fn engine() -> RuleEngine {
         &rules::builtin_libs(),
         &serde_json::Map::new(),
         Duration::from_secs(10),
+        akslint::engine::Backend::Vm,
     )
     .expect("built-in rules compile")
 }

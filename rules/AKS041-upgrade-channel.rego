@@ -55,6 +55,9 @@ renamed(obj, paths) := a if {
 	not lib.empty(a.value)
 } else := {"path": p, "unknown": false, "value": lib.raw(obj, p)} if {
 	present := [q | some q in paths; object.get(obj.values, q, "<absent>") != "<absent>"]
+	# Checked first: regorus' compiled VM does not fail a body on
+	# `p := present[0]` when p is used only in the head (tests/engines.rs).
+	count(present) > 0
 	p := present[0]
 } else := lib.attr(obj, paths)
 

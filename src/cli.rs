@@ -140,4 +140,11 @@ pub struct CheckArgs {
     /// Time limit for one policy's evaluation on one file, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub policy_timeout: f64,
+
+    /// How the built-in rules are evaluated: `vm`, the program compiled from
+    /// their Rego at build time, or `interpreter`, regorus' reference
+    /// interpreter (slower; the same findings). Custom policies always run
+    /// on the interpreter.
+    #[arg(long, value_enum, value_name = "ENGINE", default_value = "vm")]
+    pub engine: crate::engine::Backend,
 }

@@ -1,9 +1,13 @@
-//! The rule engine: policies parsed once into a regorus engine, cloned per
-//! worker, evaluated against each input document.
+//! The rule engine: the built-in rules run as an RVM program compiled at
+//! build time (build.rs), custom policies in regorus' interpreter; both are
+//! loaded once, cloned per worker, and evaluated against each input document.
 use std::num::NonZeroU32;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use regorus::rvm::program::{DeserializationResult, Program};
+use regorus::rvm::vm::RegoVM;
 use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::{Map, Value};
 
@@ -112,15 +116,6 @@ pub struct RuleFailure {
     pub reason: String,
 }
 
-/// Policies loaded once; clone it for each worker thread.
-#[derive(Clone)]
-pub struct RuleEngine {
-    engine: regorus::Engine,
-    /// The engine as loaded, to start again from after a panic in a builtin.
-    pristine: regorus::Engine,
-    rules: Vec<Rule>,
-}
-
 /// How many engine steps pass between two looks at the clock (reading it at
 /// every step cost a quarter of the evaluation time).
 const TIMER_CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(1024) {
@@ -184,13 +179,162 @@ pub fn merge_params(rules: &[Rule], overrides: &Map<String, Value>) -> Value {
     serde_json::json!({ "akslint": { "params": params } })
 }
 
+/// How the built-in rules are evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Backend {
+    /// The RVM program compiled from the rules at build time (regorus'
+    /// register VM): several times faster than the interpreter.
+    #[default]
+    Vm,
+    /// regorus' tree-walking interpreter, the reference semantics. Custom
+    /// policies always run on it.
+    Interpreter,
+}
+
+/// The built-in rules compiled into one RVM program by build.rs, with an
+/// entry point `data.<package>.deny` per rule.
+static BUILTIN_PROGRAM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.rvm"));
+
+/// Loads the compiled built-in program (once per process).
+fn builtin_program() -> Result<Arc<Program>, RunError> {
+    static PROGRAM: OnceLock<Result<Arc<Program>, String>> = OnceLock::new();
+    PROGRAM
+        .get_or_init(|| match Program::deserialize_binary(BUILTIN_PROGRAM) {
+            Ok(DeserializationResult::Complete(p)) => Ok(Arc::new(p)),
+            Ok(DeserializationResult::Partial(_)) => {
+                Err("the compiled built-in rules are incomplete".to_string())
+            }
+            Err(e) => Err(e),
+        })
+        .clone()
+        .map_err(|reason| RunError::InvalidRule {
+            path: "built-in rules (RVM program)".into(),
+            reason,
+        })
+}
+
+/// The VM side of an engine: the program, its data, and a VM loaded with both.
+struct VmEval {
+    program: Arc<Program>,
+    data: regorus::Value,
+    timeout: Duration,
+    vm: RegoVM,
+}
+
+impl VmEval {
+    fn new(program: Arc<Program>, data: regorus::Value, timeout: Duration) -> Result<Self, String> {
+        let vm = Self::load(&program, &data, timeout)?;
+        Ok(Self {
+            program,
+            data,
+            timeout,
+            vm,
+        })
+    }
+
+    fn load(
+        program: &Arc<Program>,
+        data: &regorus::Value,
+        timeout: Duration,
+    ) -> Result<RegoVM, String> {
+        let mut vm = RegoVM::new();
+        vm.load_program(program.clone());
+        vm.set_data(data.clone()).map_err(|e| e.to_string())?;
+        // The time limit bounds a rule, not a step count (regorus' default
+        // of 25,000 instructions is too few for a large plan).
+        vm.set_max_instructions(usize::MAX);
+        vm.set_execution_timer_config(Some(ExecutionTimerConfig {
+            limit: timeout,
+            check_interval: TIMER_CHECK_INTERVAL,
+        }));
+        Ok(vm)
+    }
+
+    /// Starts again from a fresh VM (after a panic).
+    fn reset(&mut self) {
+        if let Ok(vm) = Self::load(&self.program, &self.data, self.timeout) {
+            self.vm = vm;
+        }
+    }
+}
+
+impl Clone for VmEval {
+    fn clone(&self) -> Self {
+        let vm = Self::load(&self.program, &self.data, self.timeout).unwrap_or_default();
+        Self {
+            program: self.program.clone(),
+            data: self.data.clone(),
+            timeout: self.timeout,
+            vm,
+        }
+    }
+}
+
+/// The interpreter side of an engine.
+#[derive(Clone)]
+struct InterpEval {
+    engine: regorus::Engine,
+    /// The engine as loaded, to start again from after a panic in a builtin.
+    pristine: regorus::Engine,
+}
+
+/// Policies loaded once; clone it for each worker thread.
+#[derive(Clone)]
+pub struct RuleEngine {
+    rules: Vec<Rule>,
+    /// For each rule, whether the VM evaluates it (else the interpreter).
+    on_vm: Vec<bool>,
+    vm: Option<VmEval>,
+    interp: Option<InterpEval>,
+}
+
 impl RuleEngine {
     pub fn new(
         rules: Vec<Rule>,
         libs: &[(String, String)],
         params: &Map<String, Value>,
         timeout: Duration,
+        backend: Backend,
     ) -> Result<Self, RunError> {
+        let data = regorus::Value::from(merge_params(&rules, params));
+        let mut vm = None;
+        let mut on_vm = vec![false; rules.len()];
+        if backend == Backend::Vm && rules.iter().any(|r| r.builtin) {
+            let program = builtin_program()?;
+            for (slot, r) in on_vm.iter_mut().zip(&rules) {
+                *slot = r.builtin
+                    && program
+                        .get_entry_point(&format!("{}.deny", r.package))
+                        .is_some();
+            }
+            vm = Some(
+                VmEval::new(program, data.clone(), timeout).map_err(|reason| {
+                    RunError::InvalidRule {
+                        path: "data".into(),
+                        reason,
+                    }
+                })?,
+            );
+        }
+        let interp = if on_vm.iter().all(|v| *v) {
+            None
+        } else {
+            Some(Self::interpreter(&rules, libs, data, timeout)?)
+        };
+        Ok(Self {
+            rules,
+            on_vm,
+            vm,
+            interp,
+        })
+    }
+
+    fn interpreter(
+        rules: &[Rule],
+        libs: &[(String, String)],
+        data: regorus::Value,
+        timeout: Duration,
+    ) -> Result<InterpEval, RunError> {
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
         harden(&mut engine).map_err(|reason| RunError::InvalidRule {
@@ -209,7 +353,7 @@ impl RuleEngine {
                     reason: e.to_string(),
                 })?;
         }
-        for r in &rules {
+        for r in rules {
             engine
                 .add_policy(r.path.clone(), r.source.clone())
                 .map_err(|e| RunError::InvalidRule {
@@ -222,17 +366,13 @@ impl RuleEngine {
         for r in rules.iter().filter(|r| !r.builtin) {
             check_alone(r, libs)?;
         }
-        let data = merge_params(&rules, params);
-        engine
-            .add_data(regorus::Value::from(data))
-            .map_err(|e| RunError::InvalidRule {
-                path: "data".into(),
-                reason: e.to_string(),
-            })?;
-        Ok(Self {
+        engine.add_data(data).map_err(|e| RunError::InvalidRule {
+            path: "data".into(),
+            reason: e.to_string(),
+        })?;
+        Ok(InterpEval {
             pristine: engine.clone(),
             engine,
-            rules,
         })
     }
 
@@ -243,20 +383,23 @@ impl RuleEngine {
     /// Evaluates every rule on one input.
     pub fn evaluate(&mut self, input: regorus::Value) -> (Vec<RawFinding>, Vec<RuleFailure>) {
         let all: Vec<usize> = (0..self.rules.len()).collect();
-        self.evaluate_rules(input, &all)
+        self.evaluate_rules(&input, &all)
     }
 
-    /// Evaluates the rules across rayon's workers, each with its own engine
-    /// clone: for one large file, where a single engine would leave the other
-    /// cores idle. Results come back in rule order, as from `evaluate`.
+    /// Evaluates the rules across rayon's workers, one rule at a time, each
+    /// worker with its own engine clone: for one large file, where a single
+    /// engine would leave the other cores idle. Results come back in rule
+    /// order, as from `evaluate`.
     pub fn evaluate_parallel(&self, input: regorus::Value) -> (Vec<RawFinding>, Vec<RuleFailure>) {
         use rayon::prelude::*;
-        let workers = rayon::current_num_threads().max(1);
         let indices: Vec<usize> = (0..self.rules.len()).collect();
-        let chunk = indices.len().div_ceil(workers).max(1);
         let parts: Vec<(Vec<RawFinding>, Vec<RuleFailure>)> = indices
-            .par_chunks(chunk)
-            .map(|ids| self.clone().evaluate_rules(input.clone(), ids))
+            .par_iter()
+            .with_max_len(1)
+            .map_init(
+                || self.clone(),
+                |engine, id| engine.evaluate_rules(&input, std::slice::from_ref(id)),
+            )
             .collect();
         let mut findings = Vec::new();
         let mut failures = Vec::new();
@@ -269,25 +412,46 @@ impl RuleEngine {
 
     fn evaluate_rules(
         &mut self,
-        input: regorus::Value,
+        input: &regorus::Value,
         ids: &[usize],
     ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-        self.engine.set_input(input.clone());
+        if let Some(i) = self.interp.as_mut() {
+            i.engine.set_input(input.clone());
+        }
         let mut findings = Vec::new();
         let mut failures = Vec::new();
-        for (i, rule) in ids
-            .iter()
-            .filter_map(|i| self.rules.get(*i).map(|r| (*i, r)))
-        {
+        for &i in ids {
+            let Some(rule) = self.rules.get(i) else {
+                continue;
+            };
             let query = format!("{}.deny", rule.package);
-            let engine = &mut self.engine;
-            let result = match guarded(|| engine.eval_rule(query)) {
+            let on_vm = self.on_vm.get(i).copied().unwrap_or(false);
+            let outcome = match (on_vm, self.vm.as_mut(), self.interp.as_mut()) {
+                (true, Some(v), _) => {
+                    v.vm.set_input(input.clone());
+                    let vm = &mut v.vm;
+                    let out = guarded(|| vm.execute_entry_point_by_name(&query));
+                    if out.is_none() {
+                        v.reset();
+                    }
+                    out.map(|r| r.map_err(|e| vm_error(&e.to_string())))
+                }
+                (false, _, Some(it)) => {
+                    let engine = &mut it.engine;
+                    let out = guarded(|| engine.eval_rule(query));
+                    if out.is_none() {
+                        // A builtin panicked: the engine's state is suspect, so
+                        // start again from the loaded one for the next rules.
+                        it.engine = it.pristine.clone();
+                        it.engine.set_input(input.clone());
+                    }
+                    out.map(|r| r.map_err(|e| first_line(&e.to_string())))
+                }
+                _ => Some(Err("no engine loaded this rule".to_string())),
+            };
+            let result = match outcome {
                 Some(r) => r,
                 None => {
-                    // A builtin panicked: the engine's state is suspect, so
-                    // start again from the loaded one for the next rules.
-                    self.engine = self.pristine.clone();
-                    self.engine.set_input(input.clone());
                     failures.push(RuleFailure {
                         rule_id: rule.meta.id.clone(),
                         reason: "the policy engine panicked while evaluating this rule".into(),
@@ -304,13 +468,23 @@ impl RuleEngine {
                         reason,
                     }),
                 },
-                Err(e) => failures.push(RuleFailure {
+                Err(reason) => failures.push(RuleFailure {
                     rule_id: rule.meta.id.clone(),
-                    reason: first_line(&e.to_string()),
+                    reason,
                 }),
             }
         }
         (findings, failures)
+    }
+}
+
+/// A VM error on one line, without the register dumps some of them carry
+/// (`value=...`: input values).
+fn vm_error(s: &str) -> String {
+    let line = first_line(s);
+    match line.find(" (") {
+        Some(i) if line.contains("value=") => line.get(..i).unwrap_or_default().to_string(),
+        _ => line,
     }
 }
 

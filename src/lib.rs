@@ -132,6 +132,7 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
         unknown: args.unknown,
         color,
         policy_timeout: Duration::from_secs_f64(args.policy_timeout.min(86_400.0)),
+        backend: args.engine,
         source_dir: args.source_dir.clone(),
         repo_root: args.repo_root.clone(),
         only_rules: args.rules.clone(),
@@ -577,7 +578,13 @@ fn address_index(text: &str) -> std::collections::HashMap<String, (usize, usize,
 /// Lints every input and writes the report; returns the exit status.
 pub fn lint(settings: &Settings) -> Result<u8, RunError> {
     let (rules, libs, config) = select_rules(settings)?;
-    let engine = RuleEngine::new(rules, &libs, &config.params, settings.policy_timeout)?;
+    let engine = RuleEngine::new(
+        rules,
+        &libs,
+        &config.params,
+        settings.policy_timeout,
+        settings.backend,
+    )?;
     let filter = type_filter(&engine);
     let items = load::expand(&settings.paths);
     let results: Vec<(FileReport, Vec<String>)> = items

@@ -77,6 +77,8 @@ pub struct Settings {
     pub unknown: Option<UnknownMode>,
     pub color: bool,
     pub policy_timeout: Duration,
+    /// `--engine`.
+    pub backend: crate::engine::Backend,
     /// Root module directory (default: the directory holding each plan).
     pub source_dir: Option<PathBuf>,
     /// Paths in reports are relative to this (default: the git top level).

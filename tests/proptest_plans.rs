@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use akslint::engine::{RawFinding, RuleEngine};
+use akslint::engine::{Backend, RawFinding, RuleEngine};
 use akslint::error::InputError;
 use akslint::load::{decode, Source};
 use akslint::normalize::normalize;
@@ -77,18 +77,32 @@ fn fixture(i: &Index) -> &'static Fixture {
     &all[i.index(all.len())]
 }
 
+fn load_engine(backend: Backend) -> RuleEngine {
+    let rules = akslint::rules::builtin_rules().expect("built-in rules load");
+    let libs = akslint::rules::builtin_libs();
+    RuleEngine::new(
+        rules,
+        &libs,
+        &serde_json::Map::new(),
+        Duration::from_secs(10),
+        backend,
+    )
+    .expect("built-in rules compile")
+}
+
 thread_local! {
-    /// The built-in rules, parsed once per test thread.
-    static ENGINE: RuleEngine = {
-        let rules = akslint::rules::builtin_rules().expect("built-in rules load");
-        let libs = akslint::rules::builtin_libs();
-        RuleEngine::new(rules, &libs, &serde_json::Map::new(), Duration::from_secs(10))
-            .expect("built-in rules compile")
-    };
+    /// The built-in rules, loaded once per test thread: the compiled
+    /// program akslint runs, and the interpreter as the reference.
+    static ENGINE: RuleEngine = load_engine(Backend::Vm);
+    static REFERENCE: RuleEngine = load_engine(Backend::Interpreter);
 }
 
 fn engine() -> RuleEngine {
     ENGINE.with(RuleEngine::clone)
+}
+
+fn reference() -> RuleEngine {
+    REFERENCE.with(RuleEngine::clone)
 }
 
 /// Bounded runs; `PROPTEST_CASES` raises the bound for a longer search.
@@ -171,12 +185,22 @@ fn pipeline(name: &str, bytes: Vec<u8>, eval: Eval) -> Result<Result<Linted, Inp
         };
         let failures = reasons(failures);
         if eval == Eval::Twice {
-            let (again, failures_again) = engine().evaluate(input);
+            let (again, failures_again) = engine().evaluate(input.clone());
             assert_eq!(findings, again, "findings differ between two evaluations");
             assert_eq!(
                 failures,
                 reasons(failures_again),
                 "rule failures differ between two evaluations"
+            );
+            // The interpreter, the reference semantics, finds the same (the
+            // wording of an evaluation error differs between the two).
+            let (expected, failures_expected) = reference().evaluate(input);
+            assert_eq!(findings, expected, "the VM and the interpreter disagree");
+            let ids = |f: &[(String, String)]| f.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+            assert_eq!(
+                ids(&failures),
+                ids(&reasons(failures_expected)),
+                "the VM and the interpreter fail different rules"
             );
         }
         Ok(Linted { findings, failures })
@@ -671,7 +695,8 @@ proptest! {
 proptest! {
     #![proptest_config(config(16))]
 
-    /// Type-changed plans evaluated twice on two engines: the same answer.
+    /// Type-changed plans evaluated twice on two engines, and on the
+    /// interpreter: the same answer.
     #[test]
     fn evaluation_is_repeatable(f in any::<Index>(), node in any::<Index>(), r in 0..REPLACEMENTS.len()) {
         let f = fixture(&f);
