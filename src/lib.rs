@@ -202,10 +202,12 @@ fn lint_one(
         Expanded::Walked(p) => (Some(p.as_path()), true),
     };
     let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let t0 = std::time::Instant::now();
     let src = match load::read(path) {
         Ok(s) => s,
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
+    let t1 = std::time::Instant::now();
     let model = match normalize::normalize(&src, filter) {
         Ok(m) => m,
         Err(InputError::NotTerraform { .. }) if walked => {
@@ -225,12 +227,16 @@ fn lint_one(
     };
     // A large file gets the rules spread over the cores; small ones are
     // already linted in parallel with each other.
+    let t2 = std::time::Instant::now();
+    let t3 = std::time::Instant::now();
     let (raw, failures) = if model.resources.len() >= PARALLEL_RULES_THRESHOLD {
-        engine.evaluate_parallel(model.to_input())
+        engine.evaluate_parallel(|| model.to_input())
     } else {
         engine.evaluate(model.to_input())
     };
-    let locator = Locator::new(&src, &model, settings);
+    let t4 = std::time::Instant::now();
+    let wanted = raw.iter().map(|r| r.resource.clone()).collect();
+    let locator = Locator::new(&src, &model, settings, wanted);
     let rules = engine.rules();
     let mut findings: Vec<Finding> = raw
         .into_iter()
@@ -254,6 +260,7 @@ fn lint_one(
             })
         })
         .collect();
+    let t5 = std::time::Instant::now();
     let warnings = locator.apply_inline(&model, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
@@ -265,6 +272,9 @@ fn lint_one(
             reason: f.reason,
         })
         .collect();
+    if std::env::var_os("AKSLINT_TIMINGS").is_some() {
+        eprintln!("timings {name}: read {:?} normalize {:?} to_input {:?} eval {:?} locate {:?} rest {:?}", t1-t0, t2-t1, t3-t2, t4-t3, t5-t4, t5.elapsed());
+    }
     Some((
         FileReport {
             file: name,
@@ -286,12 +296,19 @@ struct Locator<'a> {
     /// Where each address first appears in the plan file (built on first
     /// use, in one pass).
     plan_index: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize, usize)>>,
+    /// The addresses the findings name: the only ones looked up in the plan.
+    wanted: std::collections::HashSet<String>,
     /// The plan file as reported.
     plan_display: std::sync::OnceLock<String>,
 }
 
 impl<'a> Locator<'a> {
-    fn new(src: &'a load::Source, model: &normalize::Model, settings: &Settings) -> Self {
+    fn new(
+        src: &'a load::Source,
+        model: &normalize::Model,
+        settings: &Settings,
+        wanted: std::collections::HashSet<String>,
+    ) -> Self {
         let plan_dir = src
             .path
             .as_deref()
@@ -315,6 +332,7 @@ impl<'a> Locator<'a> {
             map: source::SourceMap::new(model.configuration.as_ref(), &source_dir, &root_for_map),
             repo_root,
             plan_index: std::sync::OnceLock::new(),
+            wanted,
             plan_display: std::sync::OnceLock::new(),
         }
     }
@@ -340,7 +358,7 @@ impl<'a> Locator<'a> {
         let path = self.src.path.as_deref()?;
         let index = self
             .plan_index
-            .get_or_init(|| address_index(&self.src.text));
+            .get_or_init(|| address_index(&self.src.text, &self.wanted));
         let (line, column, end_column) = *index.get(address)?;
         Some(finding::Location {
             file: self
@@ -536,43 +554,76 @@ fn run_tests(dirs: &[std::path::PathBuf], builtin: bool) -> Result<u8, RunError>
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
-/// Line, column and end column of the first `"address": "..."` of each
-/// address in a JSON text, in one forward pass.
-fn address_index(text: &str) -> std::collections::HashMap<String, (usize, usize, usize)> {
-    const KEY: &str = "\"address\"";
+/// Line, column and end column of the first `"address": "..."` of each of
+/// the `wanted` addresses in a JSON text: one forward pass (memchr), which
+/// stops once every wanted address is found.
+fn address_index(
+    text: &str,
+    wanted: &std::collections::HashSet<String>,
+) -> std::collections::HashMap<String, (usize, usize, usize)> {
+    const KEY: &[u8] = b"\"address\"";
     let mut out = std::collections::HashMap::new();
+    // Addresses as they are written in JSON (quotes in `for_each` keys are
+    // escaped), so that a candidate is compared without decoding it.
+    let mut escaped: std::collections::HashMap<String, &str> = wanted
+        .iter()
+        .filter_map(|a| serde_json::to_string(a).ok().map(|e| (e, a.as_str())))
+        .collect();
+    let bytes = text.as_bytes();
     // Line and column (in characters) of `scanned`, advanced incrementally:
     // a plan is often one line of many megabytes.
     let (mut line, mut col, mut scanned) = (1usize, 0usize, 0usize);
+    let finder = memchr::memmem::Finder::new(KEY);
     let mut from = 0;
-    while let Some(i) = text.get(from..).and_then(|t| t.find(KEY)) {
-        let key_at = from + i;
-        from = key_at + KEY.len();
+    while !escaped.is_empty() {
+        let Some(i) = bytes.get(from..).and_then(|t| finder.find(t)) else {
+            break;
+        };
+        from += i + KEY.len();
         let rest = text.get(from..).unwrap_or_default();
         let after_colon = rest.trim_start().strip_prefix(':').map(str::trim_start);
         let Some(value) = after_colon.filter(|v| v.starts_with('"')) else {
             continue;
         };
-        let value_at = text.len() - value.len();
-        let mut de = serde_json::Deserializer::from_str(value).into_iter::<String>();
-        let Some(Ok(address)) = de.next() else {
+        // The JSON string: up to the first quote not escaped.
+        let vb = value.as_bytes();
+        let mut end = 1;
+        loop {
+            match memchr::memchr2(b'"', b'\\', vb.get(end..).unwrap_or_default()) {
+                Some(k) if vb.get(end + k) == Some(&b'\\') => end += k + 2,
+                Some(k) => {
+                    end += k + 1;
+                    break;
+                }
+                None => {
+                    end = 0;
+                    break;
+                }
+            }
+        }
+        let Some(address) = value.get(..end).and_then(|raw| escaped.remove(raw)) else {
             continue;
         };
-        let consumed = de.byte_offset();
-        for b in text.as_bytes().get(scanned..value_at).unwrap_or_default() {
-            if *b == b'\n' {
-                line += 1;
-                col = 0;
-            } else if (*b & 0xC0) != 0x80 {
-                col += 1;
+        let value_at = text.len() - value.len();
+        let between = bytes.get(scanned..value_at).unwrap_or_default();
+        match memchr::memrchr(b'\n', between) {
+            Some(nl) => {
+                line += memchr::memchr_iter(b'\n', between).count();
+                col = chars(between.get(nl + 1..).unwrap_or_default());
             }
+            None => col += chars(between),
         }
         scanned = value_at;
         let column = col + 1;
-        let width = value.get(..consumed).map_or(0, |v| v.chars().count());
-        out.entry(address).or_insert((line, column, column + width));
+        let width = value.get(..end).map_or(0, |v| v.chars().count());
+        out.insert(address.to_string(), (line, column, column + width));
     }
     out
+}
+
+/// Characters in UTF-8 bytes (those that do not continue a character).
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
 /// Lints every input and writes the report; returns the exit status.

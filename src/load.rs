@@ -333,22 +333,28 @@ pub const MAX_DEPTH: usize = 256;
 
 /// One pass over the bytes: rejects nesting deeper than [`MAX_DEPTH`] with
 /// the position where it happens.
-fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
+pub fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
     let bytes = text.as_bytes();
-    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_str = false;
-            }
-            continue;
-        }
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' => in_str = true,
+            b'"' => {
+                // Jump through the string to its closing quote (memchr:
+                // strings are most of a plan's bytes).
+                let mut j = i + 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', bytes.get(j..).unwrap_or_default()) {
+                        Some(k) if bytes.get(j + k) == Some(&b'\\') => j += k + 2,
+                        Some(k) => {
+                            j += k;
+                            break;
+                        }
+                        None => return Ok(()), // unterminated: the parser reports it
+                    }
+                }
+                i = j;
+            }
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -364,6 +370,7 @@ fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
             b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     Ok(())
 }
