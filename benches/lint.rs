@@ -15,13 +15,9 @@
 //! - `dir1000/run`: a directory of 1,000 small real-size plans, whole run
 //!   (rayon uses every core; set RAYON_NUM_THREADS=1 to compare).
 //!
-//! - `whatif/*`: evaluation strategies akslint does not use (yet), measured
-//!   on the same inputs to size the suggestions of docs/performance.md: the
-//!   engine as akslint builds it; with regorus' own `numbers.range` instead
-//!   of akslint's bounded extension; checking the clock every 1024
-//!   instructions instead of every one; and with that, all 32 `deny` sets in
-//!   one query (lib rules computed once, not once per rule), or the rules
-//!   split over two threads. The slowest rules are printed.
+//! - `engines/*`: the evaluation of every built-in rule on the real-size
+//!   plan and the 10 MB plan by the RVM program akslint runs and by
+//!   regorus' interpreter (`--engine interpreter`); both must find the same.
 //!
 //! Big inputs use `sample_size(10)`. At the end the ratio of each whole run
 //! to its floor is printed (medians of the sampled iterations).
@@ -30,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use akslint::engine::RuleEngine;
+use akslint::engine::{Backend, RuleEngine};
 use akslint::normalize::{self, TypeFilter};
 use akslint::{load, rules};
 use criterion::{black_box, BatchSize, Criterion, SamplingMode};
@@ -79,12 +75,16 @@ fn plan_dir() -> &'static Path {
 }
 
 fn engine() -> RuleEngine {
+    engine_with(Backend::Vm)
+}
+
+fn engine_with(backend: Backend) -> RuleEngine {
     RuleEngine::new(
         rules::builtin_rules().expect("built-in rules load"),
         &rules::builtin_libs(),
         &serde_json::Map::new(),
         Duration::from_secs(10),
-        akslint::engine::Backend::Vm,
+        backend,
     )
     .expect("built-in rules compile")
 }
@@ -234,197 +234,37 @@ fn dir1000(c: &mut Criterion) {
     group.finish();
 }
 
-// ------------------------------------------------------------ what if
+// ------------------------------------------------------------ engines
 
-/// A regorus engine loaded as `RuleEngine::new` loads it, with this clock
-/// check interval; and the rules' packages.
-fn raw_engine(check_interval: u32, hardened: bool) -> (regorus::Engine, Vec<String>) {
-    let rules = rules::builtin_rules().expect("built-in rules load");
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(false);
-    if hardened {
-        akslint::engine::harden(&mut engine).expect("extensions install");
-    }
-    engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-        limit: Duration::from_secs(10),
-        check_interval: std::num::NonZeroU32::new(check_interval)
-            .unwrap_or(std::num::NonZeroU32::MIN),
-    });
-    for (path, src) in rules::builtin_libs() {
-        engine.add_policy(path, src).expect("lib compiles");
-    }
-    for r in &rules {
-        engine
-            .add_policy(r.path.clone(), r.source.clone())
-            .expect("rule compiles");
-    }
-    let data = akslint::engine::merge_params(&rules, &serde_json::Map::new());
-    engine.add_data(regorus::Value::from(data)).expect("data");
-    let packages = rules.iter().map(|r| r.package.clone()).collect();
-    (engine, packages)
-}
-
-fn deny_count(v: &regorus::Value) -> usize {
-    match v {
-        regorus::Value::Set(s) => s.len(),
-        regorus::Value::Array(a) => a.len(),
-        _ => 0,
-    }
-}
-
-/// One `eval_rule` per rule (what akslint does).
-fn eval_each(engine: &mut regorus::Engine, input: &regorus::Value, packages: &[String]) -> usize {
-    engine.set_input(input.clone());
-    packages
-        .iter()
-        .map(|p| {
-            engine
-                .eval_rule(format!("{p}.deny"))
-                .map_or(0, |v| deny_count(&v))
-        })
-        .sum()
-}
-
-/// Every rule's `deny` in one query (one per line: regorus limits a line to
-/// 1024 columns), so lib rules are evaluated once, not once per rule.
-fn eval_one_query(
-    engine: &mut regorus::Engine,
-    input: &regorus::Value,
-    packages: &[String],
-) -> usize {
-    engine.set_input(input.clone());
-    let query = format!(
-        "denies := [{}]",
-        packages
-            .iter()
-            .map(|p| format!("{p}.deny"))
-            .collect::<Vec<_>>()
-            .join(",\n")
-    );
-    let results = engine.eval_query(query, false).expect("query evaluates");
-    let denies = results
-        .result
-        .first()
-        .map(|r| r.bindings[&regorus::Value::from("denies")].clone());
-    match denies {
-        Some(regorus::Value::Array(a)) => a.iter().map(deny_count).sum(),
-        _ => 0,
-    }
-}
-
-/// The rules split in two halves, one engine clone per thread.
-fn eval_two_threads(
-    engines: &mut [regorus::Engine; 2],
-    input: &regorus::Value,
-    packages: &[String],
-) -> usize {
-    let (a, b) = packages.split_at(packages.len() / 2);
-    let [e1, e2] = engines;
-    let (x, y) = rayon::join(|| eval_each(e1, input, a), || eval_each(e2, input, b));
-    x + y
-}
-
-/// Inputs and engines of the what-if benchmarks, made on first use.
-struct WhatIf {
-    input: regorus::Value,
-    packages: Vec<String>,
-    /// As `RuleEngine::new` makes it: bounded `numbers.range` extensions,
-    /// clock checked at every instruction.
-    as_akslint: regorus::Engine,
-    /// regorus' own `numbers.range`.
-    plain_range: regorus::Engine,
-    /// Clock checked every 1024 instructions.
-    every1024: regorus::Engine,
-    pair: [regorus::Engine; 2],
-}
-
-impl WhatIf {
-    fn new(name: &str, path: &Path) -> Self {
-        let filter = type_filter(&engine());
-        let src = load::read(Some(path)).expect("read");
-        let input = normalize::normalize(&src, &filter)
-            .expect("normalize")
-            .to_input();
-        let (as_akslint, packages) = raw_engine(1, true);
-        let (plain_range, _) = raw_engine(1, false);
-        let (every1024, _) = raw_engine(1024, true);
-        let pair = [every1024.clone(), every1024.clone()];
-        let mut w = WhatIf {
-            input,
-            packages,
-            as_akslint,
-            plain_range,
-            every1024,
-            pair,
-        };
-        let counts = [
-            eval_each(&mut w.as_akslint, &w.input, &w.packages),
-            eval_each(&mut w.plain_range, &w.input, &w.packages),
-            eval_each(&mut w.every1024, &w.input, &w.packages),
-            eval_one_query(&mut w.every1024, &w.input, &w.packages),
-            eval_two_threads(&mut w.pair, &w.input, &w.packages),
-        ];
-        eprintln!("whatif/{name}: deny elements per strategy {counts:?} (must all be equal)");
-        w.per_rule(name);
-        w
-    }
-
-    /// Prints the rules that take longest on this input (as akslint
-    /// evaluates them).
-    fn per_rule(&mut self, name: &str) {
-        let engine = &mut self.as_akslint;
-        engine.set_input(self.input.clone());
-        let mut times: Vec<(Duration, &str)> = self
-            .packages
-            .iter()
-            .map(|p| {
-                let start = Instant::now();
-                for _ in 0..3 {
-                    let _ = engine.eval_rule(format!("{p}.deny"));
-                }
-                (start.elapsed() / 3, p.rsplit('.').next().unwrap_or(p))
-            })
-            .collect();
-        let total: Duration = times.iter().map(|t| t.0).sum();
-        times.sort_by(|a, b| b.cmp(a));
-        let top: Vec<String> = times
-            .iter()
-            .take(8)
-            .map(|(d, p)| format!("{p} {:.2} ms", d.as_secs_f64() * 1e3))
-            .collect();
-        eprintln!(
-            "whatif/{name}: all rules {:.2} ms; slowest: {}",
-            total.as_secs_f64() * 1e3,
-            top.join(", ")
-        );
-    }
-}
-
-fn whatif(c: &mut Criterion, name: &str, path: impl Fn() -> PathBuf) {
-    let state: std::cell::RefCell<Option<WhatIf>> = std::cell::RefCell::new(None);
-    let with = |f: &mut dyn FnMut(&mut WhatIf)| {
-        let mut guard = state.borrow_mut();
-        let w = guard.get_or_insert_with(|| WhatIf::new(name, &path()));
-        f(w);
-    };
-    let mut group = c.benchmark_group(format!("whatif/{name}"));
+/// The evaluation of every built-in rule on one input by each backend: the
+/// RVM program akslint runs by default and regorus' interpreter
+/// (`--engine interpreter`), which must find the same.
+fn engines(c: &mut Criterion, name: &str, path: impl Fn() -> PathBuf) {
+    let mut group = c.benchmark_group(format!("engines/{name}"));
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
-    group.bench_function("as_akslint", |b| {
-        with(&mut |w| b.iter(|| eval_each(&mut w.as_akslint, &w.input, &w.packages)));
+    let src = load::read(Some(&path())).expect("read");
+    let mut vm = engine_with(Backend::Vm);
+    let mut interpreter = engine_with(Backend::Interpreter);
+    let model = normalize::normalize(&src, &type_filter(&vm)).expect("normalize");
+    let (a, _) = vm.evaluate(model.to_input());
+    let (b, _) = interpreter.evaluate(model.to_input());
+    assert_eq!(a, b, "the VM and the interpreter disagree on {name}");
+    eprintln!("engines/{name}: {} findings from either backend", a.len());
+    group.bench_function("vm", |bench| {
+        bench.iter_batched(
+            || model.to_input(),
+            |input| vm.evaluate(input),
+            BatchSize::LargeInput,
+        );
     });
-    group.bench_function("plain_numbers_range", |b| {
-        with(&mut |w| b.iter(|| eval_each(&mut w.plain_range, &w.input, &w.packages)));
-    });
-    group.bench_function("clock_every_1024", |b| {
-        with(&mut |w| b.iter(|| eval_each(&mut w.every1024, &w.input, &w.packages)));
-    });
-    group.bench_function("clock_every_1024_one_query", |b| {
-        with(&mut |w| b.iter(|| eval_one_query(&mut w.every1024, &w.input, &w.packages)));
-    });
-    group.bench_function("clock_every_1024_two_threads", |b| {
-        with(&mut |w| b.iter(|| eval_two_threads(&mut w.pair, &w.input, &w.packages)));
+    group.bench_function("interpreter", |bench| {
+        bench.iter_batched(
+            || model.to_input(),
+            |input| interpreter.evaluate(input),
+            BatchSize::LargeInput,
+        );
     });
     group.finish();
 }
@@ -466,10 +306,10 @@ fn main() {
     big(&mut c, 10);
     big(&mut c, 100);
     dir1000(&mut c);
-    whatif(&mut c, "real", || {
+    engines(&mut c, "real", || {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example/plan.json")
     });
-    whatif(&mut c, "plan10mb", || big_plan(10));
+    engines(&mut c, "plan10mb", || big_plan(10));
     c.final_summary();
     print_ratios();
 }

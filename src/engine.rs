@@ -99,6 +99,13 @@ pub fn harden(engine: &mut regorus::Engine) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// `AKSLINT_TIMINGS` is set: print the time of each stage of each file and
+/// of each rule to stderr (a diagnostic for slow runs and slow policies).
+pub fn timings() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("AKSLINT_TIMINGS").is_some_and(|v| !v.is_empty()))
+}
+
 /// What a rule's `deny` set says about one resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawFinding {
@@ -473,8 +480,12 @@ impl RuleEngine {
                 }
                 _ => Some(Err("no engine loaded this rule".to_string())),
             };
-            if std::env::var_os("AKSLINT_TIMINGS").is_some() {
-                eprintln!("rule {} {:?}", rule.meta.id, t_rule.elapsed());
+            if timings() {
+                eprintln!(
+                    "akslint: timing: rule {} {} µs",
+                    rule.meta.id,
+                    t_rule.elapsed().as_micros()
+                );
             }
             let result = match outcome {
                 Some(r) => r,

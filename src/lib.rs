@@ -228,7 +228,6 @@ fn lint_one(
     // A large file gets the rules spread over the cores; small ones are
     // already linted in parallel with each other.
     let t2 = std::time::Instant::now();
-    let t3 = std::time::Instant::now();
     let (raw, failures) = if model.resources.len() >= PARALLEL_RULES_THRESHOLD {
         engine.evaluate_parallel(|| model.to_input())
     } else {
@@ -272,8 +271,16 @@ fn lint_one(
             reason: f.reason,
         })
         .collect();
-    if std::env::var_os("AKSLINT_TIMINGS").is_some() {
-        eprintln!("timings {name}: read {:?} normalize {:?} to_input {:?} eval {:?} locate {:?} rest {:?}", t1-t0, t2-t1, t3-t2, t4-t3, t5-t4, t5.elapsed());
+    if engine::timings() {
+        let us = |d: std::time::Duration| d.as_micros();
+        eprintln!(
+            "akslint: timing: {name}: read {} µs, normalize {} µs, evaluate {} µs, locate {} µs, suppress {} µs",
+            us(t1 - t0),
+            us(t2 - t1),
+            us(t4 - t2),
+            us(t5 - t4),
+            us(t5.elapsed())
+        );
     }
     Some((
         FileReport {

@@ -454,3 +454,32 @@ fn large_file_parallel_rules_are_deterministic() {
     assert!(per_copy > 0);
     assert_eq!(doc["findings"].as_array().unwrap().len(), 80 * per_copy);
 }
+
+#[test]
+fn timings_go_to_stderr_only_when_asked() {
+    let plan = path_str(&root().join("fixtures/example/plan.json"));
+    let plain = akslint()
+        .args(["--format", "json", &plan])
+        .output()
+        .unwrap();
+    assert!(!stderr(&plain).contains("timing"), "{}", stderr(&plain));
+    let timed = akslint()
+        .env("AKSLINT_TIMINGS", "1")
+        .args(["--format", "json", &plan])
+        .output()
+        .unwrap();
+    let err = stderr(&timed);
+    assert!(
+        err.contains(&format!("akslint: timing: {plan}: read ")) && err.contains(" µs, evaluate "),
+        "{err}"
+    );
+    for id in ["AKS001", "AKS044"] {
+        assert!(
+            err.contains(&format!("akslint: timing: rule {id} ")),
+            "{err}"
+        );
+    }
+    // The report itself is unchanged.
+    assert_eq!(plain.stdout, timed.stdout);
+    assert_eq!(plain.status.code(), timed.status.code());
+}
