@@ -191,7 +191,7 @@ pub struct RawDoc<'a> {
     pub format_version: Option<String>,
     pub terraform_version: Option<String>,
     #[serde(borrow)]
-    pub resource_changes: Option<Vec<RawChange<'a>>>,
+    pub resource_changes: Option<Changes<'a>>,
     #[serde(borrow)]
     pub configuration: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -218,6 +218,67 @@ pub struct RawChange<'a> {
     pub deposed: Option<String>,
     #[serde(borrow)]
     pub change: RawChangeBody<'a>,
+}
+
+/// `resource_changes`, streamed: the changes of the types being kept (see
+/// [`parse_keeping`]) are kept, the others only counted, so that a large
+/// plan never holds a list of every change.
+#[derive(Default)]
+pub struct Changes<'a> {
+    pub kept: Vec<RawChange<'a>>,
+    /// Changes of other types that count as linted resources
+    /// ([`RawChange::counts`]).
+    pub others: usize,
+}
+
+thread_local! {
+    /// The resource types whose changes `Changes` keeps (None: all), set
+    /// by `parse_keeping` for the duration of one parse.
+    static KEEP: std::cell::RefCell<Option<std::collections::HashSet<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Changes<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Changes<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of resource changes")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Changes::default();
+                KEEP.with(|keep| {
+                    let keep = keep.borrow();
+                    while let Some(rc) = seq.next_element::<RawChange<'de>>()? {
+                        match keep.as_ref() {
+                            Some(k) if !k.contains(rc.type_.as_str()) => {
+                                out.others += usize::from(rc.counts());
+                            }
+                            _ => out.kept.push(rc),
+                        }
+                    }
+                    Ok(out)
+                })
+            }
+        }
+        d.deserialize_seq(Visit(std::marker::PhantomData))
+    }
+}
+
+impl RawChange<'_> {
+    /// A managed resource instance, not deposed, not being deleted or
+    /// forgotten: what akslint counts and lints.
+    pub fn counts(&self) -> bool {
+        let managed = self.mode.as_deref().unwrap_or("managed") == "managed"
+            && !self.address.starts_with("data.")
+            && !self.address.contains(".data.");
+        let acts: Vec<&str> = self.change.actions.iter().map(String::as_str).collect();
+        managed && self.deposed.is_none() && acts != ["delete"] && acts != ["forget"]
+    }
 }
 
 /// A change's body: actions parsed, values kept as raw JSON until a rule
@@ -282,6 +343,18 @@ impl Kind {
             Kind::State => "state",
         }
     }
+}
+
+/// [`parse`], keeping only the resource changes of the types in `keep`
+/// (None: all of them).
+pub fn parse_keeping<'s>(
+    src: &'s Source,
+    keep: Option<&std::collections::HashSet<String>>,
+) -> Result<(Kind, RawDoc<'s>), InputError> {
+    KEEP.with(|k| *k.borrow_mut() = keep.cloned());
+    let out = parse(src);
+    KEEP.with(|k| *k.borrow_mut() = None);
+    out
 }
 
 /// Parses the top level and checks it is Terraform output.

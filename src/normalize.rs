@@ -279,7 +279,15 @@ fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputErr
 
 /// Loads and normalizes one source.
 pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError> {
-    let (kind, doc) = load::parse(src)?;
+    // Changes of types no rule reads are only counted while parsing.
+    let keep = filter.as_ref().map(|set| {
+        let mut keep = set.clone();
+        if !set.is_empty() {
+            keep.insert(CLUSTER.to_string());
+        }
+        keep
+    });
+    let (kind, doc) = load::parse_keeping(src, keep.as_ref())?;
     match kind {
         Kind::Plan => normalize_plan(src, doc, filter),
         Kind::State => normalize_state(src, doc, filter),
@@ -296,8 +304,9 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
     };
     let cfg = configuration.as_ref().map(ConfigIndex::new);
     let mut resources = Vec::new();
-    let mut count = 0usize;
-    for rc in doc.resource_changes.unwrap_or_default() {
+    let changes = doc.resource_changes.unwrap_or_default();
+    let mut count = changes.others;
+    for rc in changes.kept {
         let managed = rc.mode.as_deref().unwrap_or("managed") == "managed"
             && !rc.address.starts_with("data.")
             && !rc.address.contains(".data.");
