@@ -80,6 +80,22 @@ fn compile_builtin(root: &Path, files: &[PathBuf]) -> Result<Vec<u8>, Box<dyn st
             .map_err(|e| format!("{rel}: {e}"))?;
     }
     entry_points.sort();
+    // One more entry point evaluates every rule at once: the library's
+    // rules are then computed once, and the VM is entered once per file.
+    let mut all = String::from("package akslint.builtin\n\nimport rego.v1\n\ndeny := {\n");
+    for ep in &entry_points {
+        let id = ep
+            .trim_end_matches(".deny")
+            .rsplit('.')
+            .next()
+            .unwrap_or_default();
+        all.push_str(&format!("\t{id:?}: {ep},\n"));
+    }
+    all.push_str("}\n");
+    engine
+        .add_policy("builtin.rego".into(), all)
+        .map_err(|e| format!("the aggregate entry point: {e}"))?;
+    entry_points.push("data.akslint.builtin.deny".into());
     let first: regorus::Rc<str> = entry_points.first().ok_or("no rules")?.as_str().into();
     let policy = engine
         .compile_with_entrypoint(&first)

@@ -198,8 +198,11 @@ pub enum Backend {
     Interpreter,
 }
 
+/// The entry point of the program that evaluates every built-in rule.
+const AGGREGATE: &str = "data.akslint.builtin.deny";
+
 /// The built-in rules compiled into one RVM program by build.rs, with an
-/// entry point `data.<package>.deny` per rule.
+/// entry point `data.<package>.deny` per rule, and [`AGGREGATE`].
 static BUILTIN_PROGRAM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.rvm"));
 
 /// Loads the compiled built-in program. Each engine clone (one per worker
@@ -387,8 +390,52 @@ impl RuleEngine {
 
     /// Evaluates every rule on one input.
     pub fn evaluate(&mut self, input: regorus::Value) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-        let all: Vec<usize> = (0..self.rules.len()).collect();
-        self.evaluate_rules(&input, &all)
+        let (mut findings, mut failures, rest) = match self.evaluate_aggregate(&input) {
+            Some((f, rest)) => (f, Vec::new(), rest),
+            None => (Vec::new(), Vec::new(), (0..self.rules.len()).collect()),
+        };
+        let (mut f, mut e) = self.evaluate_rules(&input, &rest);
+        findings.append(&mut f);
+        failures.append(&mut e);
+        findings.sort_by_key(|f| f.rule);
+        (findings, failures)
+    }
+
+    /// Every built-in rule in one VM run (`data.akslint.builtin.deny`, made
+    /// by build.rs): the library's rules are computed once and the VM is
+    /// entered once. Only when every built-in rule is loaded and
+    /// `AKSLINT_TIMINGS` is not set; None when it does not apply or fails (the rules are then run one by one, which
+    /// names the failing one). Returns the findings and the rules left.
+    fn evaluate_aggregate(
+        &mut self,
+        input: &regorus::Value,
+    ) -> Option<(Vec<RawFinding>, Vec<usize>)> {
+        // AKSLINT_TIMINGS wants each rule's time: run them one by one.
+        if timings() {
+            return None;
+        }
+        let v = self.vm.as_mut()?;
+        let on_vm = self.on_vm.iter().filter(|x| **x).count();
+        if on_vm != v.program.entry_points.len().saturating_sub(1) {
+            return None;
+        }
+        v.vm.set_input(input.clone());
+        let vm = &mut v.vm;
+        let out = guarded(|| vm.execute_entry_point_by_name(AGGREGATE))?.ok()?;
+        let regorus::Value::Object(by_id) = out else {
+            return None;
+        };
+        let mut findings = Vec::new();
+        let mut rest = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !self.on_vm.get(i).copied().unwrap_or(false) {
+                rest.push(i);
+                continue;
+            }
+            let deny = by_id.get(&regorus::Value::from(rule.meta.id.as_str()))?;
+            findings.append(&mut parse_deny(i, deny).ok()?);
+        }
+        Some((findings, rest))
     }
 
     /// Evaluates the rules across rayon's workers, one rule at a time: for

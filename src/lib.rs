@@ -56,7 +56,6 @@ where
     T: Into<OsString> + Clone,
 {
     install_panic_hook();
-    limit_policy_memory();
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -67,7 +66,10 @@ where
     let result = match cli.command {
         Some(Command::Rules { format }) => explain::list_rules(format),
         Some(Command::Explain { rule }) => explain::explain(&rule),
-        Some(Command::Test { dirs, builtin }) => run_tests(&dirs, builtin),
+        Some(Command::Test { dirs, builtin }) => {
+            limit_policy_memory();
+            run_tests(&dirs, builtin)
+        }
         None => settings_from(&cli.check).and_then(|s| lint(&s)),
     };
     match result {
@@ -83,6 +85,9 @@ where
 /// fails with a memory-limit error (instead of the process aborting when the
 /// machine runs out). regorus checks it while it evaluates; akslint's own
 /// parsing is not limited by it. `AKSLINT_MEMORY_LIMIT_MB` overrides it.
+/// Set when custom policies are loaded (and for `akslint test`): the
+/// built-in rules are trusted, and the check costs about 5% of their
+/// evaluation.
 pub const DEFAULT_MEMORY_LIMIT_MB: u64 = 8 * 1024;
 
 fn limit_policy_memory() {
@@ -636,6 +641,9 @@ fn chars(bytes: &[u8]) -> usize {
 /// Lints every input and writes the report; returns the exit status.
 pub fn lint(settings: &Settings) -> Result<u8, RunError> {
     let (rules, libs, config) = select_rules(settings)?;
+    if rules.iter().any(|r| !r.builtin) {
+        limit_policy_memory();
+    }
     let engine = RuleEngine::new(
         rules,
         &libs,

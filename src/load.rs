@@ -352,13 +352,18 @@ pub fn parse_keeping<'s>(
     keep: Option<&std::collections::HashSet<String>>,
 ) -> Result<(Kind, RawDoc<'s>), InputError> {
     KEEP.with(|k| *k.borrow_mut() = keep.cloned());
-    let out = parse(src);
+    let out = parse_top(src);
     KEEP.with(|k| *k.borrow_mut() = None);
     out
 }
 
-/// Parses the top level and checks it is Terraform output.
+/// Parses the top level and checks it is Terraform output (every resource
+/// change kept).
 pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
+    parse_keeping(src, None)
+}
+
+fn parse_top(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
     let text = src.text.trim_start_matches('\u{feff}');
     check_depth(&src.name, text)?;
     let first = text.trim_start().chars().next();

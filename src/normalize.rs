@@ -723,11 +723,12 @@ impl Model {
             by_type.entry(rv_str(&r.type_)).or_default().push(v.clone());
             all.push(v);
         }
+        let mut by_cluster: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let pools: Vec<regorus::Value> = self
             .pools
             .iter()
             .map(|p| {
-                obj(vec![
+                let v = obj(vec![
                     ("address", rv_str(&p.address)),
                     ("kind", rv_str(p.kind)),
                     ("cluster", rv_opt(&p.cluster)),
@@ -742,8 +743,16 @@ impl Model {
                     ("values", regorus::Value::from(p.values.clone())),
                     ("unknown", rv_set(&p.unknown)),
                     ("sensitive", rv_set(&p.sensitive)),
-                ])
+                ]);
+                if let Some(c) = &p.cluster {
+                    by_cluster.entry(rv_str(c)).or_default().push(v.clone());
+                }
+                v
             })
+            .collect();
+        let by_cluster: BTreeMap<regorus::Value, regorus::Value> = by_cluster
+            .into_iter()
+            .map(|(k, v)| (k, regorus::Value::from(v)))
             .collect();
         let by_type: BTreeMap<regorus::Value, regorus::Value> = by_type
             .into_iter()
@@ -757,6 +766,7 @@ impl Model {
             ("resources", regorus::Value::from(all)),
             ("by_type", regorus::Value::from(by_type)),
             ("pools", regorus::Value::from(pools)),
+            ("pools_by_cluster", regorus::Value::from(by_cluster)),
         ])
     }
 

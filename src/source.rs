@@ -164,6 +164,15 @@ impl ModuleSource {
     }
 }
 
+/// Module directories parsed in this process, by directory and repository
+/// root (which the displayed file names depend on).
+type ParsedDirs = Mutex<HashMap<(PathBuf, Option<PathBuf>), Arc<ModuleSource>>>;
+
+fn parsed_dirs() -> &'static ParsedDirs {
+    static DIRS: std::sync::OnceLock<ParsedDirs> = std::sync::OnceLock::new();
+    DIRS.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
 /// Maps resource instances and attribute paths to source locations.
 pub struct SourceMap {
     /// The root module directory (lexically normalized, as given).
@@ -262,7 +271,27 @@ impl SourceMap {
         if let Some(m) = cached {
             return m;
         }
-        let parsed = Arc::new(self.parse_dir(dir));
+        // Plans linted in one run often share a directory (a directory of
+        // plans, or plan and state of one root module): each directory is
+        // listed and parsed once per process, not once per plan.
+        let key = (dir.to_path_buf(), self.repo_root.clone());
+        let shared = parsed_dirs()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        let parsed = match shared {
+            Some(m) => m,
+            None => {
+                let m = Arc::new(self.parse_dir(dir));
+                parsed_dirs()
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .entry(key)
+                    .or_insert(m)
+                    .clone()
+            }
+        };
         self.cache
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -1,6 +1,7 @@
-//! The built-in rules run as an RVM program compiled at build time; regorus'
-//! interpreter is the reference semantics (`--engine interpreter`). Both
-//! must give the same report, byte for byte, on every input we have: the
+//! The built-in rules run as an RVM program compiled at build time (all of
+//! them in one VM run, or rule by rule); regorus' interpreter is the
+//! reference semantics (`--engine interpreter`). All must give the same
+//! report, byte for byte, on every input we have: the
 //! fixtures, the real plans, and generated plans of every shape genplan
 //! makes (clusters, pools, credentials, modules, count/for_each).
 mod common;
@@ -15,6 +16,12 @@ mod genplan;
 
 /// The JSON report of one run over `paths`, with the given engine.
 fn report(engine: &str, paths: &[PathBuf]) -> (i32, String) {
+    report_with(engine, paths, false)
+}
+
+/// `per_rule`: with `AKSLINT_TIMINGS` set, which makes the VM run each rule
+/// on its own instead of all of them in one run.
+fn report_with(engine: &str, paths: &[PathBuf], per_rule: bool) -> (i32, String) {
     let mut args: Vec<String> = vec![
         "--format".into(),
         "json".into(),
@@ -25,7 +32,11 @@ fn report(engine: &str, paths: &[PathBuf]) -> (i32, String) {
         engine.into(),
     ];
     args.extend(paths.iter().map(|p| path_str(p)));
-    let out = akslint().args(&args).output().expect("akslint runs");
+    let mut cmd = akslint();
+    if per_rule {
+        cmd.env("AKSLINT_TIMINGS", "1");
+    }
+    let out = cmd.args(&args).output().expect("akslint runs");
     let text = stdout(&out);
     assert!(
         text.starts_with('{'),
@@ -39,6 +50,11 @@ fn assert_same(what: &str, paths: &[PathBuf]) {
     let (vm_code, vm) = report("vm", paths);
     let (it_code, it) = report("interpreter", paths);
     assert_eq!(vm_code, it_code, "{what}: exit status differs");
+    let (_, one_by_one) = report_with("vm", paths, true);
+    assert!(
+        vm == one_by_one,
+        "{what}: the VM's run of all rules at once and rule by rule disagree"
+    );
     if vm != it {
         let a: Vec<&str> = vm.lines().collect();
         let b: Vec<&str> = it.lines().collect();

@@ -19,8 +19,11 @@ node_pool_resources := resources_of("azurerm_kubernetes_cluster_node_pool")
 # Every node pool: default pools and pool resources (see docs/input-format.md).
 pools := object.get(input, "pools", [])
 
-# The pools joined to one cluster.
-cluster_pools(cluster) := [p | some p in pools; p.cluster == cluster.address]
+# The pools joined to one cluster (input.pools_by_cluster holds them in the
+# order of input.pools; without it, they are looked for in input.pools).
+cluster_pools(cluster) := object.get(input.pools_by_cluster, cluster.address, []) if {
+	is_object(input.pools_by_cluster)
+} else := [p | some p in pools; p.cluster == cluster.address]
 
 # ---------------------------------------------------------------- paths
 
@@ -39,6 +42,13 @@ raw(obj, path) := object.get(obj.values, path, null)
 # True when the path, or a block around it, is known only after apply.
 unknown(obj, path) if {
 	count(path) == 1
+	is_string(path[0])
+	object.get(obj, ["unknown", path[0]], false) == true
+}
+
+unknown(obj, path) if {
+	count(path) == 1
+	is_number(path[0])
 	object.get(obj, ["unknown", key_part(path[0])], false) == true
 }
 
@@ -64,8 +74,8 @@ empty(v) if v == {}
 
 # Unset and not unknown.
 is_unset(obj, path) if {
+	empty(object.get(obj.values, path, null))
 	not unknown(obj, path)
-	empty(raw(obj, path))
 }
 
 # "Is set": a non-empty value, or truly unknown (a workspace id that will
@@ -74,8 +84,8 @@ is_set(obj, path) if not is_unset(obj, path)
 
 # A known, non-empty value.
 has_value(obj, path) if {
+	not empty(object.get(obj.values, path, null))
 	not unknown(obj, path)
-	not empty(raw(obj, path))
 }
 
 # Renamed attributes: the first of paths (4.x name first) that is set or
@@ -117,11 +127,12 @@ key_present(obj, path) if {
 }
 
 # Single-path form of attr (the same result, without attr's list work).
-attr1(obj, path) := {"path": path, "unknown": true, "value": raw(obj, path)} if {
+attr1(obj, path) := {"path": path, "unknown": true, "value": v} if {
+	v := object.get(obj.values, path, null)
 	unknown(obj, path)
 } else := {"path": path, "unknown": false, "value": null} if {
-	empty(raw(obj, path))
-} else := {"path": path, "unknown": false, "value": raw(obj, path)}
+	empty(object.get(obj.values, path, null))
+} else := {"path": path, "unknown": false, "value": object.get(obj.values, path, null)}
 
 is_true(obj, path) if raw(obj, path) == true
 
