@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -204,18 +206,22 @@ pub struct RawDoc<'a> {
 
 #[derive(Deserialize)]
 pub struct RawChange<'a> {
-    pub address: String,
-    #[serde(default)]
-    pub module_address: Option<String>,
-    #[serde(default)]
-    pub mode: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub name: String,
+    // Strings are borrowed from the file unless they hold escapes: most
+    // changes are only counted, and need no copies.
+    #[serde(borrow)]
+    pub address: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub module_address: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub mode: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow)]
+    pub type_: Cow<'a, str>,
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
     #[serde(default)]
     pub index: Option<serde_json::Value>,
-    #[serde(default)]
-    pub deposed: Option<String>,
+    #[serde(default, borrow)]
+    pub deposed: Option<Cow<'a, str>>,
     #[serde(borrow)]
     pub change: RawChangeBody<'a>,
 }
@@ -255,7 +261,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Changes<'a> {
                     let keep = keep.borrow();
                     while let Some(rc) = seq.next_element::<RawChange<'de>>()? {
                         match keep.as_ref() {
-                            Some(k) if !k.contains(rc.type_.as_str()) => {
+                            Some(k) if !k.contains(rc.type_.as_ref()) => {
                                 out.others += usize::from(rc.counts());
                             }
                             _ => out.kept.push(rc),
@@ -276,7 +282,7 @@ impl RawChange<'_> {
         let managed = self.mode.as_deref().unwrap_or("managed") == "managed"
             && !self.address.starts_with("data.")
             && !self.address.contains(".data.");
-        let acts: Vec<&str> = self.change.actions.iter().map(String::as_str).collect();
+        let acts: Vec<&str> = self.change.actions.iter().map(AsRef::as_ref).collect();
         managed && self.deposed.is_none() && acts != ["delete"] && acts != ["forget"]
     }
 }
@@ -285,8 +291,8 @@ impl RawChange<'_> {
 /// needs them (most resources in a large plan are never converted).
 #[derive(Deserialize)]
 pub struct RawChangeBody<'a> {
-    #[serde(default)]
-    pub actions: Vec<String>,
+    #[serde(default, borrow)]
+    pub actions: Vec<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub after: Option<&'a RawValue>,
     #[serde(default, borrow)]
@@ -351,11 +357,12 @@ pub fn parse_keeping<'s>(
     src: &'s Source,
     keep: Option<&std::collections::HashSet<String>>,
 ) -> Result<(Kind, RawDoc<'s>), InputError> {
-    KEEP.with(|k| *k.borrow_mut() = keep.cloned());
-    let out = parse_top(src);
-    KEEP.with(|k| *k.borrow_mut() = None);
-    out
+    parse_top(src, keep)
 }
+
+/// Files from this size on are scanned for depth on another core while
+/// they are parsed.
+const PARALLEL_DEPTH_SCAN: usize = 1 << 20;
 
 /// Parses the top level and checks it is Terraform output (every resource
 /// change kept).
@@ -363,9 +370,32 @@ pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
     parse_keeping(src, None)
 }
 
-fn parse_top(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
+fn parse_top<'s>(
+    src: &'s Source,
+    keep: Option<&std::collections::HashSet<String>>,
+) -> Result<(Kind, RawDoc<'s>), InputError> {
     let text = src.text.trim_start_matches('\u{feff}');
-    check_depth(&src.name, text)?;
+    let depth = || check_depth(&src.name, text);
+    let parse = || {
+        KEEP.with(|k| *k.borrow_mut() = keep.cloned());
+        let out = parse_doc(src, text);
+        KEEP.with(|k| *k.borrow_mut() = None);
+        out
+    };
+    // The depth check comes first: its error wins over the parser's. A
+    // large file is parsed meanwhile (serde_json's parse is safe at any
+    // depth: it limits recursion, and skips values iteratively).
+    if text.len() >= PARALLEL_DEPTH_SCAN {
+        let (depth, doc) = rayon::join(depth, parse);
+        depth?;
+        doc
+    } else {
+        depth()?;
+        parse()
+    }
+}
+
+fn parse_doc<'s>(src: &Source, text: &'s str) -> Result<(Kind, RawDoc<'s>), InputError> {
     let first = text.trim_start().chars().next();
     if first != Some('{') {
         // Still report malformed JSON as such, with its position.

@@ -1,6 +1,7 @@
 //! From `terraform show -json` output to the policy input (docs/input-format.md):
 //! which resources are checked, their values under the baseline's value
 //! semantics (unknown, sensitive), node pools, and the cross-resource joins.
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
@@ -328,7 +329,7 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
             after: parse(rc.change.after)?,
             after_unknown: parse(rc.change.after_unknown)?,
             after_sensitive: parse(rc.change.after_sensitive)?,
-            actions: rc.change.actions,
+            actions: rc.change.actions.into_iter().map(Cow::into_owned).collect(),
         };
         let acts: Vec<&str> = change.actions.iter().map(String::as_str).collect();
         if acts == ["delete"] || acts == ["forget"] {
@@ -338,7 +339,7 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
         if !want {
             continue;
         }
-        let module = rc.module_address.clone().unwrap_or_default();
+        let module = rc.module_address.as_deref().unwrap_or_default().to_string();
         let mut values = match change.after {
             Some(v @ Value::Object(_)) => v,
             Some(Value::Null) | None => Value::Object(Map::new()),
@@ -374,9 +375,9 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
             }
         }
         resources.push(Resource {
-            address: rc.address,
-            type_: rc.type_,
-            name: rc.name,
+            address: rc.address.into_owned(),
+            type_: rc.type_.into_owned(),
+            name: rc.name.into_owned(),
             module,
             index: rc.index,
             actions: change.actions,
