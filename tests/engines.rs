@@ -142,3 +142,50 @@ fn generated_plans_give_the_same_report_on_both_engines() {
     genplan::generate_big(&big, 1.5, 3).expect("generate plan");
     assert_same("a 1.5 MB generated plan", &[big]);
 }
+
+/// Rules that fail to evaluate (here: a time limit no rule of any size can
+/// meet): the all-at-once VM run fails as a whole, the rules are then run
+/// one by one, and each failure names its rule while the rules that finish
+/// within the limit still report.
+#[test]
+fn a_failing_rule_is_named_and_the_others_still_report() {
+    use akslint::engine::{Backend, RuleEngine};
+    let src = akslint::load::read(Some(&root().join("fixtures/bad-4x/plan.json"))).expect("read");
+    let model = akslint::normalize::normalize(&src, &None).expect("normalize");
+    let rules = akslint::rules::builtin_rules().expect("built-in rules load");
+    let total = rules.len();
+    let mut engine = RuleEngine::new(
+        rules,
+        &akslint::rules::builtin_libs(),
+        &serde_json::Map::new(),
+        std::time::Duration::from_nanos(1),
+        Backend::Vm,
+    )
+    .expect("built-in rules load");
+    let (findings, failures) = engine.evaluate(model.to_input());
+    assert!(!failures.is_empty(), "no rule exceeded a 1 ns limit");
+    assert!(failures.len() < total, "every rule failed: {failures:?}");
+    for f in &failures {
+        assert!(f.rule_id.starts_with("AKS"), "{f:?}");
+        assert!(f.reason.contains("time limit"), "{f:?}");
+    }
+    // The rules that finished found what they find without a limit.
+    let mut unlimited = RuleEngine::new(
+        akslint::rules::builtin_rules().expect("built-in rules load"),
+        &akslint::rules::builtin_libs(),
+        &serde_json::Map::new(),
+        std::time::Duration::from_secs(10),
+        Backend::Vm,
+    )
+    .expect("built-in rules load");
+    let (all, none) = unlimited.evaluate(model.to_input());
+    assert!(none.is_empty(), "{none:?}");
+    let failed: Vec<&str> = failures.iter().map(|f| f.rule_id.as_str()).collect();
+    let rules = unlimited.rules();
+    let expected: Vec<_> = all
+        .into_iter()
+        .filter(|f| !failed.contains(&rules[f.rule].meta.id.as_str()))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(findings, expected);
+}
