@@ -404,8 +404,9 @@ impl RuleEngine {
     /// Every built-in rule in one VM run (`data.akslint.builtin.deny`, made
     /// by build.rs): the library's rules are computed once and the VM is
     /// entered once. Only when every built-in rule is loaded and
-    /// `AKSLINT_TIMINGS` is not set; None when it does not apply or fails (the rules are then run one by one, which
-    /// names the failing one). Returns the findings and the rules left.
+    /// `AKSLINT_TIMINGS` is not set; None when it does not apply or fails
+    /// (the rules are then run one by one, which names the failing one).
+    /// Returns the findings and the rules left.
     fn evaluate_aggregate(
         &mut self,
         input: &regorus::Value,
@@ -421,7 +422,12 @@ impl RuleEngine {
         }
         v.vm.set_input(input.clone());
         let vm = &mut v.vm;
-        let out = guarded(|| vm.execute_entry_point_by_name(AGGREGATE))?.ok()?;
+        let Some(out) = guarded(|| vm.execute_entry_point_by_name(AGGREGATE)) else {
+            // A builtin panicked: start again from a fresh VM.
+            v.reset();
+            return None;
+        };
+        let out = out.ok()?;
         let regorus::Value::Object(by_id) = out else {
             return None;
         };
