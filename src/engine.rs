@@ -248,7 +248,11 @@ impl VmEval {
         vm.set_data(regorus::Value::from(data.clone()))
             .map_err(|e| e.to_string())?;
         // The time limit bounds a rule, not a step count (regorus' default
-        // of 25,000 instructions is too few for a large plan).
+        // of 25,000 instructions is too few for a large plan). Builtin
+        // errors stay non-strict (undefined), the VM's default: strict mode
+        // would also make comparisons across types errors, which the
+        // interpreter does not; the built-in rules guard their builtin
+        // arguments by type, and tests/engines.rs checks both agree.
         vm.set_max_instructions(usize::MAX);
         vm.set_execution_timer_config(Some(ExecutionTimerConfig {
             limit: timeout,
@@ -569,14 +573,18 @@ impl RuleEngine {
     }
 }
 
-/// A VM error on one line, without the register dumps some of them carry
-/// (`value=...`: input values).
+/// A VM error on one line, without the values some of them carry
+/// (`value=...`, `Cannot add Number(..) and String(..)`: input values).
 fn vm_error(s: &str) -> String {
     let line = first_line(s);
-    match line.find(" (") {
-        Some(i) if line.contains("value=") => line.get(..i).unwrap_or_default().to_string(),
-        _ => line,
-    }
+    let cut = [
+        " (", ": ", "{", "\"", "Number(", "String(", "Array(", "Object(", "Set(", "Bool(",
+    ]
+    .iter()
+    .filter_map(|m| line.find(m))
+    .min()
+    .unwrap_or(line.len());
+    line.get(..cut).unwrap_or_default().trim_end().to_string()
 }
 
 /// An evaluation error on one line: regorus errors span several lines
@@ -656,6 +664,24 @@ mod tests {
             format!("package t\nimport rego.v1\nx := {query}\n"),
         )?;
         engine.eval_rule("data.t.x".into())
+    }
+
+    #[test]
+    fn vm_errors_carry_no_values() {
+        for (raw, shown) in [
+            ("Cannot add Number(1) and String(\"secret\")", "Cannot add"),
+            (
+                "Register 3 does not contain an array (value=String(\"x\"), pc=7)",
+                "Register 3 does not contain an array",
+            ),
+            ("Cannot iterate over Object({})", "Cannot iterate over"),
+            (
+                "Execution exceeded time limit (elapsed=2s, limit=1s, pc=9)",
+                "Execution exceeded time limit",
+            ),
+        ] {
+            assert_eq!(vm_error(raw), shown);
+        }
     }
 
     #[test]

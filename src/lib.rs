@@ -575,19 +575,15 @@ fn address_index(
 ) -> std::collections::HashMap<String, (usize, usize, usize)> {
     const KEY: &[u8] = b"\"address\"";
     let mut out = std::collections::HashMap::new();
-    // Addresses as they are written in JSON (quotes in `for_each` keys are
-    // escaped), so that a candidate is compared without decoding it.
-    let mut escaped: std::collections::HashMap<String, &str> = wanted
-        .iter()
-        .filter_map(|a| serde_json::to_string(a).ok().map(|e| (e, a.as_str())))
-        .collect();
+    let mut remaining: std::collections::HashSet<&str> =
+        wanted.iter().map(String::as_str).collect();
     let bytes = text.as_bytes();
     // Line and column (in characters) of `scanned`, advanced incrementally:
     // a plan is often one line of many megabytes.
     let (mut line, mut col, mut scanned) = (1usize, 0usize, 0usize);
     let finder = memchr::memmem::Finder::new(KEY);
     let mut from = 0;
-    while !escaped.is_empty() {
+    while !remaining.is_empty() {
         let Some(i) = bytes.get(from..).and_then(|t| finder.find(t)) else {
             break;
         };
@@ -613,7 +609,21 @@ fn address_index(
                 }
             }
         }
-        let Some(address) = value.get(..end).and_then(|raw| escaped.remove(raw)) else {
+        let Some(raw) = value.get(..end) else {
+            continue;
+        };
+        // Most addresses have no escape and are compared as they are; one
+        // with escapes (quotes in `for_each` keys, and `<`, `>`, `&` that
+        // Terraform writes as `\u003c`...) is decoded first.
+        let decoded;
+        let candidate = match raw.get(1..raw.len().saturating_sub(1)) {
+            Some(inner) if !inner.contains('\\') => inner,
+            _ => {
+                decoded = serde_json::from_str::<String>(raw).unwrap_or_default();
+                decoded.as_str()
+            }
+        };
+        let Some(address) = remaining.take(candidate) else {
             continue;
         };
         let value_at = text.len() - value.len();

@@ -102,7 +102,9 @@ pub fn read(path: Option<&Path>) -> Result<Source, InputError> {
                 .filter(std::fs::Metadata::is_file)
                 .and_then(|m| usize::try_from(m.len()).ok())
                 .unwrap_or(0);
-            let mut buf = Vec::with_capacity(hint.saturating_add(1));
+            let mut buf = Vec::new();
+            // A hint too large to allocate is no error: read as a pipe.
+            let _ = buf.try_reserve_exact(hint.saturating_add(1));
             std::io::stdin()
                 .lock()
                 .read_to_end(&mut buf)

@@ -273,7 +273,9 @@ impl SourceMap {
         }
         // Plans linted in one run often share a directory (a directory of
         // plans, or plan and state of one root module): each directory is
-        // listed and parsed once per process, not once per plan.
+        // listed and parsed once per process, not once per plan (a process
+        // is one run of the CLI; the files are not expected to change
+        // during it).
         let key = (dir.to_path_buf(), self.repo_root.clone());
         let shared = parsed_dirs()
             .lock()

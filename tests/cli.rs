@@ -483,3 +483,31 @@ fn timings_go_to_stderr_only_when_asked() {
     assert_eq!(plain.stdout, timed.stdout);
     assert_eq!(plain.status.code(), timed.status.code());
 }
+
+/// Without `.tf` source a finding points at its resource's address in the
+/// plan file, also when Terraform escaped the address (Go's encoder writes
+/// `&`, `<`, `>` as `\u0026`...; quotes of `for_each` keys as `\"`).
+#[test]
+fn escaped_addresses_are_found_in_the_plan_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = concat!(
+        "{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.0\",\n",
+        "\"resource_changes\":[\n",
+        " {\"address\":\"azurerm_kubernetes_cluster.c[\\\"a\\u0026b\\\"]\",\"mode\":\"managed\",",
+        "\"type\":\"azurerm_kubernetes_cluster\",\"name\":\"c\",\"index\":\"a&b\",\n",
+        "  \"change\":{\"actions\":[\"create\"],\"after\":{\"name\":\"x\"},",
+        "\"after_unknown\":{},\"after_sensitive\":{}}}]}\n"
+    );
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, text).unwrap();
+    let (code, doc) = run_json(&["--rule", "AKS001", &path_str(&plan)]);
+    assert_eq!(code, 1, "{doc}");
+    let f = &doc["findings"][0];
+    assert_eq!(f["address"], "azurerm_kubernetes_cluster.c[\"a&b\"]");
+    let loc = &f["location"];
+    assert_eq!(loc["line"], 3, "{f}");
+    // The opening quote of the value, and the end of the raw JSON string.
+    let raw = "\"azurerm_kubernetes_cluster.c[\\\"a\\u0026b\\\"]\"";
+    assert_eq!(loc["column"], 13, "{f}");
+    assert_eq!(loc["end_column"], 13 + raw.chars().count(), "{f}");
+}
