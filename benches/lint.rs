@@ -21,13 +21,13 @@
 //!
 //! Big inputs use `sample_size(10)`. At the end the ratio of each whole run
 //! to its floor is printed (medians of the sampled iterations).
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use akslint::engine::{Backend, RuleEngine};
-use akslint::normalize::{self, TypeFilter};
+use akslint::normalize;
 use akslint::{load, rules};
 use criterion::{black_box, BatchSize, Criterion, SamplingMode};
 
@@ -87,18 +87,6 @@ fn engine_with(backend: Backend) -> RuleEngine {
         backend,
     )
     .expect("built-in rules compile")
-}
-
-/// The resource types the rules read (as akslint computes it).
-fn type_filter(engine: &RuleEngine) -> TypeFilter {
-    let mut set = HashSet::new();
-    for r in engine.rules() {
-        if r.meta.resource_types.is_empty() {
-            return None;
-        }
-        set.extend(r.meta.resource_types.iter().cloned());
-    }
-    Some(set)
 }
 
 /// Per-iteration times of the whole-run and floor benchmarks, for the
@@ -161,7 +149,7 @@ fn stages(
     path: impl Fn() -> PathBuf,
 ) {
     let eng = engine();
-    let filter = type_filter(&eng);
+    let filter = eng.type_filter();
     group.bench_function("read", |b| {
         let p = path();
         b.iter(|| load::read(Some(black_box(&p))).expect("read"));
@@ -247,7 +235,7 @@ fn engines(c: &mut Criterion, name: &str, path: impl Fn() -> PathBuf) {
     let src = load::read(Some(&path())).expect("read");
     let mut vm = engine_with(Backend::Vm);
     let mut interpreter = engine_with(Backend::Interpreter);
-    let model = normalize::normalize(&src, &type_filter(&vm)).expect("normalize");
+    let model = normalize::normalize(&src, &vm.type_filter()).expect("normalize");
     let (a, _) = vm.evaluate(model.to_input());
     let (b, _) = interpreter.evaluate(model.to_input());
     assert_eq!(a, b, "the VM and the interpreter disagree on {name}");

@@ -270,14 +270,16 @@ impl VmEval {
 }
 
 impl Clone for VmEval {
-    /// A VM with its own copy of the program and data.
+    /// A VM with its own copy of the program and data. The program loaded
+    /// once already; should it fail now, the clone shares this one's.
     fn clone(&self) -> Self {
-        Self::new(self.data.clone(), self.timeout).unwrap_or_else(|_| Self {
-            program: self.program.clone(),
+        let program = builtin_program().unwrap_or_else(|_| self.program.clone());
+        Self {
+            vm: Self::load(&program, &self.data, self.timeout).unwrap_or_default(),
+            program,
             data: self.data.clone(),
             timeout: self.timeout,
-            vm: Self::load(&self.program, &self.data, self.timeout).unwrap_or_default(),
-        })
+        }
     }
 }
 
@@ -390,6 +392,18 @@ impl RuleEngine {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The resource types the loaded rules read (None: some rule reads all).
+    pub fn type_filter(&self) -> crate::normalize::TypeFilter {
+        let mut set = std::collections::HashSet::new();
+        for r in &self.rules {
+            if r.meta.resource_types.is_empty() {
+                return None;
+            }
+            set.extend(r.meta.resource_types.iter().cloned());
+        }
+        Some(set)
     }
 
     /// Evaluates every rule on one input.

@@ -167,18 +167,6 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
     })
 }
 
-/// The resource types the loaded rules read (None: some rule reads all).
-fn type_filter(engine: &RuleEngine) -> TypeFilter {
-    let mut set = HashSet::new();
-    for r in engine.rules() {
-        if r.meta.resource_types.is_empty() {
-            return None;
-        }
-        set.extend(r.meta.resource_types.iter().cloned());
-    }
-    Some(set)
-}
-
 /// Resources (of the types the rules read) from which one file's rules are
 /// evaluated in parallel.
 const PARALLEL_RULES_THRESHOLD: usize = 200;
@@ -309,7 +297,7 @@ struct Locator<'a> {
     /// use, in one pass).
     plan_index: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize, usize)>>,
     /// The addresses the findings name: the only ones looked up in the plan.
-    wanted: std::collections::HashSet<String>,
+    wanted: HashSet<String>,
     /// The plan file as reported.
     plan_display: std::sync::OnceLock<String>,
 }
@@ -319,7 +307,7 @@ impl<'a> Locator<'a> {
         src: &'a load::Source,
         model: &normalize::Model,
         settings: &Settings,
-        wanted: std::collections::HashSet<String>,
+        wanted: HashSet<String>,
     ) -> Self {
         let plan_dir = src
             .path
@@ -571,12 +559,11 @@ fn run_tests(dirs: &[std::path::PathBuf], builtin: bool) -> Result<u8, RunError>
 /// stops once every wanted address is found.
 fn address_index(
     text: &str,
-    wanted: &std::collections::HashSet<String>,
+    wanted: &HashSet<String>,
 ) -> std::collections::HashMap<String, (usize, usize, usize)> {
     const KEY: &[u8] = b"\"address\"";
     let mut out = std::collections::HashMap::new();
-    let mut remaining: std::collections::HashSet<&str> =
-        wanted.iter().map(String::as_str).collect();
+    let mut remaining: HashSet<&str> = wanted.iter().map(String::as_str).collect();
     let bytes = text.as_bytes();
     // Line and column (in characters) of `scanned`, advanced incrementally:
     // a plan is often one line of many megabytes.
@@ -593,25 +580,11 @@ fn address_index(
         let Some(value) = after_colon.filter(|v| v.starts_with('"')) else {
             continue;
         };
-        // The JSON string: up to the first quote not escaped.
-        let vb = value.as_bytes();
-        let mut end = 1;
-        loop {
-            match memchr::memchr2(b'"', b'\\', vb.get(end..).unwrap_or_default()) {
-                Some(k) if vb.get(end + k) == Some(&b'\\') => end += k + 2,
-                Some(k) => {
-                    end += k + 1;
-                    break;
-                }
-                None => {
-                    end = 0;
-                    break;
-                }
-            }
-        }
-        let Some(raw) = value.get(..end) else {
+        // The JSON string, quotes included.
+        let Some(raw) = load::string_end(value.as_bytes(), 0).and_then(|e| value.get(..=e)) else {
             continue;
         };
+        let end = raw.len();
         // Most addresses have no escape and are compared as they are; one
         // with escapes (quotes in `for_each` keys, and `<`, `>`, `&` that
         // Terraform writes as `\u003c`...) is decoded first.
@@ -661,7 +634,7 @@ pub fn lint(settings: &Settings) -> Result<u8, RunError> {
         settings.policy_timeout,
         settings.backend,
     )?;
-    let filter = type_filter(&engine);
+    let filter = engine.type_filter();
     let items = load::expand(&settings.paths);
     let results: Vec<(FileReport, Vec<String>)> = items
         .par_iter()

@@ -457,22 +457,11 @@ pub fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' => {
-                // Jump through the string to its closing quote (memchr:
-                // strings are most of a plan's bytes).
-                let mut j = i + 1;
-                loop {
-                    match memchr::memchr2(b'"', b'\\', bytes.get(j..).unwrap_or_default()) {
-                        Some(k) if bytes.get(j + k) == Some(&b'\\') => j += k + 2,
-                        Some(k) => {
-                            j += k;
-                            break;
-                        }
-                        None => return Ok(()), // unterminated: the parser reports it
-                    }
-                }
-                i = j;
-            }
+            b'"' => match string_end(bytes, i) {
+                // Jump through the string (strings are most of a plan's bytes).
+                Some(end) => i = end,
+                None => return Ok(()), // unterminated: the parser reports it
+            },
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -491,6 +480,20 @@ pub fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
         i += 1;
     }
     Ok(())
+}
+
+/// The offset of the quote that closes the JSON string opened at `open`
+/// (skipping escaped characters, with memchr), None when unterminated.
+pub fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut j = open + 1;
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
+        if bytes.get(j + k) == Some(&b'\\') {
+            j += k + 2;
+        } else {
+            return Some(j + k);
+        }
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset in a text.
