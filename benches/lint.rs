@@ -27,8 +27,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use akslint::engine::{Backend, RuleEngine};
-use akslint::normalize;
-use akslint::{load, rules};
+use akslint::plan::{self as load, normalize};
+use akslint::rules;
 use criterion::{black_box, BatchSize, Criterion, SamplingMode};
 
 #[allow(dead_code)]
@@ -85,6 +85,7 @@ fn engine_with(backend: Backend) -> RuleEngine {
         &serde_json::Map::new(),
         Duration::from_secs(10),
         backend,
+        false,
     )
     .expect("built-in rules compile")
 }
@@ -133,7 +134,7 @@ fn run_akslint(paths: &[&Path]) -> u8 {
     args.push("--output".into());
     args.push(out.into_os_string());
     args.extend(paths.iter().map(|p| p.as_os_str().to_os_string()));
-    let code = akslint::run(args);
+    let code = akslint::run(args).code();
     assert!(code <= 1, "akslint failed with exit status {code}");
     code
 }

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::settings::{ColorChoice, FailOn, Format, UnknownMode};
+use crate::finding::Severity;
 
 /// Policy and compliance linter for Azure Kubernetes Service infrastructure
 /// written in Terraform. Reads `terraform show -json` output (plans and state).
@@ -146,5 +146,78 @@ pub struct CheckArgs {
     /// interpreter (slower; the same findings). Custom policies always run
     /// on the interpreter.
     #[arg(long, value_enum, value_name = "ENGINE", default_value = "vm")]
-    pub engine: crate::engine::Backend,
+    pub engine: Backend,
+}
+
+/// How findings whose value is known only after apply are shown and counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnknownMode {
+    /// Hide them.
+    Ignore,
+    /// Show them without failing the run.
+    Warn,
+    /// Count them as failures.
+    Fail,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other dashboards.
+    Sarif,
+    /// A summary for `$GITHUB_STEP_SUMMARY` and pull-request comments.
+    Markdown,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML (Azure DevOps `PublishTestResults`).
+    Junit,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(s, true).ok()
+    }
+}
+
+/// `--fail-on`: the lowest severity that fails the run, or never.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            Self::Critical => Some(Severity::Critical),
+            Self::High => Some(Severity::High),
+            Self::Medium => Some(Severity::Medium),
+            Self::Low => Some(Severity::Low),
+            Self::Never => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How the built-in rules are evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Backend {
+    /// The RVM program compiled from the rules at build time (regorus'
+    /// register VM): several times faster than the interpreter.
+    #[default]
+    Vm,
+    /// regorus' tree-walking interpreter, the reference semantics. Custom
+    /// policies always run on it.
+    Interpreter,
 }

@@ -3,7 +3,7 @@
 //! names and the parser's description.
 use std::path::PathBuf;
 
-use miette::Diagnostic;
+use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
 /// A problem with one input: reported, remembered for the exit status, and
@@ -111,9 +111,22 @@ pub enum RunError {
 
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Config(Box<crate::config_file::ConfigError>),
+    Config(Box<ConfigError>),
 
     #[error("baseline {path}: {reason}", path = path.display())]
     #[diagnostic(code(akslint::baseline))]
     Baseline { path: PathBuf, reason: String },
+}
+
+/// A problem in the configuration file (`.akslint.toml`), pointing into it.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(akslint::config))]
+pub struct ConfigError {
+    #[source_code]
+    pub(crate) src: NamedSource<String>,
+    #[label("{label}")]
+    pub(crate) span: SourceSpan,
+    pub(crate) message: String,
+    pub(crate) label: String,
 }

@@ -150,8 +150,8 @@ fn generated_plans_give_the_same_report_on_both_engines() {
 #[test]
 fn a_failing_rule_is_named_and_the_others_still_report() {
     use akslint::engine::{Backend, RuleEngine};
-    let src = akslint::load::read(Some(&root().join("fixtures/bad-4x/plan.json"))).expect("read");
-    let model = akslint::normalize::normalize(&src, &None).expect("normalize");
+    let src = akslint::plan::read(Some(&root().join("fixtures/bad-4x/plan.json"))).expect("read");
+    let model = akslint::plan::normalize(&src, &None).expect("normalize");
     let rules = akslint::rules::builtin_rules().expect("built-in rules load");
     let total = rules.len();
     let mut engine = RuleEngine::new(
@@ -160,6 +160,7 @@ fn a_failing_rule_is_named_and_the_others_still_report() {
         &serde_json::Map::new(),
         std::time::Duration::from_nanos(1),
         Backend::Vm,
+        false,
     )
     .expect("built-in rules load");
     let (findings, failures) = engine.evaluate(model.to_input());
@@ -176,6 +177,7 @@ fn a_failing_rule_is_named_and_the_others_still_report() {
         &serde_json::Map::new(),
         std::time::Duration::from_secs(10),
         Backend::Vm,
+        false,
     )
     .expect("built-in rules load");
     let (all, none) = unlimited.evaluate(model.to_input());

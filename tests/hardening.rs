@@ -221,10 +221,10 @@ fn deep_nesting_is_exit_2_with_line_and_column() {
         let errors = doc["errors"].as_array().unwrap();
         assert_eq!(errors.len(), 1, "{name}: {doc}");
         assert_eq!(errors[0]["code"], "json", "{name}");
-        let (line, col) = line_col(text, too_deep_at(text, akslint::load::MAX_DEPTH));
+        let (line, col) = line_col(text, too_deep_at(text, akslint::plan::MAX_DEPTH));
         let want = format!(
             "{shown}:{line}:{col}: invalid JSON: nesting deeper than {} levels",
-            akslint::load::MAX_DEPTH
+            akslint::plan::MAX_DEPTH
         );
         assert_eq!(errors[0]["message"], want.as_str(), "{name}");
         // The text report says the same.
@@ -264,7 +264,7 @@ fn nesting_between_the_parser_limit_and_ours_is_a_clean_error() {
         127,
         129,
         200,
-        akslint::load::MAX_DEPTH - 6,
+        akslint::plan::MAX_DEPTH - 6,
     ] {
         let text = state_with_nested_tags(depth);
         let file = write(dir.path(), &format!("d{depth}.json"), text.as_bytes());

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use akslint::engine::{Backend, RawFinding, RuleEngine};
 use akslint::error::InputError;
-use akslint::load::{decode, Source};
-use akslint::normalize::normalize;
+use akslint::plan::normalize;
+use akslint::plan::{decode, Source};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
@@ -86,6 +86,7 @@ fn load_engine(backend: Backend) -> RuleEngine {
         &serde_json::Map::new(),
         Duration::from_secs(10),
         backend,
+        false,
     )
     .expect("built-in rules compile")
 }
@@ -591,7 +592,7 @@ proptest! {
         let r = lint_case(&name, text.clone().into_bytes(), Eval::Once)?;
         // Levels the inserted value adds (shape 2 nests two per repetition).
         let added = if shape % 4 == 2 { (depth / 2) * 2 } else { depth };
-        if level + added > akslint::load::MAX_DEPTH {
+        if level + added > akslint::plan::MAX_DEPTH {
             match &r {
                 Err(InputError::Json { line, column, reason, .. }) => {
                     prop_assert!(reason.contains("nesting deeper than"), "{}", reason);

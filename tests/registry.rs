@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use akslint::explain::rule_markdown;
+use akslint::commands::explain::rule_markdown;
 use akslint::rules::builtin_rules;
 use common::root;
 

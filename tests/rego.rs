@@ -1,5 +1,6 @@
 //! Runs every built-in rule's and the library's Rego unit tests through regorus.
-use akslint::{regotest, rules};
+use akslint::commands::test as regotest;
+use akslint::rules;
 
 #[test]
 fn builtin_rego_tests_pass() {

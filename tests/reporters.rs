@@ -5,7 +5,7 @@ use akslint::error::InputError;
 use akslint::finding::{Finding, Location, Severity, Status, Step};
 use akslint::report::{github, junit, markdown, sarif, FileReport, Report};
 use akslint::rules::{Examples, RuleMeta};
-use akslint::settings::UnknownMode;
+use akslint::UnknownMode;
 use serde_json::Value;
 
 fn meta(id: &str, name: &str, severity: Severity) -> RuleMeta {

@@ -22,7 +22,12 @@ fn configuration() -> serde_json::Value {
 fn map() -> SourceMap {
     let cfg = configuration();
     let repo = find_repo_root(&fixture()).unwrap_or_else(manifest_dir);
-    SourceMap::new(Some(&cfg), &fixture(), &repo)
+    SourceMap::new(
+        std::sync::Arc::new(akslint::source::SourceFiles::new()),
+        Some(&cfg),
+        &fixture(),
+        &repo,
+    )
 }
 
 fn k(s: &str) -> Step {
@@ -177,7 +182,12 @@ fn unknown_addresses_are_none() {
 #[test]
 fn without_configuration_modules_resolve_from_sources() {
     let repo = find_repo_root(&fixture()).unwrap_or_else(manifest_dir);
-    let m = SourceMap::new(None, &fixture(), &repo);
+    let m = SourceMap::new(
+        std::sync::Arc::new(akslint::source::SourceFiles::new()),
+        None,
+        &fixture(),
+        &repo,
+    );
     let loc = m
         .locate(
             r#"module.aks["dev"]"#,
@@ -193,7 +203,12 @@ fn without_configuration_modules_resolve_from_sources() {
 fn relative_source_dir_is_relative_to_repo_root() {
     // Tests run in the crate directory.
     let cfg = configuration();
-    let m = SourceMap::new(Some(&cfg), Path::new("fixtures/modules"), &manifest_dir());
+    let m = SourceMap::new(
+        std::sync::Arc::new(akslint::source::SourceFiles::new()),
+        Some(&cfg),
+        Path::new("fixtures/modules"),
+        &manifest_dir(),
+    );
     let loc = m
         .locate(
             r#"module.aks["dev"]"#,
@@ -203,7 +218,12 @@ fn relative_source_dir_is_relative_to_repo_root() {
         )
         .unwrap();
     assert_eq!((loc.file.as_str(), loc.line), (AKS_TF, 1));
-    let m = SourceMap::new(Some(&cfg), Path::new("./fixtures/modules/"), Path::new("."));
+    let m = SourceMap::new(
+        std::sync::Arc::new(akslint::source::SourceFiles::new()),
+        Some(&cfg),
+        Path::new("./fixtures/modules/"),
+        Path::new("."),
+    );
     let loc = m
         .locate("", "azurerm_subnet", "nodes", &[k("name")])
         .unwrap();
@@ -214,7 +234,12 @@ fn relative_source_dir_is_relative_to_repo_root() {
 fn source_dir_outside_repo_root_is_kept_as_given() {
     let other = tempfile::tempdir().unwrap();
     let cfg = configuration();
-    let m = SourceMap::new(Some(&cfg), &fixture(), other.path());
+    let m = SourceMap::new(
+        std::sync::Arc::new(akslint::source::SourceFiles::new()),
+        Some(&cfg),
+        &fixture(),
+        other.path(),
+    );
     let loc = m
         .locate(
             r#"module.aks["dev"]"#,

@@ -6,8 +6,8 @@
 //! and every error is a clean `InputError` that names the file.
 #![no_main]
 
-use akslint::load::{decode, Source};
-use akslint::normalize::normalize;
+use akslint::plan::{decode, Source};
+use akslint::plan::normalize;
 use libfuzzer_sys::fuzz_target;
 
 const NAME: &str = "fuzz/plan.json";

@@ -12,9 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{FileReport, Report};
+use crate::cli::UnknownMode;
 use crate::error::InputError;
 use crate::finding::{Finding, Status};
-use crate::settings::UnknownMode;
 
 /// Escapes text for XML content and attribute values; characters XML 1.0
 /// cannot carry become U+FFFD, and line breaks are kept as character

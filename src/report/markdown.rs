@@ -9,12 +9,12 @@
 //! PR comments are limited to 65,536 characters: the table shows at most
 //! [`MAX_ROWS`] findings and the details at most [`MAX_DETAILS`]; the rest is
 //! counted, not listed.
-use std::env;
 
+use super::output::encode_path;
 use super::sarif::rule_doc_url;
 use super::Report;
+use crate::cli::UnknownMode;
 use crate::finding::{Finding, Severity, Status};
-use crate::settings::UnknownMode;
 
 /// First line of the document, to find a previous comment.
 pub const MARKER: &str = "<!-- akslint-report -->";
@@ -22,22 +22,6 @@ pub const MARKER: &str = "<!-- akslint-report -->";
 pub const MAX_ROWS: usize = 100;
 /// Most findings given a `<details>` block.
 pub const MAX_DETAILS: usize = 30;
-
-/// The base for links to source lines in GitHub Actions
-/// (`$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA`), when those
-/// variables are set.
-pub fn github_link_base() -> Option<String> {
-    let var = |k: &str| env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let server = var("GITHUB_SERVER_URL")?;
-    let repo = var("GITHUB_REPOSITORY")?;
-    let sha = var("GITHUB_SHA")?;
-    Some(format!(
-        "{}/{}/blob/{}",
-        server.trim_end_matches('/'),
-        repo,
-        sha
-    ))
-}
 
 /// Escapes HTML-special characters.
 pub fn escape_html(s: &str) -> String {
@@ -145,7 +129,7 @@ fn location_cell(f: &Finding, link_base: Option<&str>) -> String {
                 "[{}]({}/{}#{lines})",
                 escape_html(&text).replace('[', "\\[").replace(']', "\\]"),
                 base.trim_end_matches('/'),
-                url_path(path)
+                encode_path(path)
             )
         }
         None => code(&text),
@@ -153,24 +137,12 @@ fn location_cell(f: &Finding, link_base: Option<&str>) -> String {
 }
 
 /// Percent-encodes a path for a link (keeps unreserved characters and `/`).
-fn url_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn rule_link(f: &Finding) -> String {
     format!(
         "[{} {}]({})",
         escape_html(&f.rule_id),
         escape_html(&f.rule_name),
-        rule_doc_url(&url_path(&f.rule_id))
+        rule_doc_url(&encode_path(&f.rule_id))
     )
 }
 
@@ -183,7 +155,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Renders the report as Markdown. `link_base` (e.g. from
-/// [`github_link_base`]) turns source locations into links:
+/// `Settings::link_base`, from `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and `GITHUB_SHA`) turns source locations into links:
 /// `<link_base>/<file>#L<line>`.
 pub fn render(report: &Report, link_base: Option<&str>) -> String {
     let s = report.summary();
@@ -316,7 +288,7 @@ fn details(report: &Report, f: &Finding) -> String {
     }
     out.push_str(&format!(
         "[Rule documentation]({}) · `akslint explain {}`\n\n</details>\n\n",
-        rule_doc_url(&url_path(&f.rule_id)),
+        rule_doc_url(&encode_path(&f.rule_id)),
         f.rule_id
     ));
     out

@@ -3,6 +3,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub(crate) mod output;
 pub mod sarif;
 pub mod text;
 
@@ -10,10 +11,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use crate::cli::UnknownMode;
 use crate::error::InputError;
+use crate::exit::ExitStatus;
 use crate::finding::{Finding, Severity, Status};
 use crate::rules::RuleMeta;
-use crate::settings::UnknownMode;
 
 /// What happened to one input.
 #[derive(Debug, Clone)]
@@ -122,13 +124,13 @@ impl Report {
     }
 
     /// 0 clean, 1 failing findings, 2 errors.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_status(&self) -> ExitStatus {
         if self.errors().next().is_some() {
-            2
+            ExitStatus::Error
         } else if self.summary().failed {
-            1
+            ExitStatus::Findings
         } else {
-            0
+            ExitStatus::Clean
         }
     }
 }

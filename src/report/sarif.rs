@@ -22,6 +22,7 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
+use super::output::encode_path;
 use super::Report;
 use crate::error::InputError;
 use crate::finding::{Finding, Severity, Status};
@@ -227,19 +228,6 @@ fn fallback_meta(f: &Finding) -> RuleMeta {
         params: serde_json::Map::new(),
         examples: Default::default(),
     }
-}
-
-/// Percent-encodes a path for a URI: keeps unreserved characters and `/`.
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// An artifact location for a path: relative paths are relative to

@@ -1,6 +1,4 @@
 //! `--format text`: miette diagnostics grouped per input file, then a summary.
-use std::collections::HashMap;
-use std::path::PathBuf;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
@@ -9,6 +7,7 @@ use miette::{
 
 use super::Report;
 use crate::finding::{Finding, Location, Severity, Status};
+use crate::source::SourceFiles;
 
 /// Byte range of a location in a text (lines and columns are 1-based,
 /// columns in characters).
@@ -32,16 +31,10 @@ fn byte_range(text: &str, loc: &Location) -> Option<std::ops::Range<usize>> {
 }
 
 /// The `.tf` snippet of a finding, with its attribute labelled.
-fn snippet(
-    f: &Finding,
-    cache: &mut HashMap<PathBuf, Option<String>>,
-) -> Option<(NamedSource<String>, LabeledSpan)> {
+fn snippet(f: &Finding, files: &SourceFiles) -> Option<(NamedSource<String>, LabeledSpan)> {
     let loc = f.location.as_ref()?;
     let path = loc.source_path.as_ref()?;
-    let text = cache
-        .entry(path.clone())
-        .or_insert_with(|| std::fs::read_to_string(path).ok())
-        .clone()?;
+    let text = files.text(path)?.to_string();
     let range = byte_range(&text, loc)?;
     let attribute = f.attribute.last().map(|_| f.attribute_display());
     let shown = text.get(range.clone()).unwrap_or_default();
@@ -98,7 +91,9 @@ fn diagnostic(report: &Report, f: &Finding, has_snippet: bool) -> MietteDiagnost
     d
 }
 
-pub fn render(report: &Report, color: bool) -> String {
+/// The report as miette diagnostics, with `.tf` snippets from the run's
+/// source files.
+pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -108,13 +103,12 @@ pub fn render(report: &Report, color: bool) -> String {
         .with_links(false)
         .with_width(100);
     let mut out = String::new();
-    let mut cache = HashMap::new();
     for file in &report.files {
         let findings: Vec<&Finding> = file
             .findings
             .iter()
             .filter(|f| {
-                f.status == Status::Fail || report.unknown != crate::settings::UnknownMode::Ignore
+                f.status == Status::Fail || report.unknown != crate::cli::UnknownMode::Ignore
             })
             .collect();
         if findings.is_empty() && file.errors.is_empty() {
@@ -125,7 +119,7 @@ pub fn render(report: &Report, color: bool) -> String {
             let _ = handler.render_report(&mut out, e);
         }
         for f in findings {
-            match snippet(f, &mut cache) {
+            match snippet(f, files) {
                 Some((source, label)) => {
                     let d = diagnostic(report, f, true).with_label(label);
                     let r = miette::Report::new(d).with_source_code(source);

@@ -3,6 +3,8 @@ use serde::Serialize;
 
 use crate::cli::ListFormat;
 use crate::error::RunError;
+use crate::exit::ExitStatus;
+use crate::report::output::write_output;
 use crate::rules::{self, RuleMeta};
 
 #[derive(Serialize)]
@@ -15,7 +17,7 @@ struct ListedRule<'a> {
     related: &'a [String],
 }
 
-pub fn list_rules(format: ListFormat) -> Result<u8, RunError> {
+pub fn list_rules(format: ListFormat) -> Result<ExitStatus, RunError> {
     let rules = rules::builtin_rules()?;
     let text = match format {
         ListFormat::Json => {
@@ -52,8 +54,8 @@ pub fn list_rules(format: ListFormat) -> Result<u8, RunError> {
             s
         }
     };
-    crate::write_output(None, &text)?;
-    Ok(0)
+    write_output(None, &text)?;
+    Ok(ExitStatus::Clean)
 }
 
 /// The text of `akslint explain`.
@@ -100,11 +102,11 @@ fn block(s: &str) -> String {
     s.trim_end().lines().map(|l| format!("    {l}\n")).collect()
 }
 
-pub fn explain(key: &str) -> Result<u8, RunError> {
+pub fn explain(key: &str) -> Result<ExitStatus, RunError> {
     let rules = rules::builtin_rules()?;
     let rule = rules::find(&rules, key).ok_or_else(|| RunError::UnknownRule(key.to_string()))?;
-    crate::write_output(None, &explain_text(&rule.meta))?;
-    Ok(0)
+    write_output(None, &explain_text(&rule.meta))?;
+    Ok(ExitStatus::Clean)
 }
 
 /// The documentation page of a rule (`docs/rules/<ID>.md`), generated from

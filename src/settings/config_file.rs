@@ -24,29 +24,17 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::NamedSource;
 use serde::Deserialize;
-use thiserror::Error;
 use toml::Spanned;
 
+use super::date::Date;
+use crate::cli::{FailOn, UnknownMode};
+use crate::error::ConfigError;
 use crate::finding::Severity;
 use crate::rules::{self, Rule};
-use crate::settings::{FailOn, UnknownMode};
 
 pub const FILE_NAME: &str = ".akslint.toml";
-
-/// A problem in the configuration file, pointing into it.
-#[derive(Debug, Error, Diagnostic)]
-#[error("{message}")]
-#[diagnostic(code(akslint::config))]
-pub struct ConfigError {
-    #[source_code]
-    src: NamedSource<String>,
-    #[label("{label}")]
-    span: SourceSpan,
-    message: String,
-    label: String,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,77 +70,6 @@ struct RawException {
     expires: Option<Spanned<toml::Value>>,
 }
 
-/// A calendar date (YYYY-MM-DD).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl Date {
-    /// Parses `YYYY-MM-DD`, checking the day exists.
-    pub fn parse(s: &str) -> Option<Self> {
-        let mut parts = s.trim().splitn(3, '-');
-        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return None;
-        }
-        let date = Date {
-            year: y.parse().ok()?,
-            month: m.parse().ok()?,
-            day: d.parse().ok()?,
-        };
-        let leap = (date.year % 4 == 0 && date.year % 100 != 0) || date.year % 400 == 0;
-        let days = match date.month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (date.day >= 1 && date.day <= days).then_some(date)
-    }
-
-    /// Today (UTC), or `AKSLINT_TODAY` when set (for reproducible runs).
-    pub fn today() -> Self {
-        if let Some(d) = std::env::var("AKSLINT_TODAY")
-            .ok()
-            .and_then(|s| Self::parse(&s))
-        {
-            return d;
-        }
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Self::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
-    }
-
-    /// Civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    fn from_days(z: i64) -> Self {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Date {
-            year: i32::try_from(year).unwrap_or(1970),
-            month: u32::try_from(month).unwrap_or(1),
-            day: u32::try_from(day).unwrap_or(1),
-        }
-    }
-}
-
 /// An exception: findings of these rules on these addresses are accepted.
 #[derive(Debug, Clone)]
 pub struct Exception {
@@ -176,14 +93,12 @@ impl Exception {
     }
 }
 
-/// A validated configuration.
+/// A validated `.akslint.toml` (not to be confused with the plan's
+/// `configuration`, [`crate::plan::configuration`]).
 #[derive(Debug, Clone, Default)]
-pub struct Config {
-    pub path: Option<PathBuf>,
+pub struct ConfigFile {
     pub fail_on: Option<FailOn>,
     pub unknown: Option<UnknownMode>,
-    /// Policy directories, relative to the file's directory.
-    pub policies: Vec<PathBuf>,
     /// Rule ids to leave out.
     pub disable: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
@@ -281,7 +196,7 @@ fn rule_id(all: &[Rule], key: &str) -> Option<String> {
 
 /// Second stage: checks every rule, severity, parameter and exception
 /// against the loaded rules.
-pub fn validate(loaded: &Loaded, all: &[Rule]) -> Result<Config, Box<ConfigError>> {
+pub fn validate(loaded: &Loaded, all: &[Rule]) -> Result<ConfigFile, Box<ConfigError>> {
     let raw = &loaded.raw;
     let err =
         |span: Range<usize>, msg: String, label: &str| Box::new(loaded.error(span, msg, label));
@@ -446,11 +361,9 @@ pub fn validate(loaded: &Loaded, all: &[Rule]) -> Result<Config, Box<ConfigError
             expires,
         });
     }
-    Ok(Config {
-        path: Some(loaded.path.clone()),
+    Ok(ConfigFile {
         fail_on,
         unknown,
-        policies: loaded.policies(),
         disable,
         severity,
         params,
@@ -479,21 +392,6 @@ pub fn address_glob(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(
-            Date::parse("2027-03-31").map(|d| d.to_string()).as_deref(),
-            Some("2027-03-31")
-        );
-        assert!(Date::parse("2027-02-29").is_none());
-        assert!(Date::parse("2028-02-29").is_some());
-        assert!(Date::parse("2027-13-01").is_none());
-        assert!(Date::parse("27-1-1").is_none());
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(20_781).to_string(), "2026-11-24");
-        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
-    }
 
     #[test]
     fn address_globs_keep_brackets_literal() {

@@ -2,15 +2,17 @@
 //! which resources are checked, their values under the baseline's value
 //! semantics (unknown, sensitive), node pools, and the cross-resource joins.
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
 
-use crate::address;
-use crate::config::{sets_path, ConfigIndex, Target};
+use super::address;
+use super::configuration::{sets_path, ConfigIndex};
+use super::join::{join_plan, join_state};
+use super::parse::{self, Kind, RawDoc, RawStateModule};
+use super::read::Source;
 use crate::error::InputError;
 use crate::finding::Step;
-use crate::load::{self, Kind, RawDoc, RawStateModule, Source};
 
 pub const CLUSTER: &str = "azurerm_kubernetes_cluster";
 pub const NODE_POOL: &str = "azurerm_kubernetes_cluster_node_pool";
@@ -237,7 +239,7 @@ fn module_names(module: &str) -> Vec<String> {
         .collect()
 }
 
-fn config_address(module: &[String], type_: &str, name: &str) -> String {
+pub(super) fn config_address(module: &[String], type_: &str, name: &str) -> String {
     let mut s = String::new();
     for m in module {
         s.push_str("module.");
@@ -253,7 +255,7 @@ fn config_address(module: &[String], type_: &str, name: &str) -> String {
 /// An error in a fragment re-parsed from the source text, with its line and
 /// column in the whole file.
 fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputError {
-    let mut err = load::json_error(&src.name, e);
+    let mut err = parse::json_error(&src.name, e);
     let base = (fragment.as_ptr() as usize).checked_sub(src.text.as_ptr() as usize);
     if let (InputError::Json { line, column, .. }, Some(base)) = (&mut err, base) {
         // Offset of the error within the fragment, then within the file.
@@ -272,7 +274,7 @@ fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputErr
                 });
         let abs = base + in_fragment;
         if src.text.get(..abs).is_some() {
-            (*line, *column) = load::line_col(&src.text, abs);
+            (*line, *column) = parse::line_col(&src.text, abs);
         }
     }
     err
@@ -288,7 +290,7 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
         }
         keep
     });
-    let (kind, doc) = load::parse_keeping(src, keep.as_ref())?;
+    let (kind, doc) = parse::parse_keeping(src, keep.as_ref())?;
     match kind {
         Kind::Plan => normalize_plan(src, doc, filter),
         Kind::State => normalize_state(src, doc, filter),
@@ -474,134 +476,6 @@ fn normalize_state(
     ))
 }
 
-/// Picks the cluster instance a resolved reference means, for a resource
-/// with the given module instance path and index.
-fn pick_cluster(
-    clusters: &[(usize, &Resource)],
-    target: &Target,
-    own_index: &Option<Value>,
-) -> Option<String> {
-    let candidates: Vec<&Resource> = clusters
-        .iter()
-        .map(|(_, c)| *c)
-        .filter(|c| c.type_ == target.type_ && c.name == target.name)
-        .filter(|c| {
-            let path = address::module_path(&c.module);
-            path.len() == target.module.len()
-                && path.iter().zip(&target.module).all(|((n, _), t)| n == t)
-                && path
-                    .iter()
-                    .zip(&target.module_keys)
-                    .all(|((_, key), want)| match (key, want) {
-                        (_, None) => true,
-                        (Some(k), Some(w)) => address::same_key(k, w),
-                        (None, Some(_)) => false,
-                    })
-        })
-        .collect();
-    let chosen: Vec<&&Resource> = match &target.index {
-        Some(ix) => candidates
-            .iter()
-            .filter(|c| c.index.as_ref().is_some_and(|i| address::same_key(i, ix)))
-            .collect(),
-        None if candidates.len() == 1 => candidates.iter().collect(),
-        None => candidates
-            .iter()
-            .filter(|c| match (&c.index, own_index) {
-                (Some(a), Some(b)) => address::same_key(a, b),
-                _ => false,
-            })
-            .collect(),
-    };
-    match chosen.as_slice() {
-        [one] => Some(one.address.clone()),
-        _ => None,
-    }
-}
-
-fn join_plan(resources: &mut [Resource], cfg: &ConfigIndex<'_>) {
-    let clusters: Vec<(usize, Resource)> = resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.type_ == CLUSTER)
-        .map(|(i, r)| (i, r.clone()))
-        .collect();
-    if clusters.is_empty() {
-        return;
-    }
-    let cluster_refs: Vec<(usize, &Resource)> = clusters.iter().map(|(i, r)| (*i, r)).collect();
-    for r in resources.iter_mut() {
-        let (attr, is_pool) = if r.type_ == NODE_POOL {
-            ("kubernetes_cluster_id", true)
-        } else if FEDERATED.contains(&r.type_.as_str()) {
-            ("issuer", false)
-        } else {
-            continue;
-        };
-        let path = address::module_path(&r.module);
-        let mods: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
-        let keys: Vec<Option<Value>> = path.iter().map(|(_, k)| k.clone()).collect();
-        let Some(exprs) = cfg.expressions(
-            &mods,
-            &r.type_,
-            &r.name,
-            &config_address(&mods, &r.type_, &r.name),
-        ) else {
-            continue;
-        };
-        let Some(expr) = exprs.get(attr) else {
-            continue;
-        };
-        let Some(target) = cfg.resolve(&mods, &keys, expr, CLUSTER, 0) else {
-            continue;
-        };
-        if !is_pool && target.attr.as_deref() != Some("oidc_issuer_url") {
-            continue;
-        }
-        let picked = pick_cluster(&cluster_refs, &target, &r.index);
-        if is_pool {
-            r.cluster = picked;
-        } else {
-            r.oidc_cluster = picked;
-        }
-    }
-    // State values can still join what references could not (a pool whose
-    // cluster id is known in the plan because the cluster already exists).
-    join_state(resources);
-}
-
-fn join_state(resources: &mut [Resource]) {
-    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_issuer: BTreeMap<String, String> = BTreeMap::new();
-    for c in resources.iter().filter(|r| r.type_ == CLUSTER) {
-        if let Some(id) = c.values.get("id").and_then(Value::as_str) {
-            if !id.is_empty() {
-                by_id.insert(id.to_ascii_lowercase(), c.address.clone());
-            }
-        }
-        if let Some(url) = c.values.get("oidc_issuer_url").and_then(Value::as_str) {
-            if !url.is_empty() {
-                by_issuer.insert(url.trim_end_matches('/').to_string(), c.address.clone());
-            }
-        }
-    }
-    for r in resources.iter_mut() {
-        if r.type_ == NODE_POOL && r.cluster.is_none() {
-            if let Some(id) = r
-                .values
-                .get("kubernetes_cluster_id")
-                .and_then(Value::as_str)
-            {
-                r.cluster = by_id.get(&id.to_ascii_lowercase()).cloned();
-            }
-        } else if FEDERATED.contains(&r.type_.as_str()) && r.oidc_cluster.is_none() {
-            if let Some(url) = r.values.get("issuer").and_then(Value::as_str) {
-                r.oidc_cluster = by_issuer.get(url.trim_end_matches('/')).cloned();
-            }
-        }
-    }
-}
-
 fn strip_prefix_keys(set: &BTreeSet<String>, prefix: &str) -> BTreeSet<String> {
     set.iter()
         .filter_map(|k| k.strip_prefix(prefix).map(str::to_string))
@@ -655,127 +529,5 @@ fn finish(
         pools,
         resource_count,
         configuration: None,
-    }
-}
-
-// ------------------------------------------------------------------ to Rego
-
-fn rv_str(s: &str) -> regorus::Value {
-    regorus::Value::from(s)
-}
-
-fn rv_set(keys: &BTreeSet<String>) -> regorus::Value {
-    let map: BTreeMap<regorus::Value, regorus::Value> = keys
-        .iter()
-        .map(|k| (rv_str(k), regorus::Value::from(true)))
-        .collect();
-    regorus::Value::from(map)
-}
-
-fn rv_opt(s: &Option<String>) -> regorus::Value {
-    s.as_deref().map_or(regorus::Value::Null, rv_str)
-}
-
-fn rv_path(path: &[Step]) -> regorus::Value {
-    regorus::Value::from(
-        path.iter()
-            .map(|s| match s {
-                Step::Key(k) => rv_str(k),
-                Step::Index(i) => regorus::Value::from(*i),
-            })
-            .collect::<Vec<_>>(),
-    )
-}
-
-fn obj(entries: Vec<(&str, regorus::Value)>) -> regorus::Value {
-    let map: BTreeMap<regorus::Value, regorus::Value> =
-        entries.into_iter().map(|(k, v)| (rv_str(k), v)).collect();
-    regorus::Value::from(map)
-}
-
-impl Model {
-    /// The Rego `input` document (docs/input-format.md).
-    pub fn to_input(&self) -> regorus::Value {
-        let mut by_type: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
-        let mut all = Vec::with_capacity(self.resources.len());
-        for r in &self.resources {
-            let v = obj(vec![
-                ("address", rv_str(&r.address)),
-                ("type", rv_str(&r.type_)),
-                ("name", rv_str(&r.name)),
-                ("module", rv_str(&r.module)),
-                (
-                    "index",
-                    r.index
-                        .clone()
-                        .map_or(regorus::Value::Null, regorus::Value::from),
-                ),
-                ("mode", rv_str("managed")),
-                (
-                    "actions",
-                    regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
-                ),
-                ("values", regorus::Value::from(r.values.clone())),
-                ("unknown", rv_set(&r.unknown)),
-                ("sensitive", rv_set(&r.sensitive)),
-                ("cluster", rv_opt(&r.cluster)),
-                ("oidc_cluster", rv_opt(&r.oidc_cluster)),
-            ]);
-            by_type.entry(rv_str(&r.type_)).or_default().push(v.clone());
-            all.push(v);
-        }
-        let mut by_cluster: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
-        let pools: Vec<regorus::Value> = self
-            .pools
-            .iter()
-            .map(|p| {
-                let v = obj(vec![
-                    ("address", rv_str(&p.address)),
-                    ("kind", rv_str(p.kind)),
-                    ("cluster", rv_opt(&p.cluster)),
-                    ("prefix", rv_path(&p.prefix)),
-                    (
-                        "name",
-                        p.values
-                            .get("name")
-                            .and_then(Value::as_str)
-                            .map_or(regorus::Value::Null, rv_str),
-                    ),
-                    ("values", regorus::Value::from(p.values.clone())),
-                    ("unknown", rv_set(&p.unknown)),
-                    ("sensitive", rv_set(&p.sensitive)),
-                ]);
-                if let Some(c) = &p.cluster {
-                    by_cluster.entry(rv_str(c)).or_default().push(v.clone());
-                }
-                v
-            })
-            .collect();
-        let by_cluster: BTreeMap<regorus::Value, regorus::Value> = by_cluster
-            .into_iter()
-            .map(|(k, v)| (k, regorus::Value::from(v)))
-            .collect();
-        let by_type: BTreeMap<regorus::Value, regorus::Value> = by_type
-            .into_iter()
-            .map(|(k, v)| (k, regorus::Value::from(v)))
-            .collect();
-        obj(vec![
-            ("format", regorus::Value::from(1u64)),
-            ("file", rv_str(&self.file)),
-            ("kind", rv_str(self.kind.as_str())),
-            ("terraform_version", rv_opt(&self.terraform_version)),
-            ("resources", regorus::Value::from(all)),
-            ("by_type", regorus::Value::from(by_type)),
-            ("pools", regorus::Value::from(pools)),
-            ("pools_by_cluster", regorus::Value::from(by_cluster)),
-        ])
-    }
-
-    pub fn resource_type(&self, address: &str) -> Option<&str> {
-        self.resources
-            .binary_search_by(|r| r.address.as_str().cmp(address))
-            .ok()
-            .and_then(|i| self.resources.get(i))
-            .map(|r| r.type_.as_str())
     }
 }

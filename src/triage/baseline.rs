@@ -28,7 +28,7 @@ pub fn key(f: &Finding) -> (String, String, String) {
     (f.rule_id.clone(), f.address.clone(), f.attribute_display())
 }
 
-pub fn write(path: &Path, report: &Report) -> Result<(), RunError> {
+pub fn render(path: &Path, report: &Report) -> Result<String, RunError> {
     let entries: BTreeSet<Entry> = report
         .files
         .iter()
@@ -49,7 +49,7 @@ pub fn write(path: &Path, report: &Report) -> Result<(), RunError> {
         reason: e.to_string(),
     })?;
     text.push('\n');
-    crate::write_output(Some(path), &text)
+    Ok(text)
 }
 
 pub fn read(path: &Path) -> Result<BTreeSet<(String, String, String)>, RunError> {

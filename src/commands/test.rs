@@ -1,7 +1,58 @@
-//! Runs the `test_*` rules of policy test files through regorus, so rule
-//! authors unit-test policies without installing OPA.
+//! `akslint test`: runs the `test_*` rules of policy test files through
+//! regorus, so rule authors unit-test policies without installing OPA.
 use crate::engine::merge_params;
+use crate::error::RunError;
+use crate::exit::ExitStatus;
+use crate::report::output::write_output;
 use crate::rules::{self, Rule};
+
+/// `akslint test`: runs policy unit tests; 0 all pass, 1 a test fails, 2 a
+/// policy does not load.
+pub(crate) fn run_tests(
+    dirs: &[std::path::PathBuf],
+    builtin: bool,
+) -> Result<ExitStatus, RunError> {
+    let custom = rules::load_custom(dirs)?;
+    let mut all_rules = Vec::new();
+    let mut libs = rules::builtin_libs();
+    let mut tests = custom.tests;
+    if builtin {
+        all_rules = rules::builtin_rules()?;
+        tests.extend(rules::builtin_tests());
+    }
+    all_rules.extend(custom.rules);
+    libs.extend(custom.libs);
+    rules::check_unique(&all_rules)?;
+    if tests.is_empty() {
+        return Err(RunError::Usage(
+            "no *_test.rego files found (give policy directories, or --builtin)".into(),
+        ));
+    }
+    let results = run(&all_rules, &libs, &tests).map_err(|reason| RunError::InvalidRule {
+        path: reason.split(':').next().unwrap_or_default().to_string(),
+        reason,
+    })?;
+    let mut out = String::new();
+    let failed = results.iter().filter(|r| !r.passed).count();
+    for r in &results {
+        if r.passed {
+            out.push_str(&format!("PASS {}\n", r.name));
+        } else {
+            out.push_str(&format!("FAIL {} ({}): {}\n", r.name, r.file, r.detail));
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        results.len() - failed,
+        failed
+    ));
+    write_output(None, &out)?;
+    Ok(if failed > 0 {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
 
 /// The outcome of one `test_*` rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,216 +1,25 @@
-//! Reading inputs: paths and directories, text encodings, and the top level of
-//! `terraform show -json` output. Resource bodies stay borrowed raw JSON until
-//! normalization decides they are needed.
-use std::io::Read;
-use std::path::{Path, PathBuf};
-
+//! Parsing the top level of `terraform show -json` output. Resource bodies
+//! stay borrowed raw JSON until normalization decides they are needed.
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::marker::PhantomData;
 
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::read::Source;
 use crate::error::InputError;
 
-/// One input as read from disk or stdin.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Display name: the path as given (or found by the directory walk), `-` for stdin.
-    pub name: String,
-    pub path: Option<PathBuf>,
-    pub text: String,
-}
-
-/// What a path on the command line expands to.
-pub enum Expanded {
-    File(PathBuf),
-    Stdin,
-    /// A JSON file found by a directory walk: skipped (with a note) when it is
-    /// not Terraform output.
-    Walked(PathBuf),
-    Error(InputError),
-}
-
-/// Expands command-line paths: files as they are, directories walked
-/// recursively for `*.json` (sorted, symlink loops reported by walkdir and
-/// skipped), `-` for stdin.
-pub fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            out.push(Expanded::Stdin);
-        } else if path.is_dir() {
-            let mut found = Vec::new();
-            for entry in walkdir::WalkDir::new(path)
-                .follow_links(true)
-                .sort_by_file_name()
-            {
-                match entry {
-                    Ok(e) => {
-                        if e.file_type().is_file()
-                            && e.path().extension().is_some_and(|x| x == "json")
-                        {
-                            found.push(e.into_path());
-                        }
-                    }
-                    Err(err) => {
-                        // Symlink loops and unreadable directories: skip them, say so.
-                        let where_ = err
-                            .path()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_else(|| path.display().to_string());
-                        eprintln!("akslint: skipping {where_}: {}", io_reason(&err));
-                    }
-                }
-            }
-            if found.is_empty() {
-                out.push(Expanded::Error(InputError::EmptyDirectory {
-                    file: path.display().to_string(),
-                }));
-            }
-            out.extend(found.into_iter().map(Expanded::Walked));
-        } else {
-            out.push(Expanded::File(path.clone()));
-        }
-    }
-    out
-}
-
-fn io_reason(err: &walkdir::Error) -> String {
-    if err.loop_ancestor().is_some() {
-        "symbolic link loop".to_string()
-    } else if let Some(io) = err.io_error() {
-        io.kind().to_string()
-    } else {
-        err.to_string()
-    }
-}
-
-/// Reads a file (or stdin) and decodes it to text.
-pub fn read(path: Option<&Path>) -> Result<Source, InputError> {
-    let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
-    let bytes = match path {
-        Some(p) => std::fs::read(p).map_err(|e| InputError::Read {
-            file: name.clone(),
-            reason: describe_io(&e),
-        })?,
-        None => {
-            // Standard input redirected from a file: read it into a buffer
-            // of the right size (growing one by doubling holds up to 2.5x
-            // the file at the last copy).
-            let hint = std::fs::metadata("/dev/stdin")
-                .ok()
-                .filter(std::fs::Metadata::is_file)
-                .and_then(|m| usize::try_from(m.len()).ok())
-                .unwrap_or(0);
-            let mut buf = Vec::new();
-            // A hint too large to allocate is no error: read as a pipe.
-            let _ = buf.try_reserve_exact(hint.saturating_add(1));
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| InputError::Read {
-                    file: name.clone(),
-                    reason: describe_io(&e),
-                })?;
-            buf
-        }
-    };
-    let text = decode(&name, bytes)?;
-    Ok(Source {
-        name,
-        path: path.map(Path::to_path_buf),
-        text,
-    })
-}
-
-fn describe_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
-        _ => e.to_string(),
-    }
-}
-
-/// UTF-8 (with or without BOM), UTF-16LE and UTF-16BE (with BOM, or
-/// recognised by their zero bytes: what Windows PowerShell's `>` writes).
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
-    let empty = || InputError::Empty {
-        file: name.to_string(),
-    };
-    match bytes.as_slice() {
-        [] => Err(empty()),
-        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(name, rest.to_vec()),
-        [0xFF, 0xFE, rest @ ..] => utf16(name, rest, u16::from_le_bytes, "UTF-16LE"),
-        [0xFE, 0xFF, rest @ ..] => utf16(name, rest, u16::from_be_bytes, "UTF-16BE"),
-        [a, 0, ..] if is_json_start(*a) => utf16(name, &bytes, u16::from_le_bytes, "UTF-16LE"),
-        [0, b, ..] if is_json_start(*b) => utf16(name, &bytes, u16::from_be_bytes, "UTF-16BE"),
-        _ => utf8(name, bytes),
-    }
-    .and_then(|text| {
-        if text.trim().is_empty() {
-            Err(empty())
-        } else {
-            Ok(text)
-        }
-    })
-}
-
-/// A byte a JSON document can begin with (UTF-16 without BOM is recognised
-/// by such a byte beside a zero byte).
-fn is_json_start(b: u8) -> bool {
-    matches!(b, b'{' | b'[' | b' ' | b'\t' | b'\r' | b'\n')
-}
-
-fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
-    String::from_utf8(bytes).map_err(|e| InputError::Encoding {
-        file: name.to_string(),
-        encoding: "UTF-8",
-        offset: e.utf8_error().valid_up_to(),
-    })
-}
-
-fn utf16(
-    name: &str,
-    bytes: &[u8],
-    conv: fn([u8; 2]) -> u16,
-    encoding: &'static str,
-) -> Result<String, InputError> {
-    let bad = |offset| InputError::Encoding {
-        file: name.to_string(),
-        encoding,
-        offset,
-    };
-    if !bytes.len().is_multiple_of(2) {
-        return Err(bad(bytes.len()));
-    }
-    let units = bytes.chunks_exact(2).map(|c| {
-        conv([
-            c.first().copied().unwrap_or(0),
-            c.get(1).copied().unwrap_or(0),
-        ])
-    });
-    let mut out = String::with_capacity(bytes.len() / 2);
-    for (i, ch) in char::decode_utf16(units).enumerate() {
-        out.push(ch.map_err(|_| bad(i * 2))?);
-    }
-    Ok(out)
-}
-
-/// The top level of `terraform show -json` output.
-#[derive(Deserialize)]
+/// The top level of `terraform show -json` output (read through
+/// [`DocSeed`]).
 pub struct RawDoc<'a> {
     pub format_version: Option<String>,
     pub terraform_version: Option<String>,
-    #[serde(borrow)]
     pub resource_changes: Option<Changes<'a>>,
-    #[serde(borrow)]
     pub configuration: Option<&'a RawValue>,
-    #[serde(borrow)]
     pub values: Option<RawStateValues<'a>>,
-    #[serde(borrow)]
     pub planned_values: Option<&'a RawValue>,
-    #[serde(borrow)]
     pub prior_state: Option<&'a RawValue>,
 }
 
@@ -247,41 +56,161 @@ pub struct Changes<'a> {
     pub others: usize,
 }
 
-thread_local! {
-    /// The resource types whose changes `Changes` keeps (None: all), set
-    /// by `parse_keeping` for the duration of one parse.
-    static KEEP: std::cell::RefCell<Option<std::collections::HashSet<String>>> =
-        const { std::cell::RefCell::new(None) };
+/// Deserializes `resource_changes`, keeping the changes of the types in
+/// `keep` (None: all) and only counting the others.
+#[derive(Clone, Copy)]
+pub struct ChangesSeed<'k> {
+    pub keep: Option<&'k HashSet<String>>,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Changes<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
-            type Value = Changes<'a>;
+impl<'de> DeserializeSeed<'de> for ChangesSeed<'_> {
+    type Value = Changes<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct Visit<'a, 'k>(Option<&'k HashSet<String>>, PhantomData<&'a ()>);
+        impl<'de> Visitor<'de> for Visit<'de, '_> {
+            type Value = Changes<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a list of resource changes")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Self::Value, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Changes::default();
-                KEEP.with(|keep| {
-                    let keep = keep.borrow();
-                    while let Some(rc) = seq.next_element::<RawChange<'de>>()? {
-                        match keep.as_ref() {
-                            Some(k) if !k.contains(rc.type_.as_ref()) => {
-                                out.others += usize::from(rc.counts());
-                            }
-                            _ => out.kept.push(rc),
+                while let Some(rc) = seq.next_element::<RawChange<'de>>()? {
+                    match self.0 {
+                        Some(k) if !k.contains(rc.type_.as_ref()) => {
+                            out.others += usize::from(rc.counts());
+                        }
+                        _ => out.kept.push(rc),
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Visit(self.keep, PhantomData))
+    }
+}
+
+/// Deserializes the top level, streaming `resource_changes` through
+/// [`ChangesSeed`]. Fields as `#[derive(Deserialize)]` would read them:
+/// unknown ones ignored, duplicates rejected, missing ones `None`.
+#[derive(Clone, Copy)]
+pub struct DocSeed<'k> {
+    pub keep: Option<&'k HashSet<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
+    type Value = RawDoc<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct Visit<'k>(Option<&'k HashSet<String>>);
+        impl<'de> Visitor<'de> for Visit<'_> {
+            type Value = RawDoc<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct RawDoc")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                fn set<T, E: serde::de::Error>(
+                    slot: &mut Option<T>,
+                    name: &'static str,
+                    value: T,
+                ) -> Result<(), E> {
+                    if slot.is_some() {
+                        return Err(E::duplicate_field(name));
+                    }
+                    *slot = Some(value);
+                    Ok(())
+                }
+                let mut format_version = None;
+                let mut terraform_version = None;
+                let mut resource_changes = None;
+                let mut configuration = None;
+                let mut values = None;
+                let mut planned_values = None;
+                let mut prior_state = None;
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "format_version" => set(
+                            &mut format_version,
+                            "format_version",
+                            map.next_value::<Option<String>>()?,
+                        )?,
+                        "terraform_version" => set(
+                            &mut terraform_version,
+                            "terraform_version",
+                            map.next_value::<Option<String>>()?,
+                        )?,
+                        "resource_changes" => set(
+                            &mut resource_changes,
+                            "resource_changes",
+                            map.next_value_seed(OptionSeed(ChangesSeed { keep: self.0 }))?,
+                        )?,
+                        "configuration" => set(
+                            &mut configuration,
+                            "configuration",
+                            map.next_value::<Option<&'de RawValue>>()?,
+                        )?,
+                        "values" => set(
+                            &mut values,
+                            "values",
+                            map.next_value::<Option<RawStateValues<'de>>>()?,
+                        )?,
+                        "planned_values" => set(
+                            &mut planned_values,
+                            "planned_values",
+                            map.next_value::<Option<&'de RawValue>>()?,
+                        )?,
+                        "prior_state" => set(
+                            &mut prior_state,
+                            "prior_state",
+                            map.next_value::<Option<&'de RawValue>>()?,
+                        )?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
                         }
                     }
-                    Ok(out)
+                }
+                Ok(RawDoc {
+                    format_version: format_version.flatten(),
+                    terraform_version: terraform_version.flatten(),
+                    resource_changes: resource_changes.flatten(),
+                    configuration: configuration.flatten(),
+                    values: values.flatten(),
+                    planned_values: planned_values.flatten(),
+                    prior_state: prior_state.flatten(),
                 })
             }
         }
-        d.deserialize_seq(Visit(std::marker::PhantomData))
+        d.deserialize_map(Visit(self.keep))
+    }
+}
+
+/// `Option<T>` through a seed: `null` is `None`.
+struct OptionSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for OptionSeed<S> {
+    type Value = Option<S::Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct Visit<S>(S);
+        impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Visit<S> {
+            type Value = Option<S::Value>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an optional value")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(
+                self,
+                d: D2,
+            ) -> Result<Self::Value, D2::Error> {
+                self.0.deserialize(d).map(Some)
+            }
+        }
+        d.deserialize_option(Visit(self.0))
     }
 }
 
@@ -365,7 +294,7 @@ impl Kind {
 /// (None: all of them).
 pub fn parse_keeping<'s>(
     src: &'s Source,
-    keep: Option<&std::collections::HashSet<String>>,
+    keep: Option<&HashSet<String>>,
 ) -> Result<(Kind, RawDoc<'s>), InputError> {
     parse_top(src, keep)
 }
@@ -382,16 +311,11 @@ pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
 
 fn parse_top<'s>(
     src: &'s Source,
-    keep: Option<&std::collections::HashSet<String>>,
+    keep: Option<&HashSet<String>>,
 ) -> Result<(Kind, RawDoc<'s>), InputError> {
     let text = src.text.trim_start_matches('\u{feff}');
     let depth = || check_depth(&src.name, text);
-    let parse = || {
-        KEEP.with(|k| *k.borrow_mut() = keep.cloned());
-        let out = parse_doc(src, text);
-        KEEP.with(|k| *k.borrow_mut() = None);
-        out
-    };
+    let parse = || parse_doc(src, text, keep);
     // The depth check comes first: its error wins over the parser's. A
     // large file is parsed meanwhile (serde_json's parse is safe at any
     // depth: it limits recursion, and skips values iteratively).
@@ -405,7 +329,11 @@ fn parse_top<'s>(
     }
 }
 
-fn parse_doc<'s>(src: &Source, text: &'s str) -> Result<(Kind, RawDoc<'s>), InputError> {
+fn parse_doc<'s>(
+    src: &Source,
+    text: &'s str,
+    keep: Option<&HashSet<String>>,
+) -> Result<(Kind, RawDoc<'s>), InputError> {
     let first = text.trim_start().chars().next();
     if first != Some('{') {
         // Still report malformed JSON as such, with its position.
@@ -417,7 +345,11 @@ fn parse_doc<'s>(src: &Source, text: &'s str) -> Result<(Kind, RawDoc<'s>), Inpu
             reason: "the top level is not a JSON object".to_string(),
         });
     }
-    let doc: RawDoc<'_> = serde_json::from_str(text).map_err(|e| json_error(&src.name, &e))?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc = DocSeed { keep }
+        .deserialize(&mut de)
+        .and_then(|doc| de.end().map(|()| doc))
+        .map_err(|e| json_error(&src.name, &e))?;
     let Some(version) = doc.format_version.as_deref() else {
         return Err(InputError::NotTerraform {
             file: src.name.clone(),

@@ -16,8 +16,9 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 use serde_json::Value;
 
-use crate::address;
+use super::SourceFiles;
 use crate::finding::{Location, Step};
+use crate::plan::address;
 
 /// Nesting limit for module calls (configuration and lookups).
 const MAX_DEPTH: usize = 32;
@@ -58,14 +59,14 @@ struct SourceFile {
     /// The path as reported in [`Location::file`].
     display: String,
     path: PathBuf,
-    text: String,
+    text: Arc<str>,
     body: Body,
     /// Byte offsets of the start of every line.
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
-    fn new(display: String, path: PathBuf, text: String, body: Body) -> Self {
+    fn new(display: String, path: PathBuf, text: Arc<str>, body: Body) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -141,7 +142,7 @@ impl SourceFile {
 
 /// The parsed `.tf` files of one module directory.
 #[derive(Default)]
-struct ModuleSource {
+pub(super) struct ModuleSource {
     files: Vec<SourceFile>,
 }
 
@@ -164,15 +165,6 @@ impl ModuleSource {
     }
 }
 
-/// Module directories parsed in this process, by directory and repository
-/// root (which the displayed file names depend on).
-type ParsedDirs = Mutex<HashMap<(PathBuf, Option<PathBuf>), Arc<ModuleSource>>>;
-
-fn parsed_dirs() -> &'static ParsedDirs {
-    static DIRS: std::sync::OnceLock<ParsedDirs> = std::sync::OnceLock::new();
-    DIRS.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
 /// Maps resource instances and attribute paths to source locations.
 pub struct SourceMap {
     /// The root module directory (lexically normalized, as given).
@@ -185,6 +177,8 @@ pub struct SourceMap {
     manifest: HashMap<String, PathBuf>,
     /// Parsed modules by directory.
     cache: Mutex<HashMap<PathBuf, Arc<ModuleSource>>>,
+    /// The run's `.tf` files, shared with the other plans of the run.
+    files: Arc<SourceFiles>,
 }
 
 impl SourceMap {
@@ -192,6 +186,7 @@ impl SourceMap {
     /// files); source_dir: the root module directory; repo_root: paths in
     /// Locations are relative to it.
     pub fn new(
+        files: Arc<SourceFiles>,
         configuration: Option<&serde_json::Value>,
         source_dir: &Path,
         repo_root: &Path,
@@ -207,6 +202,7 @@ impl SourceMap {
             calls,
             manifest,
             cache: Mutex::new(HashMap::new()),
+            files,
         }
     }
 
@@ -273,27 +269,10 @@ impl SourceMap {
         }
         // Plans linted in one run often share a directory (a directory of
         // plans, or plan and state of one root module): each directory is
-        // listed and parsed once per process, not once per plan (a process
-        // is one run of the CLI; the files are not expected to change
-        // during it).
-        let key = (dir.to_path_buf(), self.repo_root.clone());
-        let shared = parsed_dirs()
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        let parsed = match shared {
-            Some(m) => m,
-            None => {
-                let m = Arc::new(self.parse_dir(dir));
-                parsed_dirs()
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .entry(key)
-                    .or_insert(m)
-                    .clone()
-            }
-        };
+        // listed and parsed once per run, not once per plan.
+        let parsed = self
+            .files
+            .module(dir, self.repo_root.as_deref(), || self.parse_dir(dir));
         self.cache
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -314,7 +293,7 @@ impl SourceMap {
         let files = paths
             .into_iter()
             .filter_map(|p| {
-                let text = std::fs::read_to_string(&p).ok()?;
+                let text = self.files.text(&p)?;
                 let body = hcl_edit::parser::parse_body(&text).ok()?;
                 Some(SourceFile::new(self.display(&p), p.clone(), text, body))
             })
@@ -517,7 +496,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "broken.tf", "resource \"x\" \"y\" {\n  = = =\n");
         write(dir.path(), "main.tf", CLUSTER);
-        let map = SourceMap::new(None, dir.path(), dir.path());
+        let map = SourceMap::new(Arc::default(), None, dir.path(), dir.path());
         let loc = map
             .locate("", "azurerm_kubernetes_cluster", "c", &[k("name")])
             .unwrap();
@@ -530,7 +509,7 @@ mod tests {
     fn only_broken_files_yield_none() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "main.tf", "resource \"x\" \"y\" {\n");
-        let map = SourceMap::new(None, dir.path(), dir.path());
+        let map = SourceMap::new(Arc::default(), None, dir.path(), dir.path());
         assert!(map.locate("", "x", "y", &[]).is_none());
     }
 
@@ -544,7 +523,7 @@ mod tests {
         );
         let cfg = json!({"root_module": {"module_calls": {"gone": {"source": "./modules/gone", "module": {}}}}});
         for c in [Some(&cfg), None] {
-            let map = SourceMap::new(c, dir.path(), dir.path());
+            let map = SourceMap::new(Arc::default(), c, dir.path(), dir.path());
             assert!(map
                 .locate("module.gone", "azurerm_kubernetes_cluster", "c", &[])
                 .is_none());
@@ -561,7 +540,7 @@ mod tests {
             r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"aks","Source":"registry.terraform.io/x/aks/azurerm","Dir":".terraform/modules/aks"}]}"#,
         );
         let cfg = json!({"root_module": {"module_calls": {"aks": {"source": "x/aks/azurerm"}}}});
-        let map = SourceMap::new(Some(&cfg), dir.path(), dir.path());
+        let map = SourceMap::new(Arc::default(), Some(&cfg), dir.path(), dir.path());
         let loc = map
             .locate(
                 r#"module.aks[0]"#,
@@ -574,7 +553,7 @@ mod tests {
         assert_eq!(loc.line, 6);
         // Without the manifest entry a registry module does not resolve.
         let other = tempfile::tempdir().unwrap();
-        let map = SourceMap::new(Some(&cfg), other.path(), other.path());
+        let map = SourceMap::new(Arc::default(), Some(&cfg), other.path(), other.path());
         assert!(map
             .locate("module.aks", "azurerm_kubernetes_cluster", "c", &[])
             .is_none());
@@ -584,7 +563,7 @@ mod tests {
     fn dynamic_blocks_and_headers() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "main.tf", CLUSTER);
-        let map = SourceMap::new(None, dir.path(), dir.path());
+        let map = SourceMap::new(Arc::default(), None, dir.path(), dir.path());
         let at = |path: &[Step]| {
             let l = map
                 .locate("", "azurerm_kubernetes_cluster", "c", path)
@@ -624,7 +603,7 @@ mod tests {
             "main.tf",
             "resource \"t\" \"n\" {\n  tags = { \"é\" = \"ü\" }\n  name = \"x\"\n}\n",
         );
-        let map = SourceMap::new(None, dir.path(), dir.path());
+        let map = SourceMap::new(Arc::default(), None, dir.path(), dir.path());
         let l = map.locate("", "t", "n", &[k("tags"), k("é")]).unwrap();
         assert_eq!((l.line, l.column, l.end_line, l.end_column), (2, 3, 2, 23));
     }

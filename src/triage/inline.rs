@@ -3,7 +3,7 @@
 //! (`//` comments too). On the line above a `resource` block, or on the
 //! first lines inside it, it applies to the resource; on the line above an
 //! attribute, to findings on that attribute.
-use crate::config_file::Date;
+use crate::settings::Date;
 
 /// One parsed `akslint:ignore` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::address;
+use super::address;
 use crate::finding::Step;
 
 /// One module of the configuration, by its call path (`["aks"]`).

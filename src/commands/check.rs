@@ -1,0 +1,241 @@
+//! `akslint [PATHS]`: the lint run. Each input goes through the pipeline
+//! read -> normalize -> evaluate -> locate -> inline ignores, in parallel
+//! with the others; then exceptions and the baseline, the reports, and the
+//! exit status.
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::cli::Format;
+use crate::engine::RuleEngine;
+use crate::error::{InputError, RunError};
+use crate::exit::ExitStatus;
+use crate::finding::Finding;
+use crate::plan::{self, Expanded, TypeFilter};
+use crate::report::output::write_output;
+use crate::report::{self, FileReport, Report};
+use crate::settings::{self, Settings};
+use crate::source::locate::Locator;
+use crate::source::SourceFiles;
+use crate::triage;
+
+/// Resources (of the types the rules read) from which one file's rules are
+/// evaluated in parallel.
+const PARALLEL_RULES_THRESHOLD: usize = 200;
+
+/// Marks a walked JSON file that is not Terraform output.
+const SKIPPED: &str = "\u{0}skipped";
+
+/// Lints one input with one engine.
+fn lint_one(
+    item: &Expanded,
+    engine: &mut RuleEngine,
+    filter: &TypeFilter,
+    settings: &Settings,
+    files: &Arc<SourceFiles>,
+) -> Option<(FileReport, Vec<String>)> {
+    let failed = |file: String, e: InputError| FileReport {
+        file,
+        resources: 0,
+        findings: Vec::new(),
+        errors: vec![e],
+        linted: false,
+    };
+    let (path, walked) = match item {
+        Expanded::Error(e) => return Some((failed(e.file().to_string(), e.clone()), Vec::new())),
+        Expanded::Stdin => (None, false),
+        Expanded::File(p) => (Some(p.as_path()), false),
+        Expanded::Walked(p) => (Some(p.as_path()), true),
+    };
+    let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let t0 = std::time::Instant::now();
+    let src = match plan::read(path) {
+        Ok(s) => s,
+        Err(e) => return Some((failed(name, e), Vec::new())),
+    };
+    let t1 = std::time::Instant::now();
+    let model = match plan::normalize(&src, filter) {
+        Ok(m) => m,
+        Err(InputError::NotTerraform { .. }) if walked => {
+            // Reported by the caller, in input order.
+            return Some((
+                FileReport {
+                    file: name,
+                    resources: 0,
+                    findings: Vec::new(),
+                    errors: Vec::new(),
+                    linted: false,
+                },
+                vec![SKIPPED.to_string()],
+            ));
+        }
+        Err(e) => return Some((failed(name, e), Vec::new())),
+    };
+    // A large file gets the rules spread over the cores; small ones are
+    // already linted in parallel with each other.
+    let t2 = std::time::Instant::now();
+    let (raw, failures) = if model.resources.len() >= PARALLEL_RULES_THRESHOLD {
+        engine.evaluate_parallel(|| model.to_input())
+    } else {
+        engine.evaluate(model.to_input())
+    };
+    let t4 = std::time::Instant::now();
+    let wanted = raw.iter().map(|r| r.resource.clone()).collect();
+    let locator = Locator::new(
+        &src,
+        &model,
+        files,
+        settings.source_dir.as_deref(),
+        settings.repo_root.as_deref(),
+        wanted,
+    );
+    let rules = engine.rules();
+    let mut findings: Vec<Finding> = raw
+        .into_iter()
+        .filter_map(|r| {
+            let meta = &rules.get(r.rule)?.meta;
+            Some(Finding {
+                rule_id: meta.id.clone(),
+                rule_name: meta.name.clone(),
+                severity: meta.severity,
+                status: r.status,
+                resource_type: model
+                    .resource_type(&r.resource)
+                    .unwrap_or_default()
+                    .to_string(),
+                location: locator.locate(&model, &r.resource, &r.attribute),
+                address: r.resource,
+                attribute: r.attribute,
+                message: r.message,
+                file: name.clone(),
+                suppression: None,
+            })
+        })
+        .collect();
+    let t5 = std::time::Instant::now();
+    let warnings = triage::apply_inline(&locator, files, settings.today, &model, &mut findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    let errors = failures
+        .into_iter()
+        .map(|f| InputError::Rule {
+            file: name.clone(),
+            rule: f.rule_id,
+            reason: f.reason,
+        })
+        .collect();
+    if settings.timings {
+        let us = |d: std::time::Duration| d.as_micros();
+        eprintln!(
+            "akslint: timing: {name}: read {} µs, normalize {} µs, evaluate {} µs, locate {} µs, suppress {} µs",
+            us(t1 - t0),
+            us(t2 - t1),
+            us(t4 - t2),
+            us(t5 - t4),
+            us(t5.elapsed())
+        );
+    }
+    Some((
+        FileReport {
+            file: name,
+            resources: model.resource_count,
+            findings,
+            errors,
+            linted: true,
+        },
+        warnings,
+    ))
+}
+
+/// Lints every input and writes the report; returns the exit status.
+pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
+    let Settings {
+        ref rules,
+        ref libs,
+        ref config_file,
+        ..
+    } = settings;
+    if rules.iter().any(|r| !r.builtin) {
+        settings::limit_policy_memory(settings.memory_limit_mb);
+    }
+    let engine = RuleEngine::new(
+        rules.clone(),
+        libs,
+        &config_file.params,
+        settings.policy_timeout,
+        settings.backend,
+        settings.timings,
+    )?;
+    let filter = engine.type_filter();
+    let items = plan::read::expand(&settings.paths);
+    let files = Arc::new(SourceFiles::new());
+    let results: Vec<(FileReport, Vec<String>)> = items
+        .par_iter()
+        .map_init(
+            || engine.clone(),
+            |eng, item| lint_one(item, eng, &filter, &settings, &files),
+        )
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut reports = Vec::with_capacity(results.len());
+    for (file, w) in results {
+        if w.first().map(String::as_str) == Some(SKIPPED) {
+            eprintln!(
+                "akslint: skipping {}: not a Terraform plan or state",
+                file.file
+            );
+            continue;
+        }
+        warnings.extend(w);
+        reports.push(file);
+    }
+    warnings.extend(triage::apply_exceptions(
+        config_file,
+        settings.today,
+        &mut reports,
+    ));
+    if let Some(path) = &settings.baseline {
+        triage::apply_baseline(path, &mut reports)?;
+    }
+    let mut metas: Vec<_> = engine.rules().iter().map(|r| r.meta.clone()).collect();
+    metas.sort_by(|a, b| a.id.cmp(&b.id));
+    let report = Report {
+        files: reports,
+        rules: metas,
+        unknown: settings.unknown,
+        fail_on: settings.fail_on,
+        warnings,
+        show_suppressed: settings.show_suppressed,
+    };
+    for w in &report.warnings {
+        eprintln!("akslint: warning: {w}");
+    }
+    let render = |format: Format, color: bool| match format {
+        Format::Text => report::text::render(&report, color, &files),
+        Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report, settings.category.as_deref()),
+        Format::Markdown => report::markdown::render(&report, settings.link_base.as_deref()),
+        Format::Github => report::github::render(&report),
+        Format::Junit => report::junit::render(&report),
+    };
+    for (format, path) in &settings.reports {
+        write_output(Some(path), &render(*format, false))?;
+    }
+    write_output(
+        settings.output.as_deref(),
+        &render(settings.format, settings.color),
+    )?;
+    if let Some(path) = &settings.write_baseline {
+        write_output(Some(path), &triage::baseline::render(path, &report)?)?;
+        // Recording today's findings is the point: only errors fail the run.
+        return Ok(if report.errors().next().is_some() {
+            ExitStatus::Error
+        } else {
+            ExitStatus::Clean
+        });
+    }
+    Ok(report.exit_status())
+}

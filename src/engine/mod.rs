@@ -1,0 +1,306 @@
+//! The rule engine: the built-in rules run as an RVM program compiled at
+//! build time (build.rs), custom policies in regorus' interpreter; both are
+//! loaded once, cloned per worker, and evaluated against each input document.
+//!
+//! - [`vm`]: the compiled program of the built-in rules;
+//! - [`interpreter`]: regorus' interpreter, for custom policies;
+//! - [`deny`]: the `deny` contract every rule follows;
+//! - [`builtins`]: bounded replacements of builtins that could abort;
+//! - [`guard`]: panics inside regorus caught per rule;
+//! - this file: loading, and scheduling the rules over one input.
+mod builtins;
+mod deny;
+pub(crate) mod guard;
+mod interpreter;
+mod vm;
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+pub(crate) use builtins::harden;
+use deny::{first_line, parse_deny, vm_error};
+pub use deny::{RawFinding, RuleFailure};
+pub(crate) use guard::guarded;
+use interpreter::InterpEval;
+use vm::{VmEval, AGGREGATE};
+
+pub use crate::cli::Backend;
+use crate::error::RunError;
+use crate::rules::Rule;
+
+/// How many engine steps pass between two looks at the clock (reading it at
+/// every step cost a quarter of the evaluation time).
+pub(crate) const TIMER_CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(1024) {
+    Some(n) => n,
+    None => NonZeroU32::MIN,
+};
+
+/// Parameters for every rule: metadata defaults, then overrides.
+pub fn merge_params(rules: &[Rule], overrides: &Map<String, Value>) -> Value {
+    let mut params = Map::new();
+    for r in rules {
+        let mut p = r.meta.params.clone();
+        if let Some(Value::Object(o)) = overrides.get(&r.meta.id) {
+            for (k, v) in o {
+                p.insert(k.clone(), v.clone());
+            }
+        }
+        params.insert(r.meta.id.clone(), Value::Object(p));
+    }
+    serde_json::json!({ "akslint": { "params": params } })
+}
+
+/// Policies loaded once; clone it for each worker thread.
+#[derive(Clone)]
+pub struct RuleEngine {
+    rules: Vec<Rule>,
+    /// For each rule, whether the VM evaluates it (else the interpreter).
+    on_vm: Vec<bool>,
+    vm: Option<VmEval>,
+    interp: Option<InterpEval>,
+    /// Run rule by rule and print each rule's time (`AKSLINT_TIMINGS`).
+    timings: bool,
+}
+
+impl RuleEngine {
+    pub fn new(
+        rules: Vec<Rule>,
+        libs: &[(String, String)],
+        params: &Map<String, Value>,
+        timeout: Duration,
+        backend: Backend,
+        timings: bool,
+    ) -> Result<Self, RunError> {
+        let data = merge_params(&rules, params);
+        let mut vm = None;
+        let mut on_vm = vec![false; rules.len()];
+        if backend == Backend::Vm && rules.iter().any(|r| r.builtin) {
+            let v = VmEval::new(data.clone(), timeout).map_err(|reason| RunError::InvalidRule {
+                path: "built-in rules (RVM program)".into(),
+                reason,
+            })?;
+            for (slot, r) in on_vm.iter_mut().zip(&rules) {
+                *slot = r.builtin
+                    && v.program
+                        .get_entry_point(&format!("{}.deny", r.package))
+                        .is_some();
+            }
+            vm = Some(v);
+        }
+        let interp = if on_vm.iter().all(|v| *v) {
+            None
+        } else {
+            Some(interpreter::load(
+                &rules,
+                libs,
+                regorus::Value::from(data),
+                timeout,
+            )?)
+        };
+        Ok(Self {
+            rules,
+            on_vm,
+            vm,
+            interp,
+            timings,
+        })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The resource types the loaded rules read (None: some rule reads all).
+    pub fn type_filter(&self) -> crate::plan::TypeFilter {
+        let mut set = std::collections::HashSet::new();
+        for r in &self.rules {
+            if r.meta.resource_types.is_empty() {
+                return None;
+            }
+            set.extend(r.meta.resource_types.iter().cloned());
+        }
+        Some(set)
+    }
+
+    /// Evaluates every rule on one input.
+    pub fn evaluate(&mut self, input: regorus::Value) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+        let (mut findings, mut failures, rest) = match self.evaluate_aggregate(&input) {
+            Some((f, rest)) => (f, Vec::new(), rest),
+            None => (Vec::new(), Vec::new(), (0..self.rules.len()).collect()),
+        };
+        let (mut f, mut e) = self.evaluate_rules(&input, &rest);
+        findings.append(&mut f);
+        failures.append(&mut e);
+        findings.sort_by_key(|f| f.rule);
+        (findings, failures)
+    }
+
+    /// Every built-in rule in one VM run (`data.akslint.builtin.deny`, made
+    /// by build.rs): the library's rules are computed once and the VM is
+    /// entered once. Only when every built-in rule is loaded and
+    /// `AKSLINT_TIMINGS` is not set; None when it does not apply or fails
+    /// (the rules are then run one by one, which names the failing one).
+    /// Returns the findings and the rules left.
+    fn evaluate_aggregate(
+        &mut self,
+        input: &regorus::Value,
+    ) -> Option<(Vec<RawFinding>, Vec<usize>)> {
+        // AKSLINT_TIMINGS wants each rule's time: run them one by one.
+        if self.timings {
+            return None;
+        }
+        let v = self.vm.as_mut()?;
+        let on_vm = self.on_vm.iter().filter(|x| **x).count();
+        if on_vm != v.program.entry_points.len().saturating_sub(1) {
+            return None;
+        }
+        v.vm.set_input(input.clone());
+        let vm = &mut v.vm;
+        let Some(out) = guarded(|| vm.execute_entry_point_by_name(AGGREGATE)) else {
+            // A builtin panicked: start again from a fresh VM.
+            v.reset();
+            return None;
+        };
+        let out = out.ok()?;
+        let regorus::Value::Object(by_id) = out else {
+            return None;
+        };
+        let mut findings = Vec::new();
+        let mut rest = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !self.on_vm.get(i).copied().unwrap_or(false) {
+                rest.push(i);
+                continue;
+            }
+            let deny = by_id.get(&regorus::Value::from(rule.meta.id.as_str()))?;
+            findings.append(&mut parse_deny(i, deny).ok()?);
+        }
+        Some((findings, rest))
+    }
+
+    /// Evaluates the rules across rayon's workers, one rule at a time: for
+    /// one large file, where a single engine would leave the other cores
+    /// idle. Each worker has its own engine clone and its own input, made by
+    /// `input` (a shared one would make its reference counts contended).
+    /// Results come back in rule order, as from `evaluate`.
+    pub fn evaluate_parallel(
+        &self,
+        input: impl Fn() -> regorus::Value + Sync,
+    ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Mutex;
+        type Part = (usize, (Vec<RawFinding>, Vec<RuleFailure>));
+        let next = AtomicUsize::new(0);
+        let parts: Mutex<Vec<Part>> = Mutex::new(Vec::with_capacity(self.rules.len()));
+        let workers = rayon::current_num_threads().clamp(1, self.rules.len().max(1));
+        // One task per worker, each taking the next rule until none is left:
+        // the slowest rules do not hold up fixed shares of the others.
+        rayon::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| {
+                    let mut engine = self.clone();
+                    let input = input();
+                    loop {
+                        let id = next.fetch_add(1, Ordering::Relaxed);
+                        if id >= self.rules.len() {
+                            break;
+                        }
+                        let part = engine.evaluate_rules(&input, &[id]);
+                        parts
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push((id, part));
+                    }
+                });
+            }
+        });
+        let mut parts = parts
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        parts.sort_by_key(|p| p.0);
+        let mut findings = Vec::new();
+        let mut failures = Vec::new();
+        for (_, (mut f, mut e)) in parts {
+            findings.append(&mut f);
+            failures.append(&mut e);
+        }
+        (findings, failures)
+    }
+
+    fn evaluate_rules(
+        &mut self,
+        input: &regorus::Value,
+        ids: &[usize],
+    ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+        if let Some(i) = self.interp.as_mut() {
+            i.engine.set_input(input.clone());
+        }
+        let mut findings = Vec::new();
+        let mut failures = Vec::new();
+        for &i in ids {
+            let Some(rule) = self.rules.get(i) else {
+                continue;
+            };
+            let query = format!("{}.deny", rule.package);
+            let on_vm = self.on_vm.get(i).copied().unwrap_or(false);
+            let t_rule = std::time::Instant::now();
+            let outcome = match (on_vm, self.vm.as_mut(), self.interp.as_mut()) {
+                (true, Some(v), _) => {
+                    v.vm.set_input(input.clone());
+                    let vm = &mut v.vm;
+                    let out = guarded(|| vm.execute_entry_point_by_name(&query));
+                    if out.is_none() {
+                        v.reset();
+                    }
+                    out.map(|r| r.map_err(|e| vm_error(&e.to_string())))
+                }
+                (false, _, Some(it)) => {
+                    let engine = &mut it.engine;
+                    let out = guarded(|| engine.eval_rule(query));
+                    if out.is_none() {
+                        // A builtin panicked: the engine's state is suspect, so
+                        // start again from the loaded one for the next rules.
+                        it.engine = it.pristine.clone();
+                        it.engine.set_input(input.clone());
+                    }
+                    out.map(|r| r.map_err(|e| first_line(&e.to_string())))
+                }
+                _ => Some(Err("no engine loaded this rule".to_string())),
+            };
+            if self.timings {
+                eprintln!(
+                    "akslint: timing: rule {} {} µs",
+                    rule.meta.id,
+                    t_rule.elapsed().as_micros()
+                );
+            }
+            let result = match outcome {
+                Some(r) => r,
+                None => {
+                    failures.push(RuleFailure {
+                        rule_id: rule.meta.id.clone(),
+                        reason: "the policy engine panicked while evaluating this rule".into(),
+                    });
+                    continue;
+                }
+            };
+            match result {
+                Ok(regorus::Value::Undefined) => {}
+                Ok(v) => match parse_deny(i, &v) {
+                    Ok(mut f) => findings.append(&mut f),
+                    Err(reason) => failures.push(RuleFailure {
+                        rule_id: rule.meta.id.clone(),
+                        reason,
+                    }),
+                },
+                Err(reason) => failures.push(RuleFailure {
+                    rule_id: rule.meta.id.clone(),
+                    reason,
+                }),
+            }
+        }
+        (findings, failures)
+    }
+}

@@ -1,0 +1,139 @@
+//! The cross-resource joins: node pools and federated credentials to their
+//! cluster, through the plan's configuration references (module outputs and
+//! arguments included), or through id values in state.
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::address;
+use super::configuration::{ConfigIndex, Target};
+use super::normalize::config_address;
+use super::normalize::{Resource, CLUSTER, FEDERATED, NODE_POOL};
+
+/// Picks the cluster instance a resolved reference means, for a resource
+/// with the given module instance path and index.
+fn pick_cluster(
+    clusters: &[(usize, &Resource)],
+    target: &Target,
+    own_index: &Option<Value>,
+) -> Option<String> {
+    let candidates: Vec<&Resource> = clusters
+        .iter()
+        .map(|(_, c)| *c)
+        .filter(|c| c.type_ == target.type_ && c.name == target.name)
+        .filter(|c| {
+            let path = address::module_path(&c.module);
+            path.len() == target.module.len()
+                && path.iter().zip(&target.module).all(|((n, _), t)| n == t)
+                && path
+                    .iter()
+                    .zip(&target.module_keys)
+                    .all(|((_, key), want)| match (key, want) {
+                        (_, None) => true,
+                        (Some(k), Some(w)) => address::same_key(k, w),
+                        (None, Some(_)) => false,
+                    })
+        })
+        .collect();
+    let chosen: Vec<&&Resource> = match &target.index {
+        Some(ix) => candidates
+            .iter()
+            .filter(|c| c.index.as_ref().is_some_and(|i| address::same_key(i, ix)))
+            .collect(),
+        None if candidates.len() == 1 => candidates.iter().collect(),
+        None => candidates
+            .iter()
+            .filter(|c| match (&c.index, own_index) {
+                (Some(a), Some(b)) => address::same_key(a, b),
+                _ => false,
+            })
+            .collect(),
+    };
+    match chosen.as_slice() {
+        [one] => Some(one.address.clone()),
+        _ => None,
+    }
+}
+
+pub(super) fn join_plan(resources: &mut [Resource], cfg: &ConfigIndex<'_>) {
+    let clusters: Vec<(usize, Resource)> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.type_ == CLUSTER)
+        .map(|(i, r)| (i, r.clone()))
+        .collect();
+    if clusters.is_empty() {
+        return;
+    }
+    let cluster_refs: Vec<(usize, &Resource)> = clusters.iter().map(|(i, r)| (*i, r)).collect();
+    for r in resources.iter_mut() {
+        let (attr, is_pool) = if r.type_ == NODE_POOL {
+            ("kubernetes_cluster_id", true)
+        } else if FEDERATED.contains(&r.type_.as_str()) {
+            ("issuer", false)
+        } else {
+            continue;
+        };
+        let path = address::module_path(&r.module);
+        let mods: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
+        let keys: Vec<Option<Value>> = path.iter().map(|(_, k)| k.clone()).collect();
+        let Some(exprs) = cfg.expressions(
+            &mods,
+            &r.type_,
+            &r.name,
+            &config_address(&mods, &r.type_, &r.name),
+        ) else {
+            continue;
+        };
+        let Some(expr) = exprs.get(attr) else {
+            continue;
+        };
+        let Some(target) = cfg.resolve(&mods, &keys, expr, CLUSTER, 0) else {
+            continue;
+        };
+        if !is_pool && target.attr.as_deref() != Some("oidc_issuer_url") {
+            continue;
+        }
+        let picked = pick_cluster(&cluster_refs, &target, &r.index);
+        if is_pool {
+            r.cluster = picked;
+        } else {
+            r.oidc_cluster = picked;
+        }
+    }
+    // State values can still join what references could not (a pool whose
+    // cluster id is known in the plan because the cluster already exists).
+    join_state(resources);
+}
+
+pub(super) fn join_state(resources: &mut [Resource]) {
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_issuer: BTreeMap<String, String> = BTreeMap::new();
+    for c in resources.iter().filter(|r| r.type_ == CLUSTER) {
+        if let Some(id) = c.values.get("id").and_then(Value::as_str) {
+            if !id.is_empty() {
+                by_id.insert(id.to_ascii_lowercase(), c.address.clone());
+            }
+        }
+        if let Some(url) = c.values.get("oidc_issuer_url").and_then(Value::as_str) {
+            if !url.is_empty() {
+                by_issuer.insert(url.trim_end_matches('/').to_string(), c.address.clone());
+            }
+        }
+    }
+    for r in resources.iter_mut() {
+        if r.type_ == NODE_POOL && r.cluster.is_none() {
+            if let Some(id) = r
+                .values
+                .get("kubernetes_cluster_id")
+                .and_then(Value::as_str)
+            {
+                r.cluster = by_id.get(&id.to_ascii_lowercase()).cloned();
+            }
+        } else if FEDERATED.contains(&r.type_.as_str()) && r.oidc_cluster.is_none() {
+            if let Some(url) = r.values.get("issuer").and_then(Value::as_str) {
+                r.oidc_cluster = by_issuer.get(url.trim_end_matches('/')).cloned();
+            }
+        }
+    }
+}

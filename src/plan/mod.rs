@@ -1,0 +1,23 @@
+//! The plan stage: from a path to the normalized model of one Terraform plan
+//! or state, and from the model to the Rego `input`.
+//!
+//! - [`read`]: paths and directories, encodings;
+//! - [`parse`]: the top level of `terraform show -json` output, streamed;
+//! - [`normalize`]: the baseline's value semantics (unknown, sensitive),
+//!   the resources the rules read;
+//! - [`configuration`]: the plan's `configuration` block (references,
+//!   module calls), not to be confused with `.akslint.toml`;
+//! - [`join`]: node pools and federated credentials joined to clusters;
+//! - [`address`]: Terraform resource addresses;
+//! - [`input`]: the model as the documented Rego `input`.
+pub(crate) mod address;
+pub(crate) mod configuration;
+mod input;
+mod join;
+pub mod normalize;
+pub mod parse;
+pub mod read;
+
+pub use normalize::{normalize, Model, TypeFilter};
+pub use parse::MAX_DEPTH;
+pub use read::{decode, read, Expanded, Source};

@@ -1,0 +1,192 @@
+//! Reading inputs: paths and directories, and text encodings (UTF-8 with or
+//! without a BOM, UTF-16 with a BOM or detected by zero bytes).
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::InputError;
+
+/// One input as read from disk or stdin.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Display name: the path as given (or found by the directory walk), `-` for stdin.
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub text: String,
+}
+
+/// What a path on the command line expands to.
+pub enum Expanded {
+    File(PathBuf),
+    Stdin,
+    /// A JSON file found by a directory walk: skipped (with a note) when it is
+    /// not Terraform output.
+    Walked(PathBuf),
+    Error(InputError),
+}
+
+/// Expands command-line paths: files as they are, directories walked
+/// recursively for `*.json` (sorted, symlink loops reported by walkdir and
+/// skipped), `-` for stdin.
+pub fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(Expanded::Stdin);
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
+                match entry {
+                    Ok(e) => {
+                        if e.file_type().is_file()
+                            && e.path().extension().is_some_and(|x| x == "json")
+                        {
+                            found.push(e.into_path());
+                        }
+                    }
+                    Err(err) => {
+                        // Symlink loops and unreadable directories: skip them, say so.
+                        let where_ = err
+                            .path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| path.display().to_string());
+                        eprintln!("akslint: skipping {where_}: {}", io_reason(&err));
+                    }
+                }
+            }
+            if found.is_empty() {
+                out.push(Expanded::Error(InputError::EmptyDirectory {
+                    file: path.display().to_string(),
+                }));
+            }
+            out.extend(found.into_iter().map(Expanded::Walked));
+        } else {
+            out.push(Expanded::File(path.clone()));
+        }
+    }
+    out
+}
+
+fn io_reason(err: &walkdir::Error) -> String {
+    if err.loop_ancestor().is_some() {
+        "symbolic link loop".to_string()
+    } else if let Some(io) = err.io_error() {
+        io.kind().to_string()
+    } else {
+        err.to_string()
+    }
+}
+
+/// Reads a file (or stdin) and decodes it to text.
+pub fn read(path: Option<&Path>) -> Result<Source, InputError> {
+    let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let bytes = match path {
+        Some(p) => std::fs::read(p).map_err(|e| InputError::Read {
+            file: name.clone(),
+            reason: describe_io(&e),
+        })?,
+        None => {
+            // Standard input redirected from a file: read it into a buffer
+            // of the right size (growing one by doubling holds up to 2.5x
+            // the file at the last copy).
+            let hint = std::fs::metadata("/dev/stdin")
+                .ok()
+                .filter(std::fs::Metadata::is_file)
+                .and_then(|m| usize::try_from(m.len()).ok())
+                .unwrap_or(0);
+            let mut buf = Vec::new();
+            // A hint too large to allocate is no error: read as a pipe.
+            let _ = buf.try_reserve_exact(hint.saturating_add(1));
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| InputError::Read {
+                    file: name.clone(),
+                    reason: describe_io(&e),
+                })?;
+            buf
+        }
+    };
+    let text = decode(&name, bytes)?;
+    Ok(Source {
+        name,
+        path: path.map(Path::to_path_buf),
+        text,
+    })
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// UTF-8 (with or without BOM), UTF-16LE and UTF-16BE (with BOM, or
+/// recognised by their zero bytes: what Windows PowerShell's `>` writes).
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
+    let empty = || InputError::Empty {
+        file: name.to_string(),
+    };
+    match bytes.as_slice() {
+        [] => Err(empty()),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(name, rest.to_vec()),
+        [0xFF, 0xFE, rest @ ..] => utf16(name, rest, u16::from_le_bytes, "UTF-16LE"),
+        [0xFE, 0xFF, rest @ ..] => utf16(name, rest, u16::from_be_bytes, "UTF-16BE"),
+        [a, 0, ..] if is_json_start(*a) => utf16(name, &bytes, u16::from_le_bytes, "UTF-16LE"),
+        [0, b, ..] if is_json_start(*b) => utf16(name, &bytes, u16::from_be_bytes, "UTF-16BE"),
+        _ => utf8(name, bytes),
+    }
+    .and_then(|text| {
+        if text.trim().is_empty() {
+            Err(empty())
+        } else {
+            Ok(text)
+        }
+    })
+}
+
+/// A byte a JSON document can begin with (UTF-16 without BOM is recognised
+/// by such a byte beside a zero byte).
+fn is_json_start(b: u8) -> bool {
+    matches!(b, b'{' | b'[' | b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
+    String::from_utf8(bytes).map_err(|e| InputError::Encoding {
+        file: name.to_string(),
+        encoding: "UTF-8",
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+fn utf16(
+    name: &str,
+    bytes: &[u8],
+    conv: fn([u8; 2]) -> u16,
+    encoding: &'static str,
+) -> Result<String, InputError> {
+    let bad = |offset| InputError::Encoding {
+        file: name.to_string(),
+        encoding,
+        offset,
+    };
+    if !bytes.len().is_multiple_of(2) {
+        return Err(bad(bytes.len()));
+    }
+    let units = bytes.chunks_exact(2).map(|c| {
+        conv([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    });
+    let mut out = String::with_capacity(bytes.len() / 2);
+    for (i, ch) in char::decode_utf16(units).enumerate() {
+        out.push(ch.map_err(|_| bad(i * 2))?);
+    }
+    Ok(out)
+}

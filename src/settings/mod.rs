@@ -1,0 +1,153 @@
+//! The settings stage: flags, `.akslint.toml` and every environment
+//! variable, resolved into one [`Settings`] before any input is loaded.
+//!
+//! - [`env`]: the environment variables akslint reads (all of them);
+//! - [`config_file`]: `.akslint.toml`, its format and its validation with
+//!   spans;
+//! - [`date`]: the dates of expiries;
+//! - [`select`]: the rules a run uses.
+pub(crate) mod config_file;
+pub(crate) mod date;
+pub(crate) mod env;
+mod select;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{Backend, CheckArgs, ColorChoice, FailOn, Format, UnknownMode};
+use crate::error::RunError;
+use crate::finding::Severity;
+use crate::rules::{Library, Rule};
+pub(crate) use config_file::ConfigFile;
+pub(crate) use date::Date;
+pub(crate) use env::Env;
+
+/// Bytes the policy engine may have allocated in all before an evaluation
+/// fails with a memory-limit error (instead of the process aborting when the
+/// machine runs out). regorus checks it while it evaluates; akslint's own
+/// parsing is not limited by it. `AKSLINT_MEMORY_LIMIT_MB` overrides it.
+/// Set when custom policies are loaded (and for `akslint test`): the
+/// built-in rules are trusted, and the check costs about 5% of their
+/// evaluation.
+pub const DEFAULT_MEMORY_LIMIT_MB: u64 = 8 * 1024;
+
+/// Everything a lint run needs, validated.
+pub struct Settings {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    /// `--fail-on`, else the config file's, else low: the lowest severity
+    /// that fails the run (None: never).
+    pub fail_on: Option<Severity>,
+    /// `--unknown`, else the config file's, else warn.
+    pub unknown: UnknownMode,
+    pub color: bool,
+    pub policy_timeout: Duration,
+    /// `--engine`.
+    pub backend: Backend,
+    /// Root module directory (default: the directory holding each plan).
+    pub source_dir: Option<PathBuf>,
+    /// Paths in reports are relative to this (default: the git top level).
+    pub repo_root: Option<PathBuf>,
+    /// SARIF `automationDetails.id`.
+    pub category: Option<String>,
+    /// `--report FORMAT=PATH`: more reports written by the same run.
+    pub reports: Vec<(Format, PathBuf)>,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    pub show_suppressed: bool,
+    /// The rules to run (built-in and custom, narrowed by `--rule`,
+    /// `--skip-rule` and the config file) and the Rego libraries.
+    pub rules: Vec<Rule>,
+    pub libs: Vec<Library>,
+    /// The validated `.akslint.toml` (empty without one).
+    pub config_file: ConfigFile,
+    /// The date exceptions and inline ignores expire against.
+    pub today: Date,
+    /// Print stage and rule timings to stderr.
+    pub timings: bool,
+    /// The policy engine's memory budget in MiB.
+    pub memory_limit_mb: u64,
+    /// Base of links to source lines in the Markdown summary.
+    pub link_base: Option<String>,
+}
+
+/// Resolves the flags of a lint run, the config file and the environment.
+pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError> {
+    if !(args.policy_timeout.is_finite() && args.policy_timeout > 0.0) {
+        return Err(RunError::Usage(
+            "--policy-timeout must be a positive number of seconds".into(),
+        ));
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            args.output.is_none() && std::io::stdout().is_terminal() && !env.no_color
+        }
+    };
+    let reports = args
+        .reports
+        .iter()
+        .map(|r| {
+            let (f, p) = r.split_once('=').ok_or_else(|| {
+                RunError::Usage(format!("--report {r:?}: expected FORMAT=PATH"))
+            })?;
+            let format = Format::parse(f).ok_or_else(|| {
+                RunError::Usage(format!(
+                    "--report {r:?}: unknown format {f:?} (text, json, sarif, markdown, github, junit)"
+                ))
+            })?;
+            Ok((format, PathBuf::from(p)))
+        })
+        .collect::<Result<Vec<_>, RunError>>()?;
+    let selected = select::select_rules(args)?;
+    let config = selected.config_file;
+    Ok(Settings {
+        paths: args.paths.clone(),
+        format: args.format,
+        output: args.output.clone(),
+        fail_on: args
+            .fail_on
+            .or(config.fail_on)
+            .unwrap_or(FailOn::Low)
+            .threshold(),
+        unknown: args.unknown.or(config.unknown).unwrap_or(UnknownMode::Warn),
+        color,
+        policy_timeout: Duration::from_secs_f64(args.policy_timeout.min(86_400.0)),
+        backend: args.engine,
+        source_dir: args.source_dir.clone(),
+        repo_root: args.repo_root.clone(),
+        category: args.category.clone(),
+        reports,
+        baseline: args.baseline.clone(),
+        write_baseline: args.write_baseline.clone(),
+        show_suppressed: args.show_suppressed,
+        rules: selected.rules,
+        libs: selected.libs,
+        config_file: config,
+        today: today(env),
+        timings: env.timings,
+        memory_limit_mb: memory_limit_mb(env),
+        link_base: env.github_link_base.clone(),
+    })
+}
+
+/// `AKSLINT_TODAY` when it is a valid date, else today (UTC).
+pub(crate) fn today(env: &Env) -> Date {
+    env.today
+        .as_deref()
+        .and_then(Date::parse)
+        .unwrap_or_else(Date::today_utc)
+}
+
+/// `AKSLINT_MEMORY_LIMIT_MB`, else the default.
+pub(crate) fn memory_limit_mb(env: &Env) -> u64 {
+    env.memory_limit_mb.unwrap_or(DEFAULT_MEMORY_LIMIT_MB)
+}
+
+/// Gives the policy engine its memory budget (see [`DEFAULT_MEMORY_LIMIT_MB`]).
+pub(crate) fn limit_policy_memory(mb: u64) {
+    regorus::set_global_memory_limit(Some(mb.saturating_mul(1024 * 1024)));
+}

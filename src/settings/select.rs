@@ -1,0 +1,65 @@
+//! The rules of a run: built-in and custom (from `--policy` and the config
+//! file's `policies`), with the config file's changes, narrowed by
+//! `--rule`, `--skip-rule` and the file's `disable`.
+use super::config_file::{self, ConfigFile};
+use crate::cli::CheckArgs;
+use crate::error::RunError;
+use crate::rules::{self, Library, Rule};
+
+pub(super) struct Selected {
+    pub rules: Vec<Rule>,
+    pub libs: Vec<Library>,
+    pub config_file: ConfigFile,
+}
+
+pub(super) fn select_rules(args: &CheckArgs) -> Result<Selected, RunError> {
+    let path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(p), false) => Some(p.clone()),
+        (None, false) => std::env::current_dir()
+            .ok()
+            .and_then(|d| config_file::discover(&d)),
+    };
+    let loaded = match &path {
+        Some(p) => Some(config_file::load(p).map_err(RunError::Config)?),
+        None => None,
+    };
+    let mut policy_dirs = args.policies.clone();
+    if let Some(l) = &loaded {
+        policy_dirs.extend(l.policies());
+    }
+    let mut all = rules::builtin_rules()?;
+    let mut libs = rules::builtin_libs();
+    let custom = rules::load_custom(&policy_dirs)?;
+    all.extend(custom.rules);
+    libs.extend(custom.libs);
+    rules::check_unique(&all)?;
+    let config = match &loaded {
+        Some(l) => config_file::validate(l, &all).map_err(RunError::Config)?,
+        None => ConfigFile::default(),
+    };
+    for key in args.rules.iter().chain(&args.skip_rules) {
+        if rules::find(&all, key).is_none() {
+            return Err(RunError::UnknownRule(key.clone()));
+        }
+    }
+    let matches = |r: &Rule, keys: &[String]| {
+        keys.iter()
+            .any(|k| r.meta.id.eq_ignore_ascii_case(k) || r.meta.name.eq_ignore_ascii_case(k))
+    };
+    all.retain(|r| {
+        (args.rules.is_empty() || matches(r, &args.rules))
+            && !matches(r, &args.skip_rules)
+            && !config.disable.contains(&r.meta.id)
+    });
+    for r in &mut all {
+        if let Some(sev) = config.severity.get(&r.meta.id) {
+            r.meta.severity = *sev;
+        }
+    }
+    Ok(Selected {
+        rules: all,
+        libs,
+        config_file: config,
+    })
+}

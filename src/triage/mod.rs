@@ -1,0 +1,146 @@
+//! The triage stage: which findings are accepted, and why.
+//!
+//! - [`inline`]: `# akslint:ignore` comments in the `.tf` source;
+//! - exceptions of `.akslint.toml` (below);
+//! - [`baseline`]: findings recorded by `--write-baseline`.
+pub(crate) mod baseline;
+pub(crate) mod inline;
+
+use crate::error::RunError;
+use crate::finding::{self, Finding};
+use crate::plan::Model;
+use crate::report::FileReport;
+use crate::settings::{ConfigFile, Date};
+use crate::source::locate::Locator;
+use crate::source::SourceFiles;
+
+/// Applies `# akslint:ignore` comments of the `.tf` source; returns
+/// warnings for expired ones.
+pub(crate) fn apply_inline(
+    locator: &Locator<'_>,
+    files: &SourceFiles,
+    today: Date,
+    model: &Model,
+    findings: &mut [Finding],
+) -> Vec<String> {
+    let mut warnings = std::collections::BTreeSet::new();
+    for f in findings.iter_mut() {
+        let Some(loc) = f.location.clone() else {
+            continue;
+        };
+        if !loc.file.ends_with(".tf") {
+            continue;
+        }
+        let Some(r) = model
+            .resources
+            .binary_search_by(|r| r.address.as_str().cmp(&f.address))
+            .ok()
+            .and_then(|i| model.resources.get(i))
+        else {
+            continue;
+        };
+        let Some(header) = locator.map.locate(&r.module, &r.type_, &r.name, &[]) else {
+            continue;
+        };
+        let path = match (&loc.source_path, &locator.repo_root) {
+            (Some(p), _) => p.clone(),
+            (None, Some(root)) => root.join(&loc.file),
+            (None, None) => std::path::PathBuf::from(&loc.file),
+        };
+        let Some(text) = files.text(&path) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let attr_line = (!f.attribute.is_empty() && loc.line != header.line).then_some(loc.line);
+        for (n, inline) in inline::applicable(&lines, attr_line, header.line) {
+            if !inline.covers(&f.rule_id, &f.rule_name) {
+                continue;
+            }
+            let reason = inline.reason.clone().unwrap_or_default();
+            match inline.expires {
+                Some(d) if d < today => {
+                    warnings.insert(format!(
+                        "{}:{n}: akslint:ignore {} expired on {d} ({}); it suppresses nothing",
+                        loc.file,
+                        inline.rules.join(","),
+                        if reason.is_empty() {
+                            "no reason given"
+                        } else {
+                            &reason
+                        }
+                    ));
+                }
+                _ => {
+                    f.suppression = Some(finding::Suppression {
+                        kind: finding::SuppressionKind::InSource,
+                        justification: if reason.is_empty() {
+                            format!("akslint:ignore at {}:{n}", loc.file)
+                        } else {
+                            reason
+                        },
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    warnings.into_iter().collect()
+}
+
+/// Suppresses findings matched by a live exception; warns about every
+/// expired one.
+pub(crate) fn apply_exceptions(
+    config: &ConfigFile,
+    today: Date,
+    files: &mut [FileReport],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for ex in &config.exceptions {
+        if ex.expired(today) {
+            warnings.push(format!(
+                "exception at {} ({} on {}) expired on {}: {}; it suppresses nothing",
+                ex.origin,
+                ex.rule_ids.join(","),
+                if ex.addresses.is_empty() {
+                    "every resource".to_string()
+                } else {
+                    ex.addresses.join(", ")
+                },
+                ex.expires.map(|d| d.to_string()).unwrap_or_default(),
+                ex.reason
+            ));
+        }
+    }
+    for f in files.iter_mut().flat_map(|f| f.findings.iter_mut()) {
+        if f.suppression.is_some() {
+            continue;
+        }
+        if let Some(ex) = config
+            .exceptions
+            .iter()
+            .find(|ex| !ex.expired(today) && ex.matches(&f.rule_id, &f.address))
+        {
+            f.suppression = Some(finding::Suppression {
+                kind: finding::SuppressionKind::Exception,
+                justification: ex.reason.clone(),
+            });
+        }
+    }
+    warnings
+}
+
+pub(crate) fn apply_baseline(
+    path: &std::path::Path,
+    files: &mut [FileReport],
+) -> Result<(), RunError> {
+    let known = baseline::read(path)?;
+    for f in files.iter_mut().flat_map(|f| f.findings.iter_mut()) {
+        if f.suppression.is_none() && known.contains(&baseline::key(f)) {
+            f.suppression = Some(finding::Suppression {
+                kind: finding::SuppressionKind::Baseline,
+                justification: format!("in the baseline {}", path.display()),
+            });
+        }
+    }
+    Ok(())
+}
