@@ -6,6 +6,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "src/rego_package.rs"]
+mod rego_package;
+use rego_package::package_of;
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -21,6 +25,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let rules = root.join("rules");
+    println!("cargo:rerun-if-changed=src/rego_package.rs");
     println!("cargo:rerun-if-changed={}", rules.display());
     let mut files = Vec::new();
     collect(&rules, &mut files)?;
@@ -46,14 +51,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `data.<package>` of a policy source.
-fn package_of(src: &str) -> Option<String> {
-    src.lines().find_map(|l| {
-        l.trim()
-            .strip_prefix("package ")
-            .map(|p| format!("data.{}", p.trim()))
-    })
-}
 
 /// Compiles the libraries and rules (not the tests) into one RVM program
 /// with an entry point `data.<package>.deny` per rule.

@@ -28,6 +28,7 @@ pub mod error;
 pub mod exit;
 pub mod finding;
 pub mod plan;
+mod rego_package;
 pub mod report;
 pub mod rules;
 pub(crate) mod settings;

@@ -2,6 +2,7 @@
 //! from disk), with the METADATA each carries.
 use serde::{Deserialize, Serialize};
 
+pub use crate::rego_package::package_of;
 use crate::error::RunError;
 use crate::finding::Severity;
 
@@ -96,15 +97,6 @@ pub fn metadata_block(src: &str) -> Option<String> {
         }
     }
     inside.then_some(out)
-}
-
-/// The package a policy declares (`package akslint.rules.AKS001`).
-pub fn package_of(src: &str) -> Option<String> {
-    src.lines().find_map(|l| {
-        l.trim()
-            .strip_prefix("package ")
-            .map(|p| format!("data.{}", p.trim()))
-    })
 }
 
 /// Parses a rule's metadata.
