@@ -51,7 +51,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-
 /// Compiles the libraries and rules (not the tests) into one RVM program
 /// with an entry point `data.<package>.deny` per rule.
 fn compile_builtin(root: &Path, files: &[PathBuf]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {

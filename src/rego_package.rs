@@ -1,5 +1,5 @@
 //! The package a Rego source declares: shared by the rule loader
-//! ([`crate::rules`]) and `build.rs`, which includes this file with
+//! (`src/rules.rs`) and `build.rs`, which includes this file with
 //! `#[path]` to name the compiled program's entry points.
 
 /// The package a policy declares (`package akslint.rules.AKS001` gives

@@ -2,9 +2,9 @@
 //! from disk), with the METADATA each carries.
 use serde::{Deserialize, Serialize};
 
-pub use crate::rego_package::package_of;
 use crate::error::RunError;
 use crate::finding::Severity;
+pub use crate::rego_package::package_of;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 

@@ -133,3 +133,42 @@ fn rule_docs_are_fresh() {
         "stale rule docs (run `AKSLINT_UPDATE_DOCS=1 cargo test --test registry`): {stale:?}"
     );
 }
+
+/// Rule ids that some fixture's `expect.txt` lists as failing.
+fn failing_in_fixtures() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(root().join("fixtures")).unwrap() {
+        let expect = entry.unwrap().path().join("expect.txt");
+        let Ok(text) = std::fs::read_to_string(&expect) else {
+            continue;
+        };
+        for line in text.lines().map(str::trim) {
+            let mut words = line.split_whitespace();
+            if words.next() == Some("fail") {
+                if let Some(id) = words.next() {
+                    out.insert(id.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_rule_has_its_tests_and_a_failing_fixture() {
+    let failing = failing_in_fixtures();
+    let mut missing = Vec::new();
+    for r in builtin_rules().unwrap() {
+        let id = &r.meta.id;
+        let test_file = root().join(r.path.replace(".rego", "_test.rego"));
+        match std::fs::read_to_string(&test_file) {
+            Ok(text) if text.lines().any(|l| l.starts_with("test_")) => {}
+            Ok(_) => missing.push(format!("{id}: {} has no test_ rule", test_file.display())),
+            Err(_) => missing.push(format!("{id}: no {}", test_file.display())),
+        }
+        if !failing.contains(id) {
+            missing.push(format!("{id}: no fixture's expect.txt has it failing"));
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}

@@ -1,0 +1,49 @@
+//! Every output format, as a user sees it, on fixtures: `insta` snapshots
+//! (tests/snapshots/). Review a change with `cargo insta review`, or
+//! `INSTA_UPDATE=always cargo test --test snapshots` and `git diff`.
+mod common;
+
+use common::*;
+
+/// Runs akslint from the repository root, with nothing from the caller's
+/// environment that changes the output.
+fn output(format: &str, input: &str) -> String {
+    let out = akslint()
+        .current_dir(root())
+        .env("AKSLINT_TODAY", "2026-12-04")
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("GITHUB_SHA")
+        .env_remove("AKSLINT_TIMINGS")
+        .args(["--color", "never", "--format", format, input])
+        .output()
+        .expect("akslint runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{format} {input}: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+macro_rules! snapshots {
+    ($($name:ident: $input:expr;)*) => {$(
+        mod $name {
+            use super::*;
+            #[test] fn text() { insta::assert_snapshot!(output("text", $input)); }
+            #[test] fn json() { insta::assert_snapshot!(output("json", $input)); }
+            #[test] fn sarif() { insta::assert_snapshot!(output("sarif", $input)); }
+            #[test] fn markdown() { insta::assert_snapshot!(output("markdown", $input)); }
+            #[test] fn github() { insta::assert_snapshot!(output("github", $input)); }
+            #[test] fn junit() { insta::assert_snapshot!(output("junit", $input)); }
+        }
+    )*};
+}
+
+snapshots! {
+    example: "fixtures/example/plan.json";
+    modules: "fixtures/modules/plan.json";
+    unknown_3x: "fixtures/unknown-3x/plan.json";
+    state_3x: "fixtures/bad-state-3x/state.json";
+}
