@@ -16,7 +16,7 @@ use crate::finding::Severity;
     after_help = "Exit status: 0 no failing finding, 1 failing findings, 2 usage error or invalid input.\n\
                   Examples:\n  terraform show -json plan.tfplan > plan.json && akslint plan.json\n  akslint --format json -o report.json plans/\n  akslint explain AKS001"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -49,13 +49,13 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     Text,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Plan or state JSON files (`terraform show -json`), directories (walked
     /// for *.json), or `-` for stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -162,7 +162,7 @@ pub enum UnknownMode {
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     /// SARIF 2.1.0 for GitHub code scanning and other dashboards.
@@ -183,7 +183,7 @@ impl Format {
 
 /// `--fail-on`: the lowest severity that fails the run, or never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Critical,
     High,
     Medium,
@@ -192,7 +192,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn threshold(self) -> Option<Severity> {
+    pub(crate) fn threshold(self) -> Option<Severity> {
         match self {
             Self::Critical => Some(Severity::Critical),
             Self::High => Some(Severity::High),
@@ -204,7 +204,7 @@ impl FailOn {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,

@@ -45,7 +45,7 @@ impl Severity {
         }
     }
 
-    pub const ALL: [Severity; 4] = [Self::Critical, Self::High, Self::Medium, Self::Low];
+    pub(crate) const ALL: [Severity; 4] = [Self::Critical, Self::High, Self::Medium, Self::Low];
 }
 
 impl fmt::Display for Severity {
@@ -82,7 +82,7 @@ pub enum Step {
 }
 
 /// Renders an attribute path as Terraform shows it: `default_node_pool[0].zones`.
-pub fn display_path(path: &[Step]) -> String {
+pub(crate) fn display_path(path: &[Step]) -> String {
     let mut out = String::new();
     for step in path {
         match step {
@@ -154,12 +154,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn attribute_display(&self) -> String {
+    pub(crate) fn attribute_display(&self) -> String {
         display_path(&self.attribute)
     }
 
     /// Stable identity of a finding, independent of line numbers.
-    pub fn fingerprint_key(&self) -> String {
+    pub(crate) fn fingerprint_key(&self) -> String {
         format!(
             "{}|{}|{}",
             self.rule_id,
@@ -169,7 +169,7 @@ impl Finding {
     }
 
     /// Deterministic order: file, location, rule, address, attribute.
-    pub fn sort_key(&self) -> impl Ord + '_ {
+    pub(crate) fn sort_key(&self) -> impl Ord + '_ {
         (
             &self.file,
             self.location.as_ref().map(|l| (&l.file, l.line, l.column)),

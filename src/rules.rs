@@ -9,7 +9,7 @@ pub use crate::rego_package::package_of;
 include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// A policy library: (path, source).
-pub type Library = (String, String);
+pub(crate) type Library = (String, String);
 
 /// Good and bad Terraform examples of a rule.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -77,7 +77,7 @@ pub struct Rule {
 
 /// The `# METADATA` comment block of a policy, as YAML text, with the line
 /// it starts on.
-pub fn metadata_block(src: &str) -> Option<String> {
+pub(crate) fn metadata_block(src: &str) -> Option<String> {
     let mut out = String::new();
     let mut inside = false;
     for line in src.lines() {
@@ -100,7 +100,7 @@ pub fn metadata_block(src: &str) -> Option<String> {
 }
 
 /// Parses a rule's metadata.
-pub fn parse_meta(path: &str, src: &str) -> Result<RuleMeta, RunError> {
+pub(crate) fn parse_meta(path: &str, src: &str) -> Result<RuleMeta, RunError> {
     let invalid = |reason: String| RunError::InvalidRule {
         path: path.to_string(),
         reason,
@@ -169,7 +169,7 @@ pub fn builtin_tests() -> Vec<(String, String)> {
 }
 
 /// Loads one rule from its source.
-pub fn load_rule(path: &str, src: &str, builtin: bool) -> Result<Rule, RunError> {
+pub(crate) fn load_rule(path: &str, src: &str, builtin: bool) -> Result<Rule, RunError> {
     let meta = parse_meta(path, src)?;
     let package = package_of(src).ok_or_else(|| RunError::InvalidRule {
         path: path.to_string(),
@@ -213,7 +213,7 @@ pub struct Custom {
 }
 
 /// Loads every `*.rego` under the directories (sorted, deterministic).
-pub fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunError> {
+pub(crate) fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunError> {
     let mut custom = Custom::default();
     for dir in dirs {
         if !dir.is_dir() {
@@ -249,7 +249,7 @@ pub fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunError> {
 }
 
 /// Built-in and custom rules together; an id or name used twice is an error.
-pub fn check_unique(rules: &[Rule]) -> Result<(), RunError> {
+pub(crate) fn check_unique(rules: &[Rule]) -> Result<(), RunError> {
     for (i, r) in rules.iter().enumerate() {
         for other in rules.iter().take(i) {
             let clash = if other.meta.id.eq_ignore_ascii_case(&r.meta.id) {

@@ -17,7 +17,7 @@ struct ListedRule<'a> {
     related: &'a [String],
 }
 
-pub fn list_rules(format: ListFormat) -> Result<ExitStatus, RunError> {
+pub(crate) fn list_rules(format: ListFormat) -> Result<ExitStatus, RunError> {
     let rules = rules::builtin_rules()?;
     let text = match format {
         ListFormat::Json => {
@@ -59,7 +59,7 @@ pub fn list_rules(format: ListFormat) -> Result<ExitStatus, RunError> {
 }
 
 /// The text of `akslint explain`.
-pub fn explain_text(m: &RuleMeta) -> String {
+pub(crate) fn explain_text(m: &RuleMeta) -> String {
     let mut s = format!("{} {} ({})\n{}\n\n", m.id, m.name, m.severity, m.title);
     s.push_str(&format!("What it checks\n  {}\n\n", indent(&m.description)));
     if !m.why.is_empty() {

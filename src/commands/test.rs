@@ -66,7 +66,7 @@ pub struct TestResult {
 }
 
 /// Names of the `test_*` rules a test file defines, in order of appearance.
-pub fn test_rules(src: &str) -> Vec<String> {
+pub(crate) fn test_rules(src: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in src.lines() {
         if let Some(rest) = line.strip_prefix("test_") {

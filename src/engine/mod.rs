@@ -38,7 +38,7 @@ pub(crate) const TIMER_CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(1024) 
 };
 
 /// Parameters for every rule: metadata defaults, then overrides.
-pub fn merge_params(rules: &[Rule], overrides: &Map<String, Value>) -> Value {
+pub(crate) fn merge_params(rules: &[Rule], overrides: &Map<String, Value>) -> Value {
     let mut params = Map::new();
     for r in rules {
         let mut p = r.meta.params.clone();
@@ -185,7 +185,7 @@ impl RuleEngine {
     /// idle. Each worker has its own engine clone and its own input, made by
     /// `input` (a shared one would make its reference counts contended).
     /// Results come back in rule order, as from `evaluate`.
-    pub fn evaluate_parallel(
+    pub(crate) fn evaluate_parallel(
         &self,
         input: impl Fn() -> regorus::Value + Sync,
     ) -> (Vec<RawFinding>, Vec<RuleFailure>) {

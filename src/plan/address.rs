@@ -4,7 +4,7 @@ use serde_json::Value;
 
 /// One dotted segment with its optional instance key.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Segment {
+pub(crate) struct Segment {
     pub name: String,
     pub key: Option<Value>,
 }
@@ -55,7 +55,7 @@ pub fn parse(s: &str) -> Option<Vec<Segment>> {
 
 /// The module instance path of a module address (`module.a["x"].module.b`):
 /// `[("a", Some("x")), ("b", None)]`.
-pub fn module_path(module_address: &str) -> Vec<(String, Option<Value>)> {
+pub(crate) fn module_path(module_address: &str) -> Vec<(String, Option<Value>)> {
     if module_address.is_empty() {
         return Vec::new();
     }
@@ -71,7 +71,7 @@ pub fn module_path(module_address: &str) -> Vec<(String, Option<Value>)> {
 }
 
 /// Instance keys compare loosely: `0` and `"0"` are the same key.
-pub fn same_key(a: &Value, b: &Value) -> bool {
+pub(crate) fn same_key(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::String(x), Value::Number(n)) | (Value::Number(n), Value::String(x)) => {
             n.to_string() == *x

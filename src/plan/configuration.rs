@@ -19,7 +19,7 @@ struct ModuleCfg<'c> {
 
 /// Index over the configuration section.
 #[derive(Default)]
-pub struct ConfigIndex<'c> {
+pub(crate) struct ConfigIndex<'c> {
     modules: HashMap<Vec<String>, ModuleCfg<'c>>,
     /// Resources declared under their full address in the root module (seen
     /// in some flattened real plans).
@@ -28,7 +28,7 @@ pub struct ConfigIndex<'c> {
 
 /// Where a reference leads: a resource in a module, maybe an instance.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub(crate) struct Target {
     pub module: Vec<String>,
     /// Module instance keys that must match (None: any).
     pub module_keys: Vec<Option<Value>>,
@@ -119,7 +119,7 @@ impl<'c> ConfigIndex<'c> {
 
     /// Follows the references of an expression until a resource of
     /// `want_type` (through module outputs and module call arguments).
-    pub fn resolve(
+    pub(crate) fn resolve(
         &self,
         scope: &[String],
         scope_keys: &[Option<Value>],
@@ -211,7 +211,7 @@ fn is_expression(m: &Map<String, Value>) -> bool {
 /// expression around it)? Used to decide whether a value Terraform marks
 /// unknown is truly unknown (set by an expression) or a provider default
 /// (not configured: unset).
-pub fn sets_path(expressions: &Map<String, Value>, path: &[Step]) -> bool {
+pub(crate) fn sets_path(expressions: &Map<String, Value>, path: &[Step]) -> bool {
     let mut cur: &Value = match path.first() {
         Some(Step::Key(k)) => match expressions.get(k) {
             Some(v) => v,

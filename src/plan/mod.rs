@@ -20,4 +20,5 @@ pub mod read;
 
 pub use normalize::{normalize, Model, TypeFilter};
 pub use parse::MAX_DEPTH;
-pub use read::{decode, read, Expanded, Source};
+pub(crate) use read::Expanded;
+pub use read::{decode, read, Source};

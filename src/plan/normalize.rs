@@ -14,14 +14,14 @@ use super::read::Source;
 use crate::error::InputError;
 use crate::finding::Step;
 
-pub const CLUSTER: &str = "azurerm_kubernetes_cluster";
-pub const NODE_POOL: &str = "azurerm_kubernetes_cluster_node_pool";
-pub const FEDERATED: [&str; 2] = [
+pub(crate) const CLUSTER: &str = "azurerm_kubernetes_cluster";
+pub(crate) const NODE_POOL: &str = "azurerm_kubernetes_cluster_node_pool";
+pub(crate) const FEDERATED: [&str; 2] = [
     "azurerm_federated_identity_credential",
     "azuread_application_federated_identity_credential",
 ];
 /// What a redacted value reads as.
-pub const REDACTED: &str = "(sensitive)";
+pub(crate) const REDACTED: &str = "(sensitive)";
 
 /// Attributes that hold secrets whatever the provider marks.
 const SECRET_KEYS: &[&str] = &[
@@ -108,7 +108,7 @@ struct Change {
     after_sensitive: Option<Value>,
 }
 
-pub fn path_key(path: &[Step]) -> String {
+pub(crate) fn path_key(path: &[Step]) -> String {
     let mut out = String::new();
     for (i, s) in path.iter().enumerate() {
         if i > 0 {

@@ -13,7 +13,7 @@ use crate::error::InputError;
 
 /// The top level of `terraform show -json` output (read through
 /// [`DocSeed`]).
-pub struct RawDoc<'a> {
+pub(crate) struct RawDoc<'a> {
     pub format_version: Option<String>,
     pub terraform_version: Option<String>,
     pub resource_changes: Option<Changes<'a>>,
@@ -24,7 +24,7 @@ pub struct RawDoc<'a> {
 }
 
 #[derive(Deserialize)]
-pub struct RawChange<'a> {
+pub(crate) struct RawChange<'a> {
     // Strings are borrowed from the file unless they hold escapes: most
     // changes are only counted, and need no copies.
     #[serde(borrow)]
@@ -49,7 +49,7 @@ pub struct RawChange<'a> {
 /// [`parse_keeping`]) are kept, the others only counted, so that a large
 /// plan never holds a list of every change.
 #[derive(Default)]
-pub struct Changes<'a> {
+pub(crate) struct Changes<'a> {
     pub kept: Vec<RawChange<'a>>,
     /// Changes of other types that count as linted resources
     /// ([`RawChange::counts`]).
@@ -59,7 +59,7 @@ pub struct Changes<'a> {
 /// Deserializes `resource_changes`, keeping the changes of the types in
 /// `keep` (None: all) and only counting the others.
 #[derive(Clone, Copy)]
-pub struct ChangesSeed<'k> {
+pub(crate) struct ChangesSeed<'k> {
     pub keep: Option<&'k HashSet<String>>,
 }
 
@@ -94,7 +94,7 @@ impl<'de> DeserializeSeed<'de> for ChangesSeed<'_> {
 /// [`ChangesSeed`]. Fields as `#[derive(Deserialize)]` would read them:
 /// unknown ones ignored, duplicates rejected, missing ones `None`.
 #[derive(Clone, Copy)]
-pub struct DocSeed<'k> {
+pub(crate) struct DocSeed<'k> {
     pub keep: Option<&'k HashSet<String>>,
 }
 
@@ -217,7 +217,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for OptionSeed<S> {
 impl RawChange<'_> {
     /// A managed resource instance, not deposed, not being deleted or
     /// forgotten: what akslint counts and lints.
-    pub fn counts(&self) -> bool {
+    pub(crate) fn counts(&self) -> bool {
         let managed = self.mode.as_deref().unwrap_or("managed") == "managed"
             && !self.address.starts_with("data.")
             && !self.address.contains(".data.");
@@ -229,7 +229,7 @@ impl RawChange<'_> {
 /// A change's body: actions parsed, values kept as raw JSON until a rule
 /// needs them (most resources in a large plan are never converted).
 #[derive(Deserialize)]
-pub struct RawChangeBody<'a> {
+pub(crate) struct RawChangeBody<'a> {
     #[serde(default, borrow)]
     pub actions: Vec<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -241,13 +241,13 @@ pub struct RawChangeBody<'a> {
 }
 
 #[derive(Deserialize)]
-pub struct RawStateValues<'a> {
+pub(crate) struct RawStateValues<'a> {
     #[serde(borrow)]
     pub root_module: Option<RawStateModule<'a>>,
 }
 
 #[derive(Deserialize)]
-pub struct RawStateModule<'a> {
+pub(crate) struct RawStateModule<'a> {
     #[serde(default)]
     pub address: Option<String>,
     #[serde(default, borrow)]
@@ -257,7 +257,7 @@ pub struct RawStateModule<'a> {
 }
 
 #[derive(Deserialize)]
-pub struct RawStateResource<'a> {
+pub(crate) struct RawStateResource<'a> {
     pub address: String,
     #[serde(default)]
     pub mode: Option<String>,
@@ -290,9 +290,10 @@ impl Kind {
     }
 }
 
-/// [`parse`], keeping only the resource changes of the types in `keep`
+/// Parses the top level and checks it is Terraform output, keeping only the
+/// resource changes of the types in `keep`
 /// (None: all of them).
-pub fn parse_keeping<'s>(
+pub(crate) fn parse_keeping<'s>(
     src: &'s Source,
     keep: Option<&HashSet<String>>,
 ) -> Result<(Kind, RawDoc<'s>), InputError> {
@@ -302,12 +303,6 @@ pub fn parse_keeping<'s>(
 /// Files from this size on are scanned for depth on another core while
 /// they are parsed.
 const PARALLEL_DEPTH_SCAN: usize = 1 << 20;
-
-/// Parses the top level and checks it is Terraform output (every resource
-/// change kept).
-pub fn parse(src: &Source) -> Result<(Kind, RawDoc<'_>), InputError> {
-    parse_keeping(src, None)
-}
 
 fn parse_top<'s>(
     src: &'s Source,
@@ -383,7 +378,7 @@ pub const MAX_DEPTH: usize = 256;
 
 /// One pass over the bytes: rejects nesting deeper than [`MAX_DEPTH`] with
 /// the position where it happens.
-pub fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
+pub(crate) fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
@@ -416,7 +411,7 @@ pub fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
 
 /// The offset of the quote that closes the JSON string opened at `open`
 /// (skipping escaped characters, with memchr), None when unterminated.
-pub fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
+pub(crate) fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut j = open + 1;
     loop {
         let k = memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
@@ -438,7 +433,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// A serde_json error as an input error with its line and column. The
 /// message names types and positions, never the input's values.
-pub fn json_error(file: &str, e: &serde_json::Error) -> InputError {
+pub(crate) fn json_error(file: &str, e: &serde_json::Error) -> InputError {
     let reason = e.to_string();
     // serde_json appends " at line L column C"; keep the description only.
     let reason = match reason.rfind(" at line ") {

@@ -15,7 +15,7 @@ pub struct Source {
 }
 
 /// What a path on the command line expands to.
-pub enum Expanded {
+pub(crate) enum Expanded {
     File(PathBuf),
     Stdin,
     /// A JSON file found by a directory walk: skipped (with a note) when it is
@@ -27,7 +27,7 @@ pub enum Expanded {
 /// Expands command-line paths: files as they are, directories walked
 /// recursively for `*.json` (sorted, symlink loops reported by walkdir and
 /// skipped), `-` for stdin.
-pub fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
+pub(crate) fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {

@@ -19,9 +19,9 @@ use crate::finding::{Finding, Severity, Status};
 /// First line of the document, to find a previous comment.
 pub const MARKER: &str = "<!-- akslint-report -->";
 /// Most findings listed in the table.
-pub const MAX_ROWS: usize = 100;
+pub(crate) const MAX_ROWS: usize = 100;
 /// Most findings given a `<details>` block.
-pub const MAX_DETAILS: usize = 30;
+pub(crate) const MAX_DETAILS: usize = 30;
 
 /// Escapes HTML-special characters.
 pub fn escape_html(s: &str) -> String {

@@ -68,13 +68,13 @@ impl Report {
 
     /// Is this finding part of the report (not hidden by `--unknown ignore`,
     /// not suppressed unless `--show-suppressed`)?
-    pub fn is_shown(&self, f: &Finding) -> bool {
+    pub(crate) fn is_shown(&self, f: &Finding) -> bool {
         (f.status == Status::Fail || self.unknown != UnknownMode::Ignore)
             && (f.suppression.is_none() || self.show_suppressed)
     }
 
     /// Suppressed findings (shown or not).
-    pub fn suppressed_count(&self) -> usize {
+    pub(crate) fn suppressed_count(&self) -> usize {
         self.files
             .iter()
             .flat_map(|f| f.findings.iter())
@@ -91,7 +91,7 @@ impl Report {
     }
 
     /// Does this finding count towards the exit status?
-    pub fn is_failing(&self, f: &Finding) -> bool {
+    pub(crate) fn is_failing(&self, f: &Finding) -> bool {
         if f.suppression.is_some() {
             return false;
         }
@@ -124,7 +124,7 @@ impl Report {
     }
 
     /// 0 clean, 1 failing findings, 2 errors.
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         if self.errors().next().is_some() {
             ExitStatus::Error
         } else if self.summary().failed {

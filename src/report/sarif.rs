@@ -32,14 +32,14 @@ use crate::rules::RuleMeta;
 pub const MAX_RESULTS: usize = 25_000;
 
 /// Key of the fingerprint in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "akslint/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "akslint/v1";
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/akslint/akslint";
 const SRCROOT: &str = "%SRCROOT%";
 
 /// The documentation page of a rule.
-pub fn rule_doc_url(id: &str) -> String {
+pub(crate) fn rule_doc_url(id: &str) -> String {
     format!("{INFORMATION_URI}/blob/main/docs/rules/{id}.md")
 }
 
@@ -59,7 +59,7 @@ pub fn fingerprint(f: &Finding) -> String {
 }
 
 /// SARIF level of a rule's severity.
-pub fn severity_level(s: Severity) -> &'static str {
+pub(crate) fn severity_level(s: Severity) -> &'static str {
     match s {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
@@ -68,7 +68,7 @@ pub fn severity_level(s: Severity) -> &'static str {
 }
 
 /// GitHub's `security-severity` score (a number, written as a string).
-pub fn security_severity(s: Severity) -> &'static str {
+pub(crate) fn security_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "9.5",
         Severity::High => "8.0",

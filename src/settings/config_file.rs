@@ -34,7 +34,7 @@ use crate::error::ConfigError;
 use crate::finding::Severity;
 use crate::rules::{self, Rule};
 
-pub const FILE_NAME: &str = ".akslint.toml";
+pub(crate) const FILE_NAME: &str = ".akslint.toml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,7 +72,7 @@ struct RawException {
 
 /// An exception: findings of these rules on these addresses are accepted.
 #[derive(Debug, Clone)]
-pub struct Exception {
+pub(crate) struct Exception {
     /// Position in the file, for messages (`.akslint.toml:12`).
     pub origin: String,
     pub rule_ids: Vec<String>,
@@ -96,7 +96,7 @@ impl Exception {
 /// A validated `.akslint.toml` (not to be confused with the plan's
 /// `configuration`, [`crate::plan::configuration`]).
 #[derive(Debug, Clone, Default)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     pub fail_on: Option<FailOn>,
     pub unknown: Option<UnknownMode>,
     /// Rule ids to leave out.
@@ -108,7 +108,7 @@ pub struct ConfigFile {
 
 /// The first `.akslint.toml` from `start` upwards, stopping at the
 /// repository root (a directory holding `.git`).
-pub fn discover(start: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
     for dir in start.ancestors() {
         let candidate = dir.join(FILE_NAME);
@@ -123,7 +123,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads the file's first stage: what does not need the rules.
-pub struct Loaded {
+pub(crate) struct Loaded {
     path: PathBuf,
     text: String,
     raw: RawConfig,
@@ -196,7 +196,7 @@ fn rule_id(all: &[Rule], key: &str) -> Option<String> {
 
 /// Second stage: checks every rule, severity, parameter and exception
 /// against the loaded rules.
-pub fn validate(loaded: &Loaded, all: &[Rule]) -> Result<ConfigFile, Box<ConfigError>> {
+pub(crate) fn validate(loaded: &Loaded, all: &[Rule]) -> Result<ConfigFile, Box<ConfigError>> {
     let raw = &loaded.raw;
     let err =
         |span: Range<usize>, msg: String, label: &str| Box::new(loaded.error(span, msg, label));
@@ -373,7 +373,7 @@ pub fn validate(loaded: &Loaded, all: &[Rule]) -> Result<ConfigFile, Box<ConfigE
 
 /// Addresses hold `[`, `]` and `"` literally (`module.a["x"]`): only `*` and
 /// `?` are wildcards; everything else is escaped.
-pub fn address_glob(pattern: &str) -> String {
+pub(crate) fn address_glob(pattern: &str) -> String {
     let mut out = String::new();
     let mut literal = String::new();
     for ch in pattern.chars() {

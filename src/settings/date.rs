@@ -2,7 +2,7 @@
 
 /// A calendar date (YYYY-MM-DD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
+pub(crate) struct Date {
     pub year: i32,
     pub month: u32,
     pub day: u32,
@@ -39,7 +39,7 @@ impl Date {
     }
 
     /// Today (UTC) by the system clock.
-    pub fn today_utc() -> Self {
+    pub(crate) fn today_utc() -> Self {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 
 /// The environment as akslint sees it.
 #[derive(Debug, Clone, Default)]
-pub struct Env {
+pub(crate) struct Env {
     /// `NO_COLOR` is set (to anything): no colour with `--color auto`.
     pub no_color: bool,
     /// `AKSLINT_TODAY=YYYY-MM-DD`: the date exceptions and inline ignores
@@ -22,12 +22,12 @@ pub struct Env {
 
 impl Env {
     /// Reads the process environment.
-    pub fn from_process() -> Self {
+    pub(crate) fn from_process() -> Self {
         Self::from_lookup(|k| std::env::var_os(k))
     }
 
     /// Reads the environment through `get` (tests pass a map).
-    pub fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Self {
+    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<OsString>) -> Self {
         let text = |k: &str| {
             get(k)
                 .and_then(|v| v.into_string().ok())

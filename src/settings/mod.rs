@@ -30,10 +30,10 @@ pub(crate) use env::Env;
 /// Set when custom policies are loaded (and for `akslint test`): the
 /// built-in rules are trusted, and the check costs about 5% of their
 /// evaluation.
-pub const DEFAULT_MEMORY_LIMIT_MB: u64 = 8 * 1024;
+pub(crate) const DEFAULT_MEMORY_LIMIT_MB: u64 = 8 * 1024;
 
 /// Everything a lint run needs, validated.
-pub struct Settings {
+pub(crate) struct Settings {
     pub paths: Vec<PathBuf>,
     pub format: Format,
     pub output: Option<PathBuf>,

@@ -7,7 +7,7 @@ use crate::settings::Date;
 
 /// One parsed `akslint:ignore` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Inline {
+pub(crate) struct Inline {
     /// Rule ids or names as written.
     pub rules: Vec<String>,
     pub expires: Option<Date>,
@@ -15,7 +15,7 @@ pub struct Inline {
 }
 
 impl Inline {
-    pub fn covers(&self, rule_id: &str, rule_name: &str) -> bool {
+    pub(crate) fn covers(&self, rule_id: &str, rule_name: &str) -> bool {
         self.rules
             .iter()
             .any(|r| r.eq_ignore_ascii_case(rule_id) || r.eq_ignore_ascii_case(rule_name))
@@ -63,7 +63,7 @@ pub fn parse(line: &str) -> Option<Inline> {
 /// The comments that apply to a finding: the line above its attribute
 /// (when the finding is on an attribute), the line above its resource block,
 /// and the comment lines at the top of the block. Lines are 1-based.
-pub fn applicable(
+pub(crate) fn applicable(
     lines: &[&str],
     attribute_line: Option<usize>,
     header_line: usize,
