@@ -415,6 +415,81 @@ fn fifo_in_a_walked_directory_does_not_hang() {
     assert_eq!(json_of(&out)["summary"]["files"], 1);
 }
 
+/// A FIFO named on the command line with no writer, and a character
+/// device, are errors naming them; the plan beside them is still linted, and
+/// nothing blocks or reads without end.
+#[cfg(unix)]
+#[test]
+fn special_files_on_the_command_line_are_errors_not_hangs() {
+    if !which("mkfifo") {
+        eprintln!("skipping: no mkfifo");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let (out, took) = run_bounded(
+        akslint()
+            .args(["--format", "json"])
+            .arg(&fifo)
+            .arg(example())
+            .arg("/dev/zero"),
+        Duration::from_secs(30),
+    );
+    assert_orderly(&out, "special files");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc = json_of(&out);
+    assert_eq!(doc["summary"]["files"], 1, "{doc}");
+    assert!(doc["summary"]["resources"].as_u64().unwrap() > 0);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{doc}");
+    assert_eq!(errors[0]["file"], path_str(&fifo));
+    assert!(errors[0]["message"].as_str().unwrap().contains("FIFO"));
+    assert_eq!(errors[1]["file"], "/dev/zero");
+    assert!(errors[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("character device"));
+}
+
+/// `--max-input-size` stops reading a file, and standard input, there.
+#[test]
+fn inputs_over_the_size_limit_are_errors() {
+    let out = run(&[
+        "--format",
+        "json",
+        "--max-input-size",
+        "1K",
+        &path_str(&example()),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc = json_of(&out);
+    assert!(doc["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("input size limit of 1024 bytes"));
+    let mut child = akslint()
+        .args(["--format", "json", "--max-input-size", "4K", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // More than the limit; the writer may see a closed pipe once akslint stops.
+    let _ = std::io::Write::write_all(&mut stdin, &vec![b' '; 64 * 1024]);
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("input size limit of 4096 bytes"));
+    let bad = run(&["--max-input-size", "lots", &path_str(&example())]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
 /// `akslint <(terraform show -json plan.tfplan)`: a pipe given as a path.
 #[cfg(unix)]
 #[test]

@@ -49,7 +49,7 @@ fn lint_one(
     };
     let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
     let t0 = std::time::Instant::now();
-    let src = match plan::read(path) {
+    let src = match plan::read::read_limited(path, settings.max_input_size) {
         Ok(s) => s,
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
