@@ -134,3 +134,37 @@ fn absurd_allocation_is_a_clean_error() {
     let msg = doc["errors"][0]["message"].as_str().unwrap();
     assert!(msg.contains("X006") && msg.contains("limit"), "{msg}");
 }
+
+/// Recursive functions (infinite, and finite but deep on the input) and a
+/// `deny` that fails whatever the input: each is an error naming the policy
+/// and its file, on the input; the built-in rules still report, in every
+/// format; the process never dies of a stack overflow.
+#[test]
+fn policy_bombs_are_errors_per_policy_and_the_other_rules_still_report() {
+    let bombs = policy("tests/policies/bombs");
+    let (code, doc) = run_json(&["--policy", &bombs, &example()]);
+    assert_eq!(code, 2, "{doc}");
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 3, "{doc}");
+    for (e, id) in errors.iter().zip(["BOMB001", "BOMB002", "BOMB003"]) {
+        let msg = e["message"].as_str().unwrap();
+        assert!(msg.contains(&format!("policy {id} (")), "{msg}");
+        assert!(msg.contains(&format!("{id}.rego")), "{msg}");
+        assert!(msg.starts_with(&example()), "{msg}");
+    }
+    assert!(errors[0]["message"].as_str().unwrap().contains("recursion"));
+    assert_eq!(doc["summary"]["findings"]["high"], 3, "{doc}");
+    for format in ["text", "sarif", "markdown", "github", "junit"] {
+        let out = run(&["--format", format, "--policy", &bombs, &example()]);
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
+        let text = stdout(&out) + &stderr(&out);
+        assert!(
+            text.contains("AKS001"),
+            "{format}: built-in findings missing"
+        );
+        assert!(
+            text.contains("BOMB002"),
+            "{format}: the policy error is missing"
+        );
+    }
+}
