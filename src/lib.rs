@@ -25,6 +25,7 @@ pub(crate) mod cli;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod escape;
 pub mod exit;
 pub mod finding;
 pub mod plan;
@@ -74,7 +75,16 @@ where
     match result {
         Ok(status) => status,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            // Rendered without colour so that every character of it can be
+            // checked: an error may quote a config file or a policy.
+            let mut text = String::new();
+            let handler = miette::GraphicalReportHandler::new_themed(
+                miette::GraphicalTheme::unicode_nocolor(),
+            );
+            if handler.render_report(&mut text, &e).is_err() {
+                text = e.to_string();
+            }
+            eprint!("{}", escape::stderr_safe(&text));
             ExitStatus::Error
         }
     }

@@ -52,7 +52,11 @@ pub(crate) fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
                             .path()
                             .map(|p| p.display().to_string())
                             .unwrap_or_else(|| path.display().to_string());
-                        eprintln!("akslint: skipping {where_}: {}", io_reason(&err));
+                        eprintln!(
+                            "akslint: skipping {}: {}",
+                            crate::escape::visible(&where_),
+                            io_reason(&err)
+                        );
                     }
                 }
             }
