@@ -748,5 +748,6 @@ fn junit_unknown_modes_and_grouping() {
 
 #[test]
 fn junit_escapes_invalid_characters() {
-    assert_eq!(junit::escape_xml("a\u{1}b\"'"), "a\u{FFFD}b&quot;&apos;");
+    // Control characters are shown escaped (visible, and valid XML).
+    assert_eq!(junit::escape_xml("a\u{1}b\"'"), "a\\u{1}b&quot;&apos;");
 }
