@@ -17,9 +17,10 @@ struct ModuleCfg<'c> {
     calls: HashMap<&'c str, &'c Map<String, Value>>,
 }
 
-/// Index over the configuration section.
+/// The plan's Terraform `configuration` section, indexed (not to be confused
+/// with `.akslint.toml`, the settings' `ConfigFile`).
 #[derive(Default)]
-pub(crate) struct ConfigIndex<'c> {
+pub(crate) struct TfConfiguration<'c> {
     modules: HashMap<Vec<String>, ModuleCfg<'c>>,
     /// Resources declared under their full address in the root module (seen
     /// in some flattened real plans).
@@ -40,9 +41,9 @@ pub(crate) struct Target {
 
 const MAX_DEPTH: usize = 32;
 
-impl<'c> ConfigIndex<'c> {
+impl<'c> TfConfiguration<'c> {
     pub fn new(configuration: &'c Value) -> Self {
-        let mut idx = ConfigIndex::default();
+        let mut idx = TfConfiguration::default();
         if let Some(root) = configuration.get("root_module") {
             idx.add_module(Vec::new(), root, 0);
         }
@@ -283,7 +284,7 @@ mod tests {
                         "expressions": {"kubernetes_cluster_id": {"references": ["var.cluster_id"]}}}]}}}
             }}}
         }});
-        let idx = ConfigIndex::new(&cfg);
+        let idx = TfConfiguration::new(&cfg);
         let e = idx
             .expressions(&[], "azurerm_kubernetes_cluster_node_pool", "p", "")
             .unwrap();

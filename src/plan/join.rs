@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::address;
-use super::configuration::{ConfigIndex, Target};
-use super::normalize::config_address;
+use super::configuration::{Target, TfConfiguration};
+use super::normalize::configuration_address;
 use super::normalize::{Resource, CLUSTER, FEDERATED, NODE_POOL};
 
 /// Picks the cluster instance a resolved reference means, for a resource
@@ -55,7 +55,7 @@ fn pick_cluster(
     }
 }
 
-pub(super) fn join_plan(resources: &mut [Resource], cfg: &ConfigIndex<'_>) {
+pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration<'_>) {
     let clusters: Vec<(usize, Resource)> = resources
         .iter()
         .enumerate()
@@ -81,7 +81,7 @@ pub(super) fn join_plan(resources: &mut [Resource], cfg: &ConfigIndex<'_>) {
             &mods,
             &r.type_,
             &r.name,
-            &config_address(&mods, &r.type_, &r.name),
+            &configuration_address(&mods, &r.type_, &r.name),
         ) else {
             continue;
         };

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 use serde_json::{Map, Value};
 
 use super::address;
-use super::configuration::{sets_path, ConfigIndex};
+use super::configuration::{sets_path, TfConfiguration};
 use super::join::{join_plan, join_state};
 use super::parse::{self, Kind, RawDoc, RawStateModule};
 use super::read::Source;
@@ -267,7 +267,7 @@ fn module_names(module: &str) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn config_address(module: &[String], type_: &str, name: &str) -> String {
+pub(super) fn configuration_address(module: &[String], type_: &str, name: &str) -> String {
     let mut s = String::new();
     for m in module {
         s.push_str("module.");
@@ -333,7 +333,7 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
         }
         None => None,
     };
-    let cfg = configuration.as_ref().map(ConfigIndex::new);
+    let cfg = configuration.as_ref().map(TfConfiguration::new);
     let mut resources = Vec::new();
     let changes = doc.resource_changes.unwrap_or_default();
     let mut count = changes.others;
@@ -387,7 +387,7 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
                 &mods,
                 &rc.type_,
                 &rc.name,
-                &config_address(&mods, &rc.type_, &rc.name),
+                &configuration_address(&mods, &rc.type_, &rc.name),
             )
         });
         let mut unknown = BTreeSet::new();
