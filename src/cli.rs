@@ -30,11 +30,15 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Explain a rule: what it checks, why it matters, how to fix it, with examples.
     Explain {
-        /// Rule id (AKS001) or name (private-cluster).
+        /// Rule id (AKS001) or name (private-cluster), built-in or custom.
         rule: String,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Run the `test_*` rules of the policies in these directories (OPA-style
     /// unit tests, no OPA needed).
@@ -46,6 +50,21 @@ pub enum Command {
         #[arg(long)]
         builtin: bool,
     },
+}
+
+/// Where `rules` and `explain` find custom policies, as a lint run does.
+#[derive(Debug, Args)]
+pub(crate) struct CatalogArgs {
+    /// Custom policies to include (repeatable), besides the config file's.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Configuration file [default: the first .akslint.toml from the working
+    /// directory up to the repository root].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any .akslint.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -79,6 +79,7 @@ pub fn visible_error(e: &InputError) -> InputError {
             reason: v(reason),
         },
         InputError::Empty { file } => InputError::Empty { file: v(file) },
+        InputError::Blank { file } => InputError::Blank { file: v(file) },
         InputError::Encoding {
             file,
             encoding,

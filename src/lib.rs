@@ -64,8 +64,18 @@ where
     };
     let env = settings::Env::from_process();
     let result = match cli.command {
-        Some(Command::Rules { format }) => commands::explain::list_rules(format),
-        Some(Command::Explain { rule }) => commands::explain::explain(&rule),
+        Some(Command::Rules { format, catalog }) => settings::select::catalog(
+            &catalog.policies,
+            catalog.config.as_deref(),
+            catalog.no_config,
+        )
+        .and_then(|c| commands::explain::list_rules(format, &c.rules)),
+        Some(Command::Explain { rule, catalog }) => settings::select::catalog(
+            &catalog.policies,
+            catalog.config.as_deref(),
+            catalog.no_config,
+        )
+        .and_then(|c| commands::explain::explain(&rule, &c.rules)),
         Some(Command::Test { dirs, builtin }) => {
             settings::limit_policy_memory(settings::memory_limit_mb(&env));
             commands::test::run_tests(&dirs, builtin)

@@ -94,6 +94,7 @@ fn report(s: &str) -> Report {
                 bad: "b".into(),
                 good: "g".into(),
             },
+            help_uri: Some("https://example.com/docs/AKS001".into()),
         }],
         unknown: UnknownMode::Warn,
         fail_on: Some(Severity::Low),

@@ -1283,3 +1283,58 @@ fn sarif_is_schema_valid_for_every_fixture() {
         assert!(!doc["runs"][0]["results"].as_array().unwrap().is_empty());
     }
 }
+
+/// Inputs whose handling the docs promise: `values: null`, a file of
+/// whitespace, a lone surrogate, a JSON error at a line start (column 1,
+/// not 0, on stdin too), a doubled byte order mark.
+#[test]
+fn documented_input_errors_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8], &str, &str)] = &[
+        (
+            "null-values.json",
+            br#"{"format_version":"1.0","values":null}"#,
+            "not_terraform",
+            "`values` is null",
+        ),
+        ("blank.json", b"   \n\n  \t ", "empty", "only whitespace"),
+        (
+            "surrogate.json",
+            br#"{"format_version": "\ud800"}"#,
+            "json",
+            "surrogate",
+        ),
+        ("eof.json", b"{\n", "json", ":2:1:"),
+        (
+            "bom2.json",
+            b"\xef\xbb\xbf\xef\xbb\xbf{\"format_version\":\"1.0\"}",
+            "encoding",
+            "second byte order mark",
+        ),
+    ];
+    for (name, bytes, code, text) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let out = run(&["--format", "json", &path_str(&p)]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stdout(&out));
+        let doc = json_of(&out);
+        assert_eq!(doc["errors"][0]["code"], *code, "{name}: {doc}");
+        assert!(
+            doc["errors"][0]["message"].as_str().unwrap().contains(text),
+            "{name}: {doc}"
+        );
+    }
+    let mut child = akslint()
+        .args(["--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"{\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        stdout(&out).contains("-:2:1: invalid JSON"),
+        "{}",
+        stdout(&out)
+    );
+}

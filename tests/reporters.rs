@@ -28,6 +28,7 @@ fn meta(id: &str, name: &str, severity: Severity) -> RuleMeta {
             bad: "resource \"x\" \"y\" {\n  a = false\n}\n".into(),
             good: "resource \"x\" \"y\" {\n  a = true\n}\n".into(),
         },
+        help_uri: Some(format!("{}/{id}.md", akslint::rules::DOCS_BASE)),
     }
 }
 

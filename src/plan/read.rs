@@ -246,8 +246,12 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
         _ => utf8(name, bytes),
     }
     .and_then(|text| {
-        if text.trim().is_empty() {
+        if text.is_empty() {
             Err(empty())
+        } else if text.trim().is_empty() {
+            Err(InputError::Blank {
+                file: name.to_string(),
+            })
         } else {
             Ok(text)
         }

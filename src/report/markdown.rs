@@ -11,7 +11,6 @@
 //! counted, not listed.
 
 use super::output::encode_path;
-use super::sarif::rule_doc_url;
 use super::Report;
 use crate::cli::UnknownMode;
 use crate::escape::visible;
@@ -165,13 +164,31 @@ fn location_cell(f: &Finding, link_base: Option<&str>) -> String {
 }
 
 /// Percent-encodes a path for a link (keeps unreserved characters and `/`).
-fn rule_link(f: &Finding) -> String {
-    format!(
-        "[{} {}]({})",
-        escape_text(&f.rule_id),
-        escape_text(&f.rule_name),
-        rule_doc_url(&encode_path(&f.rule_id))
-    )
+fn rule_link(report: &Report, f: &Finding) -> String {
+    let text = format!("{} {}", escape_text(&f.rule_id), escape_text(&f.rule_name));
+    match report.rule(&f.rule_id).and_then(|m| m.help_uri.as_deref()) {
+        Some(uri) => format!("[{text}]({})", link_target(uri)),
+        None => text,
+    }
+}
+
+/// A URL as a Markdown link destination: as it is when plain, else in
+/// `<...>` with the characters that could end it percent-encoded.
+fn link_target(uri: &str) -> String {
+    let plain = |c: char| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '(' | ')' | '\\' | '`');
+    if uri.chars().all(plain) {
+        return uri.to_string();
+    }
+    let mut out = String::from("<");
+    for c in uri.chars() {
+        match c {
+            '<' | '>' | ' ' | '\\' | '`' => out.push_str(&format!("%{:02X}", u32::from(c))),
+            c if c.is_control() => out.push_str(&format!("%{:02X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('>');
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -242,7 +259,7 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 badge(f),
-                cell(&rule_link(f)),
+                cell(&rule_link(report, f)),
                 cell(&code(&f.address)),
                 cell(&code(&f.attribute_display())),
                 cell(&location_cell(f, link_base)),
@@ -322,9 +339,13 @@ fn details(report: &Report, f: &Finding) -> String {
             ));
         }
     }
+    let doc = report
+        .rule(&f.rule_id)
+        .and_then(|m| m.help_uri.as_deref())
+        .map(|uri| format!("[Rule documentation]({}) · ", link_target(uri)))
+        .unwrap_or_default();
     out.push_str(&format!(
-        "[Rule documentation]({}) · {}\n\n</details>\n\n",
-        rule_doc_url(&encode_path(&f.rule_id)),
+        "{doc}{}\n\n</details>\n\n",
         code(&format!("akslint explain {}", f.rule_id))
     ));
     out

@@ -145,12 +145,28 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     /// Policy directories the file names (needed before the rules load).
-    pub fn policies(&self) -> Vec<PathBuf> {
+    /// Each must be a directory: one that is not is an error pointing at
+    /// its entry in the file.
+    pub fn policies(&self) -> Result<Vec<PathBuf>, Box<ConfigError>> {
         let base = self.path.parent().unwrap_or(Path::new("."));
         self.raw
             .policies
             .iter()
-            .map(|p| base.join(p.get_ref()))
+            .map(|p| {
+                let dir = base.join(p.get_ref());
+                if dir.is_dir() {
+                    Ok(dir)
+                } else {
+                    Err(Box::new(self.error(
+                        p.span(),
+                        format!(
+                            "policy directory {} does not exist (relative to the config file's directory)",
+                            crate::escape::visible(&dir.display().to_string())
+                        ),
+                        "not a directory",
+                    )))
+                }
+            })
             .collect()
     }
 

@@ -9,7 +9,7 @@
 pub(crate) mod config_file;
 pub(crate) mod date;
 pub(crate) mod env;
-mod select;
+pub(crate) mod select;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
