@@ -30,11 +30,15 @@ pub enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Explain a rule: what it checks, why it matters, how to fix it, with examples.
     Explain {
-        /// Rule id (AKS001) or name (private-cluster).
+        /// Rule id (AKS001) or name (private-cluster), built-in or custom.
         rule: String,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Run the `test_*` rules of the policies in these directories (OPA-style
     /// unit tests, no OPA needed).
@@ -46,6 +50,21 @@ pub enum Command {
         #[arg(long)]
         builtin: bool,
     },
+}
+
+/// Where `rules` and `explain` find custom policies, as a lint run does.
+#[derive(Debug, Args)]
+pub(crate) struct CatalogArgs {
+    /// Custom policies to include (repeatable), besides the config file's.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Configuration file [default: the first .akslint.toml from the working
+    /// directory up to the repository root].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any .akslint.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -137,6 +156,12 @@ pub(crate) struct CheckArgs {
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
 
+    /// Largest input read, in bytes, or with a unit: `500M`, `2G` (KiB, MiB,
+    /// GiB). Reading stops there and the input is an error; the other
+    /// inputs are still linted.
+    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
+    pub max_input_size: u64,
+
     /// Time limit for one policy's evaluation on one file, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub policy_timeout: f64,
@@ -220,4 +245,25 @@ pub enum Backend {
     /// regorus' tree-walking interpreter, the reference semantics. Custom
     /// policies always run on it.
     Interpreter,
+}
+
+/// `--max-input-size`: bytes, or a number with K, M or G (binary units,
+/// optionally followed by `iB` or `B`).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (e.g. 2G, 500M, 1048576)"))?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return Err(format!("{s:?}: unknown unit (use K, M or G)")),
+    };
+    n.checked_mul(1u64 << shift)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("{s:?} is not a usable size"))
 }

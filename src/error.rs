@@ -21,6 +21,13 @@ pub enum InputError {
     )]
     Empty { file: String },
 
+    #[error("{file}: the file holds only whitespace")]
+    #[diagnostic(
+        code(akslint::empty),
+        help("write the plan with `terraform show -json plan.tfplan > plan.json`")
+    )]
+    Blank { file: String },
+
     #[error("{file}: not valid {encoding} text (byte {offset})")]
     #[diagnostic(code(akslint::encoding))]
     Encoding {
@@ -67,6 +74,7 @@ impl InputError {
         match self {
             Self::Read { file, .. }
             | Self::Empty { file }
+            | Self::Blank { file }
             | Self::Encoding { file, .. }
             | Self::Json { file, .. }
             | Self::NotTerraform { file, .. }
@@ -79,7 +87,7 @@ impl InputError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Read { .. } => "io",
-            Self::Empty { .. } => "empty",
+            Self::Empty { .. } | Self::Blank { .. } => "empty",
             Self::Encoding { .. } => "encoding",
             Self::Json { .. } => "json",
             Self::NotTerraform { .. } => "not_terraform",

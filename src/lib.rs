@@ -25,6 +25,7 @@ pub(crate) mod cli;
 pub mod commands;
 pub mod engine;
 pub mod error;
+pub mod escape;
 pub mod exit;
 pub mod finding;
 pub mod plan;
@@ -63,8 +64,18 @@ where
     };
     let env = settings::Env::from_process();
     let result = match cli.command {
-        Some(Command::Rules { format }) => commands::explain::list_rules(format),
-        Some(Command::Explain { rule }) => commands::explain::explain(&rule),
+        Some(Command::Rules { format, catalog }) => settings::select::catalog(
+            &catalog.policies,
+            catalog.config.as_deref(),
+            catalog.no_config,
+        )
+        .and_then(|c| commands::explain::list_rules(format, &c.rules)),
+        Some(Command::Explain { rule, catalog }) => settings::select::catalog(
+            &catalog.policies,
+            catalog.config.as_deref(),
+            catalog.no_config,
+        )
+        .and_then(|c| commands::explain::explain(&rule, &c.rules)),
         Some(Command::Test { dirs, builtin }) => {
             settings::limit_policy_memory(settings::memory_limit_mb(&env));
             commands::test::run_tests(&dirs, builtin)
@@ -74,7 +85,16 @@ where
     match result {
         Ok(status) => status,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            // Rendered without colour so that every character of it can be
+            // checked: an error may quote a config file or a policy.
+            let mut text = String::new();
+            let handler = miette::GraphicalReportHandler::new_themed(
+                miette::GraphicalTheme::unicode_nocolor(),
+            );
+            if handler.render_report(&mut text, &e).is_err() {
+                text = e.to_string();
+            }
+            eprint!("{}", escape::stderr_safe(&text));
             ExitStatus::Error
         }
     }

@@ -34,6 +34,31 @@ pub struct RuleMeta {
     pub remediation: String,
     pub params: serde_json::Map<String, serde_json::Value>,
     pub examples: Examples,
+    /// The rule's documentation page: akslint's own for the built-in rules,
+    /// METADATA's `custom.help_uri` for a custom policy (none when it has
+    /// none: reports then link nowhere).
+    pub help_uri: Option<String>,
+}
+
+/// Where the built-in rules' documentation pages are.
+pub const DOCS_BASE: &str = "https://github.com/akslint/akslint/blob/main/docs/rules";
+
+/// A name derived from a title: lowercase words joined by `-`.
+fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for word in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if out.len() + word.len() >= 48 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -61,6 +86,8 @@ struct RawCustom {
     params: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default)]
     examples: Examples,
+    #[serde(default)]
+    help_uri: Option<String>,
 }
 
 /// A loaded policy.
@@ -118,10 +145,19 @@ pub(crate) fn parse_meta(path: &str, src: &str) -> Result<RuleMeta, RunError> {
         .id
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| invalid("METADATA has no custom.id".into()))?;
-    let name = custom
-        .name
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| invalid("METADATA has no custom.name".into()))?;
+    // Without custom.name, the name is derived from the title (as
+    // `akslint explain` and `--rule` need one).
+    let name = match custom.name.filter(|s| !s.trim().is_empty()) {
+        Some(n) => n,
+        None => Some(slug(raw.title.as_deref().unwrap_or_default()))
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| invalid("METADATA has neither custom.name nor a title".into()))?,
+    };
+    let help_uri = match custom.help_uri.filter(|s| !s.trim().is_empty()) {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u),
+        Some(_) => return Err(invalid("custom.help_uri is not an http(s) URL".into())),
+        None => None,
+    };
     let sev_text = custom
         .severity
         .ok_or_else(|| invalid("METADATA has no custom.severity".into()))?;
@@ -139,6 +175,15 @@ pub(crate) fn parse_meta(path: &str, src: &str) -> Result<RuleMeta, RunError> {
         remediation: custom.remediation.trim().to_string(),
         params: custom.params.unwrap_or_default(),
         examples: custom.examples,
+        help_uri,
+    })
+}
+
+/// A top-level `deny` rule (`deny contains ...`, `deny[...]`, `deny if`).
+fn defines_deny(src: &str) -> bool {
+    src.lines().any(|l| {
+        l.strip_prefix("deny")
+            .is_some_and(|rest| rest.starts_with([' ', '[', '\t', '{']) || rest.is_empty())
     })
 }
 
@@ -170,7 +215,10 @@ pub fn builtin_tests() -> Vec<(String, String)> {
 
 /// Loads one rule from its source.
 pub(crate) fn load_rule(path: &str, src: &str, builtin: bool) -> Result<Rule, RunError> {
-    let meta = parse_meta(path, src)?;
+    let mut meta = parse_meta(path, src)?;
+    if builtin {
+        meta.help_uri = Some(format!("{DOCS_BASE}/{}.md", meta.id));
+    }
     let package = package_of(src).ok_or_else(|| RunError::InvalidRule {
         path: path.to_string(),
         reason: "no package declaration".into(),
@@ -240,6 +288,14 @@ pub(crate) fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunErro
                 custom.tests.push((shown, src));
             } else if metadata_block(&src).is_some_and(|b| b.contains("id:")) {
                 custom.rules.push(load_rule(&shown, &src, false)?);
+            } else if defines_deny(&src) {
+                return Err(RunError::InvalidRule {
+                    path: shown,
+                    reason: "defines a `deny` rule but has no `# METADATA` block with \
+                             custom.id: add one (docs/custom-policies.md), or rename the \
+                             rule if the file is a library"
+                        .into(),
+                });
             } else {
                 custom.libs.push((shown, src));
             }

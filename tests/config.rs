@@ -301,3 +301,64 @@ fn baseline_reports_only_new_findings() {
         Some(2)
     );
 }
+
+/// An expired exception whose reason holds a newline and workflow commands:
+/// warned once per run in every format, never as a line of its own that
+/// GitHub Actions would run, and with the config file's path relative.
+#[test]
+fn expired_exception_warning_is_once_per_run_escaped_and_in_every_format() {
+    let (dir, infra) = repo_with("example");
+    std::fs::copy(infra.join("plan.json"), infra.join("plan2.json")).unwrap();
+    std::fs::write(
+        dir.path().join(".akslint.toml"),
+        "[[exceptions]]\nrules = [\"AKS001\"]\nreason = \"ok\\n::error file=a.tf::pwned\\n::add-mask::x\"\nexpires = \"2020-01-01\"\n",
+    )
+    .unwrap();
+    for format in ["text", "json", "sarif", "markdown", "github", "junit"] {
+        let out = akslint()
+            .current_dir(dir.path())
+            .args(["--format", format, "infra/plan.json", "infra/plan2.json"])
+            .output()
+            .unwrap();
+        let (o, e) = (stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{format}: {e}");
+        for line in e.lines() {
+            assert!(
+                !line.trim_start().starts_with("::"),
+                "{format} stderr: {line:?}"
+            );
+        }
+        if format == "github" {
+            let commands: Vec<&str> = o.lines().filter(|l| l.starts_with("::")).collect();
+            assert!(
+                commands.iter().all(|l| l.starts_with("::error file=infra/")
+                    || l.starts_with("::warning ")
+                    || l.starts_with("::notice ")),
+                "{o}"
+            );
+        } else {
+            for line in o.lines() {
+                assert!(!line.trim_start().starts_with("::"), "{format}: {line:?}");
+            }
+        }
+        assert_eq!(
+            e.matches("expired on 2020-01-01").count(),
+            1,
+            "{format}: {e}"
+        );
+        assert_eq!(
+            o.matches("expired on 2020-01-01").count(),
+            1,
+            "{format}: {o}"
+        );
+        assert!(
+            !o.contains(&dir.path().display().to_string()),
+            "{format}: absolute path in {o}"
+        );
+        // (Markdown backslash-escapes the punctuation.)
+        assert!(
+            o.replace('\\', "").contains(".akslint.toml:1"),
+            "{format}: {o}"
+        );
+    }
+}

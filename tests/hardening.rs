@@ -415,6 +415,81 @@ fn fifo_in_a_walked_directory_does_not_hang() {
     assert_eq!(json_of(&out)["summary"]["files"], 1);
 }
 
+/// A FIFO named on the command line with no writer, and a character
+/// device, are errors naming them; the plan beside them is still linted, and
+/// nothing blocks or reads without end.
+#[cfg(unix)]
+#[test]
+fn special_files_on_the_command_line_are_errors_not_hangs() {
+    if !which("mkfifo") {
+        eprintln!("skipping: no mkfifo");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let (out, took) = run_bounded(
+        akslint()
+            .args(["--format", "json"])
+            .arg(&fifo)
+            .arg(example())
+            .arg("/dev/zero"),
+        Duration::from_secs(30),
+    );
+    assert_orderly(&out, "special files");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc = json_of(&out);
+    assert_eq!(doc["summary"]["files"], 1, "{doc}");
+    assert!(doc["summary"]["resources"].as_u64().unwrap() > 0);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{doc}");
+    assert_eq!(errors[0]["file"], path_str(&fifo));
+    assert!(errors[0]["message"].as_str().unwrap().contains("FIFO"));
+    assert_eq!(errors[1]["file"], "/dev/zero");
+    assert!(errors[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("character device"));
+}
+
+/// `--max-input-size` stops reading a file, and standard input, there.
+#[test]
+fn inputs_over_the_size_limit_are_errors() {
+    let out = run(&[
+        "--format",
+        "json",
+        "--max-input-size",
+        "1K",
+        &path_str(&example()),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let doc = json_of(&out);
+    assert!(doc["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("input size limit of 1024 bytes"));
+    let mut child = akslint()
+        .args(["--format", "json", "--max-input-size", "4K", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // More than the limit; the writer may see a closed pipe once akslint stops.
+    let _ = std::io::Write::write_all(&mut stdin, &vec![b' '; 64 * 1024]);
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("input size limit of 4096 bytes"));
+    let bad = run(&["--max-input-size", "lots", &path_str(&example())]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
 /// `akslint <(terraform show -json plan.tfplan)`: a pipe given as a path.
 #[cfg(unix)]
 #[test]
@@ -1207,4 +1282,59 @@ fn sarif_is_schema_valid_for_every_fixture() {
         let doc = check(unknown, &all);
         assert!(!doc["runs"][0]["results"].as_array().unwrap().is_empty());
     }
+}
+
+/// Inputs whose handling the docs promise: `values: null`, a file of
+/// whitespace, a lone surrogate, a JSON error at a line start (column 1,
+/// not 0, on stdin too), a doubled byte order mark.
+#[test]
+fn documented_input_errors_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8], &str, &str)] = &[
+        (
+            "null-values.json",
+            br#"{"format_version":"1.0","values":null}"#,
+            "not_terraform",
+            "`values` is null",
+        ),
+        ("blank.json", b"   \n\n  \t ", "empty", "only whitespace"),
+        (
+            "surrogate.json",
+            br#"{"format_version": "\ud800"}"#,
+            "json",
+            "surrogate",
+        ),
+        ("eof.json", b"{\n", "json", ":2:1:"),
+        (
+            "bom2.json",
+            b"\xef\xbb\xbf\xef\xbb\xbf{\"format_version\":\"1.0\"}",
+            "encoding",
+            "second byte order mark",
+        ),
+    ];
+    for (name, bytes, code, text) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let out = run(&["--format", "json", &path_str(&p)]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stdout(&out));
+        let doc = json_of(&out);
+        assert_eq!(doc["errors"][0]["code"], *code, "{name}: {doc}");
+        assert!(
+            doc["errors"][0]["message"].as_str().unwrap().contains(text),
+            "{name}: {doc}"
+        );
+    }
+    let mut child = akslint()
+        .args(["--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"{\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        stdout(&out).contains("-:2:1: invalid JSON"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -134,3 +134,146 @@ fn absurd_allocation_is_a_clean_error() {
     let msg = doc["errors"][0]["message"].as_str().unwrap();
     assert!(msg.contains("X006") && msg.contains("limit"), "{msg}");
 }
+
+/// Recursive functions (infinite, and finite but deep on the input) and a
+/// `deny` that fails whatever the input: each is an error naming the policy
+/// and its file, on the input; the built-in rules still report, in every
+/// format; the process never dies of a stack overflow.
+#[test]
+fn policy_bombs_are_errors_per_policy_and_the_other_rules_still_report() {
+    let bombs = policy("tests/policies/bombs");
+    let (code, doc) = run_json(&["--policy", &bombs, &example()]);
+    assert_eq!(code, 2, "{doc}");
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 3, "{doc}");
+    for (e, id) in errors.iter().zip(["BOMB001", "BOMB002", "BOMB003"]) {
+        let msg = e["message"].as_str().unwrap();
+        assert!(msg.contains(&format!("policy {id} (")), "{msg}");
+        assert!(msg.contains(&format!("{id}.rego")), "{msg}");
+        assert!(msg.starts_with(&example()), "{msg}");
+    }
+    assert!(errors[0]["message"].as_str().unwrap().contains("recursion"));
+    assert_eq!(doc["summary"]["findings"]["high"], 3, "{doc}");
+    for format in ["text", "sarif", "markdown", "github", "junit"] {
+        let out = run(&["--format", format, "--policy", &bombs, &example()]);
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
+        let text = stdout(&out) + &stderr(&out);
+        assert!(
+            text.contains("AKS001"),
+            "{format}: built-in findings missing"
+        );
+        assert!(
+            text.contains("BOMB002"),
+            "{format}: the policy error is missing"
+        );
+    }
+}
+
+fn write_policy(dir: &std::path::Path, file: &str, text: &str) {
+    std::fs::write(dir.join(file), text).unwrap();
+}
+
+const NO_NAME: &str =
+    "# METADATA\n# title: Clusters carry an Owner tag!\n# description: d\n# custom:\n\
+#   id: ORG777\n#   severity: LOW\n#   resource_types: [azurerm_kubernetes_cluster]\n\
+#   help_uri: https://wiki.example.com/aks/ORG777\n#   why: w\n#   remediation: r\n\
+package akslint.rules.ORG777\n\nimport rego.v1\n\n\
+deny contains {\"msg\": \"no owner\", \"resource\": c.address} if {\n\
+\tsome c in input.by_type.azurerm_kubernetes_cluster\n}\n";
+
+/// Custom policies are first-class: `rules` and `explain` list them (from
+/// --policy and from .akslint.toml), a name is derived from the title when
+/// METADATA has none, METADATA's help_uri is the SARIF helpUri, and a
+/// policy without one gets no helpUri (not a page that does not exist).
+#[test]
+fn custom_policies_in_rules_explain_and_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(dir.path(), "ORG777.rego", NO_NAME);
+    let pol = path_str(dir.path());
+    let out = run(&["rules", "--policy", &pol]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("ORG777  clusters-carry-an-owner-tag"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["explain", "clusters-carry-an-owner-tag", "--policy", &pol]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ORG777 clusters-carry-an-owner-tag"));
+    // Through the config file, found from the working directory.
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    std::fs::write(
+        repo.path().join(".akslint.toml"),
+        format!("policies = [{:?}]\n", pol),
+    )
+    .unwrap();
+    let out = akslint()
+        .current_dir(repo.path())
+        .args(["explain", "ORG777"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // SARIF: the policy's own page; ORG001 (no help_uri): none.
+    let out = run(&[
+        "--format",
+        "sarif",
+        "--policy",
+        &pol,
+        "--policy",
+        &policy("fixtures/policies/org"),
+        &example(),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let by_id = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(
+        by_id("ORG777")["helpUri"],
+        "https://wiki.example.com/aks/ORG777"
+    );
+    assert!(
+        by_id("ORG001").get("helpUri").is_none(),
+        "{}",
+        by_id("ORG001")
+    );
+    assert!(by_id("AKS001")["helpUri"]
+        .as_str()
+        .unwrap()
+        .ends_with("docs/rules/AKS001.md"));
+}
+
+/// A `.rego` file with a `deny` rule and no METADATA is an error naming it,
+/// not a library silently ignored; a config file's missing policy directory
+/// points into the file.
+#[test]
+fn deny_without_metadata_and_missing_policy_dir_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(
+        dir.path(),
+        "oops.rego",
+        "package akslint.rules.oops\n\nimport rego.v1\n\ndeny contains {\"msg\": \"x\", \"resource\": \"r\"} if true\n",
+    );
+    let out = run(&["--policy", &path_str(dir.path()), &example()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("oops.rego"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no `# METADATA` block"),
+        "{}",
+        stderr(&out)
+    );
+
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    std::fs::write(repo.path().join(".akslint.toml"), "policies = [\"nope\"]\n").unwrap();
+    let out = akslint()
+        .current_dir(repo.path())
+        .arg(example())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(".akslint.toml:1:13"), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+}

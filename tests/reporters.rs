@@ -28,6 +28,7 @@ fn meta(id: &str, name: &str, severity: Severity) -> RuleMeta {
             bad: "resource \"x\" \"y\" {\n  a = false\n}\n".into(),
             good: "resource \"x\" \"y\" {\n  a = true\n}\n".into(),
         },
+        help_uri: Some(format!("{}/{id}.md", akslint::rules::DOCS_BASE)),
     }
 }
 
@@ -563,8 +564,8 @@ fn markdown_summary() {
     // Details: message (HTML escaped outside code spans) and remediation.
     assert!(out.contains("<details>"));
     assert!(out.contains("</details>"));
-    assert!(out.contains("Use overlay | not &lt;kubenet&gt; &amp; friends"));
-    assert!(out.contains("set `private_cluster_enabled = true`."));
+    assert!(out.contains("Use overlay \\| not &lt;kubenet&gt; &amp; friends"));
+    assert!(out.contains("set `private_cluster_enabled = true`\\."));
     assert!(out.contains("**Remediation:** Set `private-cluster = true` &amp; &lt;retry&gt;"));
     assert!(out.contains("on <code>module.aks[&quot;a|b&quot;].azurerm_kubernetes_cluster.this"));
     // Errors.
@@ -582,9 +583,8 @@ fn markdown_links_locations_with_a_base() {
         &sample(UnknownMode::Warn),
         Some("https://github.com/o/r/blob/abc123/"),
     );
-    assert!(
-        out.contains("[infra/main.tf:12](https://github.com/o/r/blob/abc123/infra/main.tf#L12)")
-    );
+    assert!(out
+        .contains("[infra/main\\.tf\\:12](https://github.com/o/r/blob/abc123/infra/main.tf#L12)"));
 }
 
 #[test]
@@ -606,7 +606,7 @@ fn markdown_escapes() {
         markdown::escape_prose("a < `b < c` > d"),
         "a &lt; `b < c` &gt; d"
     );
-    assert_eq!(markdown::escape_prose("odd ` <"), "odd ` &lt;");
+    assert_eq!(markdown::escape_prose("odd ` <"), "odd \\` &lt;");
     assert_eq!(markdown::code("a`b"), "`` a`b ``");
 }
 
@@ -749,5 +749,6 @@ fn junit_unknown_modes_and_grouping() {
 
 #[test]
 fn junit_escapes_invalid_characters() {
-    assert_eq!(junit::escape_xml("a\u{1}b\"'"), "a\u{FFFD}b&quot;&apos;");
+    // Control characters are shown escaped (visible, and valid XML).
+    assert_eq!(junit::escape_xml("a\u{1}b\"'"), "a\\u{1}b&quot;&apos;");
 }

@@ -667,3 +667,41 @@ fn errors_echo_format_version_and_numbers() {
         stdout(&out)
     );
 }
+
+/// Secrets of other providers' resources, in a plan without any sensitivity
+/// mark: the attributes their schemas mark sensitive never reach a policy.
+#[test]
+fn unmarked_provider_secrets_never_reach_policies() {
+    let ins = inputs();
+    let dir = tempfile::tempdir().unwrap();
+    let change = |addr: &str, ty: &str, after: Value| {
+        serde_json::json!({
+            "address": addr, "mode": "managed", "type": ty,
+            "name": addr.split('.').nth(1).unwrap(), "provider_name": "p",
+            "change": {"actions": ["create"], "before": null, "after": after,
+                       "after_unknown": {}, "before_sensitive": false, "after_sensitive": {}}
+        })
+    };
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            change("azurerm_key_vault_secret.s", "azurerm_key_vault_secret",
+                   serde_json::json!({"name": "db", "value": "S3CR3T-MARKER-90"})),
+            change("random_password.p", "random_password",
+                   serde_json::json!({"length": 20, "result": "S3CR3T-MARKER-91"})),
+            change("tls_private_key.k", "tls_private_key",
+                   serde_json::json!({"algorithm": "RSA", "private_key_openssh": "S3CR3T-MARKER-92",
+                                      "private_key_pem": "S3CR3T-MARKER-93"})),
+        ]
+    });
+    let f = write(dir.path(), "unmarked.json", plan.to_string().as_bytes());
+    let out = akslint()
+        .args(["--format", "json", "--rule", "LEAK001", "--policy"])
+        .arg(&ins.policies)
+        .arg(&f)
+        .output()
+        .unwrap();
+    let text = stdout(&out) + &stderr(&out);
+    assert!(text.contains("LEAK001"), "the policy ran: {text}");
+    assert_output_clean(&out, "unmarked provider secrets");
+}

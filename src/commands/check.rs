@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::cli::Format;
 use crate::engine::RuleEngine;
 use crate::error::{InputError, RunError};
+use crate::escape::visible;
 use crate::exit::ExitStatus;
 use crate::finding::Finding;
 use crate::plan::{self, Expanded, TypeFilter};
@@ -49,7 +50,7 @@ fn lint_one(
     };
     let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
     let t0 = std::time::Instant::now();
-    let src = match plan::read(path) {
+    let src = match plan::read::read_limited(path, settings.max_input_size) {
         Ok(s) => s,
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
@@ -127,7 +128,8 @@ fn lint_one(
     if settings.timings {
         let us = |d: std::time::Duration| d.as_micros();
         eprintln!(
-            "akslint: timing: {name}: read {} µs, normalize {} µs, evaluate {} µs, locate {} µs, suppress {} µs",
+            "akslint: timing: {}: read {} µs, normalize {} µs, evaluate {} µs, locate {} µs, suppress {} µs",
+            visible(&name),
             us(t1 - t0),
             us(t2 - t1),
             us(t4 - t2),
@@ -185,7 +187,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         if w.first().map(String::as_str) == Some(SKIPPED) {
             eprintln!(
                 "akslint: skipping {}: not a Terraform plan or state",
-                file.file
+                visible(&file.file)
             );
             continue;
         }
@@ -211,7 +213,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         show_suppressed: settings.show_suppressed,
     };
     for w in &report.warnings {
-        eprintln!("akslint: warning: {w}");
+        eprintln!("akslint: warning: {}", visible(w));
     }
     let render = |format: Format, color: bool| match format {
         Format::Text => report::text::render(&report, color, &files),

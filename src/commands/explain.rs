@@ -3,9 +3,10 @@ use serde::Serialize;
 
 use crate::cli::ListFormat;
 use crate::error::RunError;
+use crate::escape::visible_lines;
 use crate::exit::ExitStatus;
 use crate::report::output::write_output;
-use crate::rules::{self, RuleMeta};
+use crate::rules::{self, Rule, RuleMeta};
 
 #[derive(Serialize)]
 struct ListedRule<'a> {
@@ -17,8 +18,7 @@ struct ListedRule<'a> {
     related: &'a [String],
 }
 
-pub(crate) fn list_rules(format: ListFormat) -> Result<ExitStatus, RunError> {
-    let rules = rules::builtin_rules()?;
+pub(crate) fn list_rules(format: ListFormat, rules: &[Rule]) -> Result<ExitStatus, RunError> {
     let text = match format {
         ListFormat::Json => {
             let list: Vec<ListedRule<'_>> = rules
@@ -38,7 +38,7 @@ pub(crate) fn list_rules(format: ListFormat) -> Result<ExitStatus, RunError> {
         }
         ListFormat::Text => {
             let mut s = String::new();
-            for r in &rules {
+            for r in rules {
                 let m = &r.meta;
                 s.push_str(&format!(
                     "{:<7} {:<22} {:<9} {}\n",
@@ -54,7 +54,7 @@ pub(crate) fn list_rules(format: ListFormat) -> Result<ExitStatus, RunError> {
             s
         }
     };
-    write_output(None, &text)?;
+    write_output(None, &visible_lines(&text))?;
     Ok(ExitStatus::Clean)
 }
 
@@ -102,10 +102,9 @@ fn block(s: &str) -> String {
     s.trim_end().lines().map(|l| format!("    {l}\n")).collect()
 }
 
-pub fn explain(key: &str) -> Result<ExitStatus, RunError> {
-    let rules = rules::builtin_rules()?;
-    let rule = rules::find(&rules, key).ok_or_else(|| RunError::UnknownRule(key.to_string()))?;
-    write_output(None, &explain_text(&rule.meta))?;
+pub(crate) fn explain(key: &str, rules: &[Rule]) -> Result<ExitStatus, RunError> {
+    let rule = rules::find(rules, key).ok_or_else(|| RunError::UnknownRule(key.to_string()))?;
+    write_output(None, &visible_lines(&explain_text(&rule.meta)))?;
     Ok(ExitStatus::Clean)
 }
 

@@ -97,11 +97,15 @@ pub fn run(
         .map(|(p, s)| (p, s))
         .chain(rules.iter().map(|r| (&r.path, &r.source)))
         .chain(tests.iter().map(|(p, s)| (p, s)));
+    let mut all = Vec::new();
     for (path, src) in sources {
         engine
             .add_policy(path.clone(), src.clone())
             .map_err(|e| format!("{path}: {e}"))?;
+        all.push((path.clone(), src.clone()));
     }
+    // A recursive function would overflow the stack (see engine::recursion).
+    crate::engine::recursion::check(&all).map_err(|(path, reason)| format!("{path}: {reason}"))?;
     let data = merge_params(rules, &serde_json::Map::new());
     engine
         .add_data(regorus::Value::from(data))

@@ -9,7 +9,9 @@ use serde_json::Map;
 
 use super::builtins::harden;
 use super::deny::first_line;
+use super::deny::RuleFailure;
 use super::guard::guarded;
+use super::recursion;
 use super::{merge_params, TIMER_CHECK_INTERVAL};
 use crate::error::RunError;
 use crate::rules::Rule;
@@ -22,9 +24,51 @@ pub(super) struct InterpEval {
     pub(super) pristine: regorus::Engine,
 }
 
+/// Custom policies that cannot run are set aside before the engine loads:
+/// a function that recurses (it would overflow the stack), or a `deny` that
+/// fails whatever the input (regorus cannot schedule it, or it raises an
+/// error on an empty input). Each becomes an error for that policy on every
+/// input file, and the other rules still run. A syntax error, or recursion
+/// in a library, stops the run.
+pub(super) fn screen(
+    rules: Vec<Rule>,
+    libs: &[(String, String)],
+) -> Result<(Vec<Rule>, Vec<RuleFailure>), RunError> {
+    if !rules.iter().any(|r| !r.builtin) {
+        return Ok((rules, Vec::new()));
+    }
+    recursion::check(libs).map_err(|(path, reason)| RunError::InvalidRule { path, reason })?;
+    let mut kept = Vec::with_capacity(rules.len());
+    let mut broken = Vec::new();
+    for rule in rules {
+        if rule.builtin {
+            kept.push(rule);
+            continue;
+        }
+        let mut sources = libs.to_vec();
+        sources.push((rule.path.clone(), rule.source.clone()));
+        let verdict = match recursion::check(&sources) {
+            Err((path, reason)) if path != rule.path => {
+                return Err(RunError::InvalidRule { path, reason });
+            }
+            Err((_, reason)) => Err(reason),
+            Ok(()) => check_alone(&rule, libs)?,
+        };
+        match verdict {
+            Ok(()) => kept.push(rule),
+            Err(reason) => broken.push(RuleFailure {
+                rule_id: rule.meta.id.clone(),
+                reason: format!("policy {} ({}): {reason}", rule.meta.id, rule.path),
+            }),
+        }
+    }
+    Ok((kept, broken))
+}
+
 /// Loads one policy with the libraries into a fresh engine and evaluates its
-/// `deny` on an empty input.
-fn check_alone(rule: &Rule, libs: &[(String, String)]) -> Result<(), RunError> {
+/// `deny` on an empty input: a load error stops the run (outer error); an
+/// evaluation error is this policy's alone (inner error).
+fn check_alone(rule: &Rule, libs: &[(String, String)]) -> Result<Result<(), String>, RunError> {
     let invalid = |reason: String| RunError::InvalidRule {
         path: rule.path.clone(),
         reason,
@@ -54,13 +98,13 @@ fn check_alone(rule: &Rule, libs: &[(String, String)]) -> Result<(), RunError> {
         limit: Duration::from_secs(5),
         check_interval: NonZeroU32::MIN,
     });
-    match guarded(|| engine.eval_rule(format!("{}.deny", rule.package))) {
-        Some(Ok(_)) => Ok(()),
-        Some(Err(e)) => Err(invalid(first_line(&e.to_string()))),
-        None => Err(invalid(
-            "the policy engine panicked while loading it".into(),
-        )),
-    }
+    Ok(
+        match guarded(|| engine.eval_rule(format!("{}.deny", rule.package))) {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(first_line(&e.to_string())),
+            None => Err("the policy engine panicked while loading it".into()),
+        },
+    )
 }
 
 pub(super) fn load(
@@ -94,11 +138,6 @@ pub(super) fn load(
                 path: r.path.clone(),
                 reason: e.to_string(),
             })?;
-    }
-    // A custom policy that regorus cannot schedule would fail every rule
-    // at evaluation: try each alone now, and blame it by name.
-    for r in rules.iter().filter(|r| !r.builtin) {
-        check_alone(r, libs)?;
     }
     engine.add_data(data).map_err(|e| RunError::InvalidRule {
         path: "data".into(),

@@ -12,6 +12,7 @@ mod builtins;
 mod deny;
 pub(crate) mod guard;
 mod interpreter;
+pub(crate) mod recursion;
 mod vm;
 
 use std::num::NonZeroU32;
@@ -62,6 +63,9 @@ pub struct RuleEngine {
     interp: Option<InterpEval>,
     /// Run rule by rule and print each rule's time (`AKSLINT_TIMINGS`).
     timings: bool,
+    /// Custom policies set aside at load ([`interpreter::screen`]): an
+    /// error for each on every input.
+    broken: Vec<RuleFailure>,
 }
 
 impl RuleEngine {
@@ -73,6 +77,7 @@ impl RuleEngine {
         backend: Backend,
         timings: bool,
     ) -> Result<Self, RunError> {
+        let (rules, broken) = interpreter::screen(rules, libs)?;
         let data = merge_params(&rules, params);
         let mut vm = None;
         let mut on_vm = vec![false; rules.len()];
@@ -105,6 +110,7 @@ impl RuleEngine {
             vm,
             interp,
             timings,
+            broken,
         })
     }
 
@@ -134,6 +140,7 @@ impl RuleEngine {
         findings.append(&mut f);
         failures.append(&mut e);
         findings.sort_by_key(|f| f.rule);
+        failures.extend(self.broken.iter().cloned());
         (findings, failures)
     }
 
@@ -226,6 +233,7 @@ impl RuleEngine {
             findings.append(&mut f);
             failures.append(&mut e);
         }
+        failures.extend(self.broken.iter().cloned());
         (findings, failures)
     }
 

@@ -17,6 +17,8 @@ mod join;
 pub mod normalize;
 pub mod parse;
 pub mod read;
+#[rustfmt::skip]
+mod sensitive_attributes;
 
 pub use normalize::{normalize, Model, TypeFilter};
 pub use parse::MAX_DEPTH;

@@ -167,19 +167,47 @@ fn redact(values: &mut Value, path: &[Step]) -> bool {
     true
 }
 
-/// Redacts always-secret attributes wherever they occur.
+/// The attribute paths of a resource type that its provider marks
+/// sensitive (`scripts/gen-sensitive.py`).
+fn schema_sensitive(type_: &str) -> &'static [&'static str] {
+    super::sensitive_attributes::SENSITIVE
+        .binary_search_by(|(t, _)| (*t).cmp(type_))
+        .ok()
+        .and_then(|i| super::sensitive_attributes::SENSITIVE.get(i))
+        .map_or(&[], |(_, p)| p)
+}
+
+/// An attribute path's keys joined by `.` (indices left out), as in
+/// [`schema_sensitive`].
+fn key_path(path: &[Step]) -> String {
+    let mut out = String::new();
+    for s in path {
+        if let Step::Key(k) = s {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(k);
+        }
+    }
+    out
+}
+
+/// Redacts always-secret attributes wherever they occur, and those the
+/// provider schemas mark sensitive, whether or not the plan marks them.
 fn redact_secret_keys(
     v: &mut Value,
     type_: &str,
     path: &mut Vec<Step>,
     out: &mut BTreeSet<String>,
 ) {
+    let schema = schema_sensitive(type_);
     match v {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
                 path.push(Step::Key(k.clone()));
                 let secret = SECRET_KEYS.contains(&k.as_str())
-                    || (path.len() == 1 && k == "value" && type_.ends_with("_password"));
+                    || (path.len() == 1 && k == "value" && type_.ends_with("_password"))
+                    || (!schema.is_empty() && schema.contains(&key_path(path).as_str()));
                 if secret && !is_empty(child) {
                     *child = Value::String(REDACTED.to_string());
                     out.insert(path_key(path));

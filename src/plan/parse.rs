@@ -21,6 +21,8 @@ pub(crate) struct RawDoc<'a> {
     pub values: Option<RawStateValues<'a>>,
     pub planned_values: Option<&'a RawValue>,
     pub prior_state: Option<&'a RawValue>,
+    /// `values` held `null` (a state without it has no `values` key).
+    pub null_key: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +129,7 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
                 let mut values = None;
                 let mut planned_values = None;
                 let mut prior_state = None;
+                let mut null_key = None;
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     match key.as_ref() {
                         "format_version" => set(
@@ -169,7 +172,11 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
                         }
                     }
                 }
+                if matches!(values, Some(None)) {
+                    null_key = Some("values");
+                }
                 Ok(RawDoc {
+                    null_key,
                     format_version: format_version.flatten(),
                     terraform_version: terraform_version.flatten(),
                     resource_changes: resource_changes.flatten(),
@@ -308,7 +315,15 @@ fn parse_top<'s>(
     src: &'s Source,
     keep: Option<&HashSet<String>>,
 ) -> Result<(Kind, RawDoc<'s>), InputError> {
-    let text = src.text.trim_start_matches('\u{feff}');
+    // decode() removed the byte order mark: one still there is a second.
+    let text = src.text.as_str();
+    if text.starts_with('\u{feff}') {
+        return Err(InputError::Encoding {
+            file: src.name.clone(),
+            encoding: "UTF-8 (a second byte order mark)",
+            offset: 0,
+        });
+    }
     let depth = || check_depth(&src.name, text);
     let parse = || parse_doc(src, text, keep);
     // The depth check comes first: its error wins over the parser's. A
@@ -363,6 +378,16 @@ fn parse_doc<'s>(
             } else {
                 "(not a version number)".to_string()
             },
+        });
+    }
+    let plan_keys = doc.resource_changes.is_some()
+        || doc.planned_values.is_some()
+        || doc.configuration.is_some()
+        || doc.prior_state.is_some();
+    if let (Some(key), false) = (doc.null_key, plan_keys) {
+        return Err(InputError::NotTerraform {
+            file: src.name.clone(),
+            reason: format!("`{key}` is null"),
         });
     }
     let is_plan = doc.resource_changes.is_some()
@@ -443,8 +468,20 @@ pub(crate) fn json_error(file: &str, e: &serde_json::Error) -> InputError {
     InputError::Json {
         file: file.to_string(),
         line: e.line(),
-        column: e.column(),
-        reason: scrub(&reason),
+        // serde_json says column 0 for a position at the start of a line
+        // (end of input after a newline): editors count from 1.
+        column: e.column().max(1),
+        reason: scrub(&explain_escape(&reason)),
+    }
+}
+
+/// serde_json's words for a `\u` escape of half a surrogate pair, said
+/// plainly.
+fn explain_escape(reason: &str) -> String {
+    if reason.contains("hex escape") {
+        format!("{reason} (a \\u escape of a UTF-16 surrogate without its pair, or a malformed \\u escape)")
+    } else {
+        reason.to_string()
     }
 }
 

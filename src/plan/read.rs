@@ -52,7 +52,11 @@ pub(crate) fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
                             .path()
                             .map(|p| p.display().to_string())
                             .unwrap_or_else(|| path.display().to_string());
-                        eprintln!("akslint: skipping {where_}: {}", io_reason(&err));
+                        eprintln!(
+                            "akslint: skipping {}: {}",
+                            crate::escape::visible(&where_),
+                            io_reason(&err)
+                        );
                     }
                 }
             }
@@ -79,14 +83,55 @@ fn io_reason(err: &walkdir::Error) -> String {
     }
 }
 
-/// Reads a file (or stdin) and decodes it to text.
+/// The largest input [`read`] accepts: `--max-input-size`'s default.
+pub const DEFAULT_MAX_INPUT: u64 = 2 << 30;
+
+/// Reads a file (or stdin) of at most [`DEFAULT_MAX_INPUT`] bytes and
+/// decodes it to text.
 pub fn read(path: Option<&Path>) -> Result<Source, InputError> {
+    read_limited(path, DEFAULT_MAX_INPUT)
+}
+
+/// Reads a file (or stdin) of at most `max` bytes and decodes it to text.
+///
+/// Only regular files and pipes are read. A pipe (`<(terraform show -json
+/// ...)`, a named FIFO) is opened without waiting for a writer: a FIFO that
+/// nobody writes to reads as empty instead of blocking the run. Character
+/// and block devices (`/dev/zero`), sockets and directories are errors.
+pub fn read_limited(path: Option<&Path>, max: u64) -> Result<Source, InputError> {
     let name = path.map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let io_err = |e: std::io::Error| InputError::Read {
+        file: name.clone(),
+        reason: describe_io(&e),
+    };
+    let too_big = || InputError::Read {
+        file: name.clone(),
+        reason: format!("larger than the input size limit of {max} bytes (--max-input-size)"),
+    };
     let bytes = match path {
-        Some(p) => std::fs::read(p).map_err(|e| InputError::Read {
-            file: name.clone(),
-            reason: describe_io(&e),
-        })?,
+        Some(p) => {
+            // The type as the path says (no open: opening a FIFO can block,
+            // opening a device can have effects), then again on the open
+            // file, in case the path changed in between.
+            let meta = std::fs::metadata(p).map_err(io_err)?;
+            check_kind(&name, &meta)?;
+            if meta.is_file() && meta.len() > max {
+                return Err(too_big());
+            }
+            let file = open_nonblocking(p).map_err(io_err)?;
+            let opened = file.metadata().map_err(io_err)?;
+            check_kind(&name, &opened)?;
+            let hint = usize::try_from(meta.len()).unwrap_or(0);
+            let bytes = read_capped(file, hint, max).map_err(io_err)?;
+            if !opened.is_file() && bytes.as_ref().is_some_and(Vec::is_empty) {
+                return Err(InputError::Read {
+                    file: name.clone(),
+                    reason: "a pipe (FIFO) that gave no data: no writer, or it wrote nothing"
+                        .to_string(),
+                });
+            }
+            bytes
+        }
         None => {
             // Standard input redirected from a file: read it into a buffer
             // of the right size (growing one by doubling holds up to 2.5x
@@ -96,18 +141,11 @@ pub fn read(path: Option<&Path>) -> Result<Source, InputError> {
                 .filter(std::fs::Metadata::is_file)
                 .and_then(|m| usize::try_from(m.len()).ok())
                 .unwrap_or(0);
-            let mut buf = Vec::new();
-            // A hint too large to allocate is no error: read as a pipe.
-            let _ = buf.try_reserve_exact(hint.saturating_add(1));
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| InputError::Read {
-                    file: name.clone(),
-                    reason: describe_io(&e),
-                })?;
-            buf
+            read_capped(std::io::stdin().lock(), hint, max).map_err(io_err)?
         }
+    };
+    let Some(bytes) = bytes else {
+        return Err(too_big());
     };
     let text = decode(&name, bytes)?;
     Ok(Source {
@@ -115,6 +153,72 @@ pub fn read(path: Option<&Path>) -> Result<Source, InputError> {
         path: path.map(Path::to_path_buf),
         text,
     })
+}
+
+/// Regular files and pipes pass; anything else is an error naming it.
+fn check_kind(name: &str, meta: &std::fs::Metadata) -> Result<(), InputError> {
+    let ft = meta.file_type();
+    if ft.is_file() {
+        return Ok(());
+    }
+    let what = if ft.is_dir() {
+        "is a directory"
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if ft.is_fifo() {
+                return Ok(());
+            } else if ft.is_char_device() {
+                "is a character device, not a file"
+            } else if ft.is_block_device() {
+                "is a block device, not a file"
+            } else if ft.is_socket() {
+                "is a socket, not a file"
+            } else {
+                "is not a regular file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "is not a regular file"
+        }
+    };
+    Err(InputError::Read {
+        file: name.to_string(),
+        reason: what.to_string(),
+    })
+}
+
+/// Opens for reading without blocking on a FIFO that has no writer; reads
+/// from the file then block as usual (a pipe whose writer is there delivers
+/// its data; one without a writer reads as end of file).
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+            .open(path)?;
+        let flags = rustix::fs::fcntl_getfl(&file)?;
+        rustix::fs::fcntl_setfl(&file, flags - rustix::fs::OFlags::NONBLOCK)?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::File::open(path)
+    }
+}
+
+/// Reads to the end, or `None` past `max` bytes.
+fn read_capped(r: impl Read, hint: usize, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    // A hint too large to allocate is no error: read as a pipe.
+    let cap = usize::try_from(max).unwrap_or(usize::MAX);
+    let _ = buf.try_reserve_exact(hint.min(cap).saturating_add(1));
+    r.take(max.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok((buf.len() as u64 <= max).then_some(buf))
 }
 
 fn describe_io(e: &std::io::Error) -> String {
@@ -142,8 +246,12 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
         _ => utf8(name, bytes),
     }
     .and_then(|text| {
-        if text.trim().is_empty() {
+        if text.is_empty() {
             Err(empty())
+        } else if text.trim().is_empty() {
+            Err(InputError::Blank {
+                file: name.to_string(),
+            })
         } else {
             Ok(text)
         }

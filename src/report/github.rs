@@ -16,7 +16,8 @@ use crate::finding::{Finding, Severity, Status};
 
 /// Escapes a command's message (`%`, CR and LF).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    crate::escape::visible_except(s, &['\r', '\n'])
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -108,6 +109,10 @@ pub fn render(report: &Report) -> String {
     for f in report.findings().filter(|f| f.suppression.is_none()) {
         out.push_str(&finding_command(f));
         out.push('\n');
+    }
+    // Warnings about the run (expired exceptions and inline ignores), once.
+    for w in &report.warnings {
+        out.push_str(&format!("::warning title=akslint::{}\n", escape_data(w)));
     }
     let s = report.summary();
     let findings: usize = s.findings.values().sum();

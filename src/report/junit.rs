@@ -20,6 +20,7 @@ use crate::finding::{Finding, Status};
 /// cannot carry become U+FFFD, and line breaks are kept as character
 /// references (attribute values would otherwise lose them).
 pub fn escape_xml(s: &str) -> String {
+    let s = crate::escape::visible_except(s, &['\n', '\r', '\t']);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -40,6 +41,7 @@ pub fn escape_xml(s: &str) -> String {
 
 /// Escapes element text (line breaks and tabs kept as they are).
 fn escape_text(s: &str) -> String {
+    let s = crate::escape::visible_except(s, &['\n', '\r', '\t']);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -297,6 +299,19 @@ pub fn render(report: &Report) -> String {
             write_case(&mut out, case);
         }
         out.push_str("  </testsuite>\n");
+    }
+    // Warnings about the run (expired exceptions and inline ignores), once,
+    // in a suite of their own with no test case.
+    if !report.warnings.is_empty() {
+        out.push_str(
+            "  <testsuite name=\"akslint warnings\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n",
+        );
+        out.push_str("    <system-err>");
+        for w in &report.warnings {
+            let line = format!("warning: {}\n", crate::escape::visible(w));
+            out.push_str(&escape_text(&line));
+        }
+        out.push_str("</system-err>\n  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out

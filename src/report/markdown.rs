@@ -11,9 +11,9 @@
 //! counted, not listed.
 
 use super::output::encode_path;
-use super::sarif::rule_doc_url;
 use super::Report;
 use crate::cli::UnknownMode;
+use crate::escape::visible;
 use crate::finding::{Finding, Severity, Status};
 
 /// First line of the document, to find a previous comment.
@@ -23,8 +23,10 @@ pub(crate) const MAX_ROWS: usize = 100;
 /// Most findings given a `<details>` block.
 pub(crate) const MAX_DETAILS: usize = 30;
 
-/// Escapes HTML-special characters.
+/// Escapes HTML-special characters, with control characters made visible
+/// (one line: a blank line cannot end an HTML block).
 pub fn escape_html(s: &str) -> String {
+    let s = visible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -39,24 +41,49 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Escapes prose that may contain `code spans`: HTML-special characters are
-/// escaped outside the spans (inside them Markdown shows text literally, and
-/// entities would show as `&lt;`). With unbalanced backticks, everything is
-/// escaped.
+/// Text that Markdown shows as it is, placed in mid-line: HTML-special
+/// characters as entities, every ASCII punctuation character that could
+/// start an inline construct backslash-escaped (no emphasis, link, image,
+/// code span or autolink: `.`, `:` and `@` included), control characters
+/// visible (one line, so no block can start).
+pub fn escape_text(s: &str) -> String {
+    let s = visible(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Punctuation that starts no inline construct in mid-line
+            // stays as it is, for readable sources.
+            '-' | '/' | ',' | ';' | '=' | '%' | '?' | '$' | '^' | '{' | '}' => out.push(c),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Prose that may contain `code spans` (rule messages, remediation): the
+/// spans become code spans of their own ([`code`]: literal whatever they
+/// hold), the text between them [`escape_text`]. With an odd number of
+/// backticks, all of it is text.
 pub fn escape_prose(s: &str) -> String {
     let ticks = s.matches('`').count();
     if ticks == 0 || ticks % 2 == 1 {
-        return escape_html(s);
+        return escape_text(s);
     }
     let mut out = String::with_capacity(s.len());
     for (i, part) in s.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
         if i % 2 == 1 {
-            out.push_str(part);
+            out.push_str(&code(part));
         } else {
-            out.push_str(&escape_html(part));
+            out.push_str(&escape_text(part));
         }
     }
     out
@@ -75,7 +102,7 @@ pub fn code(s: &str) -> String {
     if s.is_empty() {
         return String::new();
     }
-    let one_line = s.replace(['\n', '\r'], " ");
+    let one_line = visible(s);
     if !one_line.contains('`') {
         return format!("`{one_line}`");
     }
@@ -127,7 +154,7 @@ fn location_cell(f: &Finding, link_base: Option<&str>) -> String {
             };
             format!(
                 "[{}]({}/{}#{lines})",
-                escape_html(&text).replace('[', "\\[").replace(']', "\\]"),
+                escape_text(&text),
                 base.trim_end_matches('/'),
                 encode_path(path)
             )
@@ -137,13 +164,31 @@ fn location_cell(f: &Finding, link_base: Option<&str>) -> String {
 }
 
 /// Percent-encodes a path for a link (keeps unreserved characters and `/`).
-fn rule_link(f: &Finding) -> String {
-    format!(
-        "[{} {}]({})",
-        escape_html(&f.rule_id),
-        escape_html(&f.rule_name),
-        rule_doc_url(&encode_path(&f.rule_id))
-    )
+fn rule_link(report: &Report, f: &Finding) -> String {
+    let text = format!("{} {}", escape_text(&f.rule_id), escape_text(&f.rule_name));
+    match report.rule(&f.rule_id).and_then(|m| m.help_uri.as_deref()) {
+        Some(uri) => format!("[{text}]({})", link_target(uri)),
+        None => text,
+    }
+}
+
+/// A URL as a Markdown link destination: as it is when plain, else in
+/// `<...>` with the characters that could end it percent-encoded.
+fn link_target(uri: &str) -> String {
+    let plain = |c: char| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '(' | ')' | '\\' | '`');
+    if uri.chars().all(plain) {
+        return uri.to_string();
+    }
+    let mut out = String::from("<");
+    for c in uri.chars() {
+        match c {
+            '<' | '>' | ' ' | '\\' | '`' => out.push_str(&format!("%{:02X}", u32::from(c))),
+            c if c.is_control() => out.push_str(&format!("%{:02X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('>');
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -214,7 +259,7 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 badge(f),
-                cell(&rule_link(f)),
+                cell(&rule_link(report, f)),
                 cell(&code(&f.address)),
                 cell(&code(&f.attribute_display())),
                 cell(&location_cell(f, link_base)),
@@ -238,6 +283,14 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
                 plural(findings.len() - MAX_DETAILS, "finding")
             ));
         }
+    }
+
+    if !report.warnings.is_empty() {
+        out.push_str("### Warnings\n\n");
+        for w in &report.warnings {
+            out.push_str(&format!("- {}\n", escape_text(w)));
+        }
+        out.push('\n');
     }
 
     if !errors.is_empty() {
@@ -286,10 +339,14 @@ fn details(report: &Report, f: &Finding) -> String {
             ));
         }
     }
+    let doc = report
+        .rule(&f.rule_id)
+        .and_then(|m| m.help_uri.as_deref())
+        .map(|uri| format!("[Rule documentation]({}) · ", link_target(uri)))
+        .unwrap_or_default();
     out.push_str(&format!(
-        "[Rule documentation]({}) · `akslint explain {}`\n\n</details>\n\n",
-        rule_doc_url(&encode_path(&f.rule_id)),
-        f.rule_id
+        "{doc}{}\n\n</details>\n\n",
+        code(&format!("akslint explain {}", f.rule_id))
     ));
     out
 }

@@ -38,11 +38,6 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/akslint/akslint";
 const SRCROOT: &str = "%SRCROOT%";
 
-/// The documentation page of a rule.
-pub(crate) fn rule_doc_url(id: &str) -> String {
-    format!("{INFORMATION_URI}/blob/main/docs/rules/{id}.md")
-}
-
 /// FNV-1a, 64 bits: small, stable across platforms and Rust versions (unlike
 /// `std`'s `DefaultHasher`).
 pub fn fnv1a64(data: &[u8]) -> u64 {
@@ -133,16 +128,22 @@ fn help(meta: &RuleMeta) -> MultiformatMessageString {
         let related: Vec<String> = meta.related.iter().map(|r| format!("`{r}`")).collect();
         md.push(format!("**Related checks:** {}", related.join(", ")));
     }
-    text.push(format!(
-        "Documentation: {} (or `akslint explain {}`)",
-        rule_doc_url(&meta.id),
-        meta.id
-    ));
-    md.push(format!(
-        "[Documentation]({}) (or `akslint explain {}`)",
-        rule_doc_url(&meta.id),
-        meta.id
-    ));
+    match &meta.help_uri {
+        Some(uri) => {
+            text.push(format!(
+                "Documentation: {uri} (or `akslint explain {}`)",
+                meta.id
+            ));
+            md.push(format!(
+                "[Documentation]({uri}) (or `akslint explain {}`)",
+                meta.id
+            ));
+        }
+        None => {
+            text.push(format!("Documentation: `akslint explain {}`", meta.id));
+            md.push(format!("Documentation: `akslint explain {}`", meta.id));
+        }
+    }
     MultiformatMessageString::builder()
         .text(text.join("\n\n"))
         .markdown(md.join("\n\n"))
@@ -191,13 +192,13 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
     } else {
         meta.description.clone()
     };
-    ReportingDescriptor::builder()
+    let mut d = ReportingDescriptor::builder()
         .id(meta.id.clone())
         .name(meta.name.clone())
         .short_description(text(short))
         .full_description(text(full))
         .help(help(meta))
-        .help_uri(rule_doc_url(&meta.id))
+        .help_uri(meta.help_uri.clone().unwrap_or_default())
         .default_configuration(
             ReportingConfiguration::builder()
                 .level(json!(severity_level(meta.severity)))
@@ -209,7 +210,12 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
                 .additional_properties(extra)
                 .build(),
         )
-        .build()
+        .build();
+    // No page for a custom policy without `help_uri`: no link to nowhere.
+    if meta.help_uri.is_none() {
+        d.help_uri = None;
+    }
+    d
 }
 
 /// Metadata for a rule that reported findings but is missing from
@@ -227,6 +233,7 @@ fn fallback_meta(f: &Finding) -> RuleMeta {
         remediation: String::new(),
         params: serde_json::Map::new(),
         examples: Default::default(),
+        help_uri: None,
     }
 }
 

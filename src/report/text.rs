@@ -6,6 +6,7 @@ use miette::{
 };
 
 use super::Report;
+use crate::escape::{same_width, visible, visible_error, visible_lines};
 use crate::finding::{Finding, Location, Severity, Status};
 use crate::source::SourceFiles;
 
@@ -40,11 +41,11 @@ fn snippet(f: &Finding, files: &SourceFiles) -> Option<(NamedSource<String>, Lab
     let shown = text.get(range.clone()).unwrap_or_default();
     let label = match attribute {
         Some(a) if shown.contains(a.rsplit('.').next().unwrap_or(&a)) => "set here".to_string(),
-        Some(a) => format!("`{a}` is not set in this block"),
+        Some(a) => format!("`{}` is not set in this block", visible(&a)),
         None => "this resource".to_string(),
     };
     Some((
-        NamedSource::new(loc.file.clone(), text).with_language("hcl"),
+        NamedSource::new(visible(&loc.file), same_width(&text).into_owned()).with_language("hcl"),
         LabeledSpan::new_with_span(Some(label), range),
     ))
 }
@@ -61,21 +62,27 @@ fn diagnostic(report: &Report, f: &Finding, has_snippet: bool) -> MietteDiagnost
     };
     let attribute = f.attribute_display();
     let at = if attribute.is_empty() {
-        f.address.clone()
+        visible(&f.address).into_owned()
     } else {
-        format!("{}.{}", f.address, attribute)
+        visible(&format!("{}.{}", f.address, attribute)).into_owned()
     };
     let suppressed = f
         .suppression
         .as_ref()
-        .map(|s| format!(" [suppressed: {}]", s.justification))
+        .map(|s| format!(" [suppressed: {}]", visible(&s.justification)))
         .unwrap_or_default();
     let mut msg = format!(
         "[{}] {}{status}{suppressed}\nat {at}",
-        f.severity, f.message
+        f.severity,
+        visible(&f.message)
     );
     if let (Some(loc), false) = (&f.location, has_snippet) {
-        msg.push_str(&format!("\n   {}:{}:{}", loc.file, loc.line, loc.column));
+        msg.push_str(&format!(
+            "\n   {}:{}:{}",
+            visible(&loc.file),
+            loc.line,
+            loc.column
+        ));
     }
     let mut d = MietteDiagnostic::new(msg)
         .with_code(format!("{}/{}", f.rule_id, f.rule_name))
@@ -84,7 +91,8 @@ fn diagnostic(report: &Report, f: &Finding, has_snippet: bool) -> MietteDiagnost
         if !meta.remediation.is_empty() {
             d = d.with_help(format!(
                 "{}  (akslint explain {})",
-                meta.remediation, f.rule_id
+                visible_lines(&meta.remediation),
+                f.rule_id
             ));
         }
     }
@@ -114,9 +122,9 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         if findings.is_empty() && file.errors.is_empty() {
             continue;
         }
-        out.push_str(&format!("{}\n", file.file));
+        out.push_str(&format!("{}\n", visible(&file.file)));
         for e in &file.errors {
-            let _ = handler.render_report(&mut out, e);
+            let _ = handler.render_report(&mut out, &visible_error(e));
         }
         for f in findings {
             match snippet(f, files) {
@@ -133,7 +141,7 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         out.push('\n');
     }
     for w in &report.warnings {
-        out.push_str(&format!("warning: {w}\n"));
+        out.push_str(&format!("warning: {}\n", visible(w)));
     }
     if !report.warnings.is_empty() {
         out.push('\n');

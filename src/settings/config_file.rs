@@ -106,6 +106,20 @@ pub(crate) struct ConfigFile {
     pub exceptions: Vec<Exception>,
 }
 
+/// The path as shown in messages and reports: relative to the working
+/// directory when the file is under it (a found file's path is absolute),
+/// never the machine's absolute path otherwise needed.
+fn shown_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            let cwd = std::fs::canonicalize(cwd).ok()?;
+            let abs = std::fs::canonicalize(path).ok()?;
+            abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
 /// The first `.akslint.toml` from `start` upwards, stopping at the
 /// repository root (a directory holding `.git`).
 pub(crate) fn discover(start: &Path) -> Option<PathBuf> {
@@ -131,12 +145,28 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     /// Policy directories the file names (needed before the rules load).
-    pub fn policies(&self) -> Vec<PathBuf> {
+    /// Each must be a directory: one that is not is an error pointing at
+    /// its entry in the file.
+    pub fn policies(&self) -> Result<Vec<PathBuf>, Box<ConfigError>> {
         let base = self.path.parent().unwrap_or(Path::new("."));
         self.raw
             .policies
             .iter()
-            .map(|p| base.join(p.get_ref()))
+            .map(|p| {
+                let dir = base.join(p.get_ref());
+                if dir.is_dir() {
+                    Ok(dir)
+                } else {
+                    Err(Box::new(self.error(
+                        p.span(),
+                        format!(
+                            "policy directory {} does not exist (relative to the config file's directory)",
+                            crate::escape::visible(&dir.display().to_string())
+                        ),
+                        "not a directory",
+                    )))
+                }
+            })
             .collect()
     }
 
@@ -353,7 +383,11 @@ pub(crate) fn validate(loaded: &Loaded, all: &[Rule]) -> Result<ConfigFile, Box<
             }
         };
         exceptions.push(Exception {
-            origin: format!("{}:{}", loaded.path.display(), loaded.line_of(span.start)),
+            origin: format!(
+                "{}:{}",
+                shown_path(&loaded.path).display(),
+                loaded.line_of(span.start)
+            ),
             rule_ids,
             addresses: e.addresses.iter().map(|a| a.get_ref().clone()).collect(),
             matcher,

@@ -9,7 +9,7 @@
 pub(crate) mod config_file;
 pub(crate) mod date;
 pub(crate) mod env;
-mod select;
+pub(crate) mod select;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -57,6 +57,8 @@ pub(crate) struct Settings {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub show_suppressed: bool,
+    /// `--max-input-size` in bytes.
+    pub max_input_size: u64,
     /// The rules to run (built-in and custom, narrowed by `--rule`,
     /// `--skip-rule` and the config file) and the Rego libraries.
     pub rules: Vec<Rule>,
@@ -124,6 +126,7 @@ pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError>
         baseline: args.baseline.clone(),
         write_baseline: args.write_baseline.clone(),
         show_suppressed: args.show_suppressed,
+        max_input_size: args.max_input_size,
         rules: selected.rules,
         libs: selected.libs,
         config_file: config,

@@ -1,0 +1,163 @@
+//! Escaping shared by the reporters: every string that comes from a plan, a
+//! config file or a policy is hostile, and is shown, never interpreted, by
+//! the terminal, a log viewer or a Markdown renderer.
+//!
+//! Control characters (C0, DEL, C1), the Unicode line and paragraph
+//! separators and the bidirectional overrides (Trojan Source) are written as
+//! `\u{1b}`: visible, one line, inert. Each format's own escaping (HTML,
+//! Markdown, XML, workflow commands) applies on top.
+use std::borrow::Cow;
+
+use crate::error::InputError;
+
+/// A character shown escaped.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+fn escape_with(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| hidden(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) && !keep(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `s` on one line with every control character visible.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    escape_with(s, |_| false)
+}
+
+/// `s` with the characters in `keep` as they are and every other control
+/// character visible.
+pub fn visible_except<'a>(s: &'a str, keep: &[char]) -> Cow<'a, str> {
+    escape_with(s, |c| keep.contains(&c))
+}
+
+/// `s` with its line breaks kept (`\n`) and every other control character
+/// visible: for text akslint lays out in lines itself.
+pub fn visible_lines(s: &str) -> Cow<'_, str> {
+    escape_with(s, |c| c == '\n')
+}
+
+/// `s` with control characters other than line breaks and tabs replaced by
+/// `?`, byte for byte, so that byte offsets into it stay valid (source
+/// snippets with spans).
+pub fn same_width(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| hidden(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if hidden(c) && c != '\n' && c != '\t' {
+            out.push_str(&"?".repeat(c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// An input error whose strings are [`visible`].
+pub fn visible_error(e: &InputError) -> InputError {
+    let v = |s: &String| visible(s).into_owned();
+    match e {
+        InputError::Read { file, reason } => InputError::Read {
+            file: v(file),
+            reason: v(reason),
+        },
+        InputError::Empty { file } => InputError::Empty { file: v(file) },
+        InputError::Blank { file } => InputError::Blank { file: v(file) },
+        InputError::Encoding {
+            file,
+            encoding,
+            offset,
+        } => InputError::Encoding {
+            file: v(file),
+            encoding,
+            offset: *offset,
+        },
+        InputError::Json {
+            file,
+            line,
+            column,
+            reason,
+        } => InputError::Json {
+            file: v(file),
+            line: *line,
+            column: *column,
+            reason: v(reason),
+        },
+        InputError::NotTerraform { file, reason } => InputError::NotTerraform {
+            file: v(file),
+            reason: v(reason),
+        },
+        InputError::FormatVersion { file, version } => InputError::FormatVersion {
+            file: v(file),
+            version: v(version),
+        },
+        InputError::EmptyDirectory { file } => InputError::EmptyDirectory { file: v(file) },
+        InputError::Rule { file, rule, reason } => InputError::Rule {
+            file: v(file),
+            rule: v(rule),
+            reason: v(reason),
+        },
+    }
+}
+
+/// Text for standard error: control characters visible (line breaks kept),
+/// and no line that GitHub Actions would run as a workflow command (a line
+/// starting with `::`): akslint writes commands to standard output only,
+/// with `--format github`.
+pub fn stderr_safe(s: &str) -> String {
+    visible_lines(s)
+        .split('\n')
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("::") {
+                let indent = line.len() - trimmed.len();
+                format!(
+                    "{}\\u{{3a}}{}",
+                    line.get(..indent).unwrap_or_default(),
+                    trimmed.get(1..).unwrap_or_default()
+                )
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_visible() {
+        assert_eq!(visible("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
+        assert_eq!(visible_lines("a\u{7}\nb\r"), "a\\u{7}\nb\\u{d}");
+        assert_eq!(visible("plain"), "plain");
+        assert_eq!(visible("\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(same_width("a\u{1b}b\u{85}c\n"), "a?b??c\n");
+    }
+
+    #[test]
+    fn stderr_has_no_workflow_command_line() {
+        let s = stderr_safe("warning: reason\n::error file=a.tf::x\n  ::add-mask::y");
+        assert!(s.lines().all(|l| !l.trim_start().starts_with("::")), "{s}");
+        assert!(s.contains("error file=a.tf"));
+    }
+}
