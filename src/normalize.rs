@@ -13,6 +13,14 @@ use crate::finding::Step;
 use crate::load::{self, Kind, RawDoc, RawStateModule, Source};
 
 pub const CLUSTER: &str = "azurerm_kubernetes_cluster";
+/// AKS Automatic (azurerm 4.81+): a cluster without pools (BASELINE-2026-12.md).
+pub const AUTOMATIC_CLUSTER: &str = "azurerm_kubernetes_automatic_cluster";
+
+/// A cluster of either type: joins (credentials, and whatever else a rule
+/// joins to "a cluster") and `input.clusters` treat both alike.
+pub fn is_cluster_type(t: &str) -> bool {
+    t == CLUSTER || t == AUTOMATIC_CLUSTER
+}
 pub const NODE_POOL: &str = "azurerm_kubernetes_cluster_node_pool";
 pub const FEDERATED: [&str; 2] = [
     "azurerm_federated_identity_credential",
@@ -94,7 +102,7 @@ fn wanted(filter: &TypeFilter, t: &str) -> bool {
     match filter {
         None => true,
         // The joins need clusters whenever pools or credentials are wanted.
-        Some(set) => set.contains(t) || (t == CLUSTER && !set.is_empty()),
+        Some(set) => set.contains(t) || (is_cluster_type(t) && !set.is_empty()),
     }
 }
 
@@ -285,6 +293,7 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
         let mut keep = set.clone();
         if !set.is_empty() {
             keep.insert(CLUSTER.to_string());
+            keep.insert(AUTOMATIC_CLUSTER.to_string());
         }
         keep
     });
@@ -523,7 +532,7 @@ fn join_plan(resources: &mut [Resource], cfg: &ConfigIndex<'_>) {
     let clusters: Vec<(usize, Resource)> = resources
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.type_ == CLUSTER)
+        .filter(|(_, r)| is_cluster_type(&r.type_))
         .map(|(i, r)| (i, r.clone()))
         .collect();
     if clusters.is_empty() {
@@ -552,7 +561,14 @@ fn join_plan(resources: &mut [Resource], cfg: &ConfigIndex<'_>) {
         let Some(expr) = exprs.get(attr) else {
             continue;
         };
-        let Some(target) = cfg.resolve(&mods, &keys, expr, CLUSTER, 0) else {
+        // Pools join `azurerm_kubernetes_cluster` only (AKS Automatic has
+        // none); credentials trust the issuer of either type.
+        let target = cfg.resolve(&mods, &keys, expr, CLUSTER, 0).or_else(|| {
+            (!is_pool)
+                .then(|| cfg.resolve(&mods, &keys, expr, AUTOMATIC_CLUSTER, 0))
+                .flatten()
+        });
+        let Some(target) = target else {
             continue;
         };
         if !is_pool && target.attr.as_deref() != Some("oidc_issuer_url") {
@@ -573,7 +589,7 @@ fn join_plan(resources: &mut [Resource], cfg: &ConfigIndex<'_>) {
 fn join_state(resources: &mut [Resource]) {
     let mut by_id: BTreeMap<String, String> = BTreeMap::new();
     let mut by_issuer: BTreeMap<String, String> = BTreeMap::new();
-    for c in resources.iter().filter(|r| r.type_ == CLUSTER) {
+    for c in resources.iter().filter(|r| is_cluster_type(&r.type_)) {
         if let Some(id) = c.values.get("id").and_then(Value::as_str) {
             if !id.is_empty() {
                 by_id.insert(id.to_ascii_lowercase(), c.address.clone());
@@ -724,6 +740,13 @@ impl Model {
             by_type.entry(rv_str(&r.type_)).or_default().push(v.clone());
             all.push(v);
         }
+        let clusters: Vec<regorus::Value> = self
+            .resources
+            .iter()
+            .zip(&all)
+            .filter(|(r, _)| is_cluster_type(&r.type_))
+            .map(|(_, v)| v.clone())
+            .collect();
         let mut by_cluster: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let pools: Vec<regorus::Value> = self
             .pools
@@ -765,6 +788,7 @@ impl Model {
             ("kind", rv_str(self.kind.as_str())),
             ("terraform_version", rv_opt(&self.terraform_version)),
             ("resources", regorus::Value::from(all)),
+            ("clusters", regorus::Value::from(clusters)),
             ("by_type", regorus::Value::from(by_type)),
             ("pools", regorus::Value::from(pools)),
             ("pools_by_cluster", regorus::Value::from(by_cluster)),
