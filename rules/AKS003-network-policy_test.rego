@@ -84,3 +84,33 @@ test_param_allows_value if {
 	count(AKS003.deny) == 0 with input as cluster(np({"network_plugin": "azure", "network_policy": "cilium"}), {})
 		with data.akslint.params.AKS003 as {"allowed_policies": ["Cilium"]}
 }
+
+test_cilium_data_plane_without_policy_passes if {
+	count(AKS003.deny) == 0 with input as cluster(np({"network_plugin": "azure", "network_plugin_mode": "overlay", "network_data_plane": "cilium", "network_policy": null}), {})
+}
+
+test_cilium_data_plane_3x_name_passes if {
+	count(AKS003.deny) == 0 with input as cluster(np({"network_plugin": "azure", "ebpf_data_plane": "Cilium", "network_policy": ""}), {})
+}
+
+test_azure_data_plane_without_policy_fails if {
+	fs := AKS003.deny with input as cluster(np({"network_plugin": "azure", "network_data_plane": "azure", "network_policy": null}), {})
+	one(fs, "fail")
+	some f in fs
+	contains(f.msg, "Cilium data plane")
+}
+
+test_cilium_data_plane_with_other_policy_fails if {
+	fs := AKS003.deny with input as cluster(np({"network_plugin": "azure", "network_data_plane": "cilium", "network_policy": "none"}), {})
+	one(fs, "fail")
+}
+
+test_unknown_data_plane_without_policy_is_unknown if {
+	fs := AKS003.deny with input as cluster(np({"network_plugin": "azure", "network_policy": null}), {"network_profile.0.network_data_plane": true})
+	one(fs, "unknown")
+}
+
+test_unknown_policy_on_cilium_is_unknown if {
+	fs := AKS003.deny with input as cluster(np({"network_plugin": "azure", "network_data_plane": "cilium"}), {"network_profile.0.network_policy": true})
+	one(fs, "unknown")
+}

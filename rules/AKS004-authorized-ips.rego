@@ -4,11 +4,13 @@
 #   The cluster is not private and its API server has no authorized IP
 #   ranges, so the Kubernetes API endpoint accepts connections from the whole
 #   internet.
+#   AKS Automatic: no `private_cluster` block and no
+#   `api_server_access[0].authorized_ip_ranges`.
 # custom:
 #   id: AKS004
 #   name: authorized-ips
 #   severity: HIGH
-#   resource_types: [azurerm_kubernetes_cluster]
+#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_automatic_cluster]
 #   related: ["ck:CKV_AZURE_6", "tv:AZU-0041"]
 #   why: |
 #     A public API server without authorized IP ranges can be reached by anyone
@@ -35,6 +37,7 @@ package akslint.rules.AKS004
 
 import rego.v1
 
+import data.akslint.automatic
 import data.akslint.lib
 
 # 4.x name first, then 3.x.
@@ -66,3 +69,24 @@ verdict(c) := lib.unknown_finding(c, a.path, concat("", ["The API server's autho
 } else := lib.finding(c, a.path, concat("", ["The public API server accepts connections from any IP address: ", fix, "."])) if {
 	a := lib.attr(c, ranges_paths)
 }
+
+# AKS Automatic: private when the `private_cluster` block is present; ranges
+# in `api_server_access[0].authorized_ip_ranges`.
+auto_ranges_path := ["api_server_access", 0, "authorized_ip_ranges"]
+
+auto_fix := "add a `private_cluster {}` block, or set `api_server_access { authorized_ip_ranges = [...] }` to your trusted CIDRs"
+
+deny contains f if {
+	some c in automatic.automatic_clusters
+	p := lib.attr1(c, ["private_cluster"])
+	p.value == null
+	r := lib.attr1(c, auto_ranges_path)
+	r.value == null
+	f := automatic_verdict(c, p, r)
+}
+
+automatic_verdict(c, p, r) := lib.unknown_finding(c, r.path, concat("", ["The API server's authorized IP ranges are known only after apply: unless the cluster is private they must not be empty; ", auto_fix, "."])) if {
+	r.unknown
+} else := lib.unknown_finding(c, p.path, concat("", ["The `private_cluster` block is known only after apply and the API server has no authorized IP ranges: ", auto_fix, "."])) if {
+	p.unknown
+} else := lib.finding(c, r.path, concat("", ["The public API server accepts connections from any IP address: ", auto_fix, "."]))

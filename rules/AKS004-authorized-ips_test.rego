@@ -81,3 +81,33 @@ test_private_flag_unknown_is_unknown if {
 	fs := AKS004.deny with input as cluster({"api_server_authorized_ip_ranges": []}, {"private_cluster_enabled": true})
 	one(fs, "unknown", ["private_cluster_enabled"])
 }
+
+automatic(values, unknown) := {"by_type": {"azurerm_kubernetes_automatic_cluster": [{
+	"address": "azurerm_kubernetes_automatic_cluster.a",
+	"type": "azurerm_kubernetes_automatic_cluster",
+	"values": values,
+	"unknown": unknown,
+}]}}
+
+test_automatic_private_passes if {
+	count(AKS004.deny) == 0 with input as automatic({"private_cluster": [{}]}, {})
+}
+
+test_automatic_with_ranges_passes if {
+	count(AKS004.deny) == 0 with input as automatic({"private_cluster": [], "api_server_access": [{"authorized_ip_ranges": ["203.0.113.0/24"]}]}, {})
+}
+
+test_automatic_public_without_ranges_fails if {
+	fs := AKS004.deny with input as automatic({"private_cluster": [], "api_server_access": [{"authorized_ip_ranges": []}]}, {})
+	count(fs) == 1
+	some f in fs
+	f.status == "fail"
+	f.attribute == ["api_server_access", 0, "authorized_ip_ranges"]
+}
+
+test_automatic_unknown_ranges_is_unknown if {
+	fs := AKS004.deny with input as automatic({"private_cluster": []}, {"api_server_access.0.authorized_ip_ranges": true})
+	count(fs) == 1
+	some f in fs
+	f.status == "unknown"
+}

@@ -99,3 +99,23 @@ test_unjoined_pool_checked if {
 test_no_pools_no_findings if {
 	count(AKS006.deny) == 0 with input as {"format": 1}
 }
+
+automatic(values) := {"by_type": {"azurerm_kubernetes_automatic_cluster": [{
+	"address": "azurerm_kubernetes_automatic_cluster.a",
+	"type": "azurerm_kubernetes_automatic_cluster",
+	"values": values,
+	"unknown": {},
+}]}}
+
+test_automatic_cluster_with_hosted_system_passes if {
+	count(AKS006.deny) == 0 with input as automatic({"hosted_system": [{"node_subnet_id": "/s/n", "system_node_subnet_id": "/s/sys"}]})
+}
+
+test_automatic_cluster_without_hosted_system_fails_once if {
+	fs := AKS006.deny with input as automatic({"hosted_system": []})
+	count(fs) == 1
+	some f in fs
+	f.resource == "azurerm_kubernetes_automatic_cluster.a"
+	f.attribute == ["hosted_system"]
+	f.status == "fail"
+}

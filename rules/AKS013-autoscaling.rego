@@ -3,7 +3,9 @@
 # description: |
 #   A user node pool runs with a fixed node count, or its autoscaler bounds are
 #   missing or inconsistent (max_count below 1, min_count unset, or min_count
-#   above max_count). The pool cannot follow the workload's demand.
+#   above max_count). The pool cannot follow the workload's demand. Pools of
+#   a cluster with node auto-provisioning (`node_provisioning_profile.mode =
+#   "Auto"`) are exempt: user capacity is provisioned outside Terraform.
 # custom:
 #   id: AKS013
 #   name: autoscaling
@@ -38,6 +40,7 @@ package akslint.rules.AKS013
 
 import rego.v1
 
+import data.akslint.automatic
 import data.akslint.lib
 
 autoscaling_paths := [["auto_scaling_enabled"], ["enable_auto_scaling"]]
@@ -53,11 +56,13 @@ emit(p, path, value_unknown, msg) := lib.unknown_finding(p, path, concat("", [ms
 	lib.mode_unknown(p)
 } else := lib.unknown_finding(p, path, msg) if {
 	value_unknown
+} else := lib.unknown_finding(p, path, concat("", [msg, automatic.nap_unknown_note])) if {
+	automatic.nap_unknown(p)
 } else := lib.finding(p, path, msg)
 
 # The pools the rule applies to, and those whose bounds are checked,
 # computed once per evaluation (each `deny` body below reuses them).
-applicable := [p | some p in lib.pools; applies(p)]
+applicable := [p | some p in lib.pools; applies(p); not automatic.nap_auto(p)]
 
 bounded := [p | some p in applicable; autoscaling_maybe_on(p)]
 

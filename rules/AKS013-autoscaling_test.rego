@@ -150,3 +150,28 @@ test_default_pool_ignored if {
 test_no_pools if {
 	count(AKS013.deny) == 0 with input as {"format": 1}
 }
+
+# Node auto-provisioning: the cluster provisions user capacity itself.
+with_nap(values, mode, unknown) := object.union(pool(values, {}), {"by_type": {"azurerm_kubernetes_cluster": [{
+	"address": "azurerm_kubernetes_cluster.c",
+	"type": "azurerm_kubernetes_cluster",
+	"values": {"node_provisioning_profile": [{"mode": mode}]},
+	"unknown": unknown,
+}]}})
+
+test_node_auto_provisioning_exempts_user_pools if {
+	count(AKS013.deny) == 0 with input as with_nap({"node_count": 1}, "Auto", {})
+	fs := AKS013.deny with input as with_nap({"node_count": 1}, "Manual", {})
+	count(fs) == 1
+	some f in fs
+	f.status == "fail"
+}
+
+test_unknown_node_provisioning_mode_makes_failures_unknown if {
+	fs := AKS013.deny with input as with_nap({"node_count": 1}, null, {"node_provisioning_profile.0.mode": true})
+	count(fs) == 1
+	some f in fs
+	f.status == "unknown"
+	f.resource == addr
+	contains(f.msg, "node_provisioning_profile")
+}

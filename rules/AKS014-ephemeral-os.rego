@@ -2,7 +2,8 @@
 # title: AKS user node pool uses a managed OS disk
 # description: |
 #   A user node pool keeps its node OS on a remote managed disk instead of an
-#   ephemeral OS disk on the VM's local storage.
+#   ephemeral OS disk on the VM's local storage. Pools of a cluster with node
+#   auto-provisioning (`node_provisioning_profile.mode = "Auto"`) are exempt.
 # custom:
 #   id: AKS014
 #   name: ephemeral-os
@@ -35,6 +36,7 @@ package akslint.rules.AKS014
 
 import rego.v1
 
+import data.akslint.automatic
 import data.akslint.lib
 
 msg := "The user node pool's OS disk is a managed disk: set `os_disk_type = \"Ephemeral\"`."
@@ -47,6 +49,7 @@ applies(p) if lib.mode_unknown(p)
 deny contains f if {
 	some p in lib.pools
 	applies(p)
+	not automatic.nap_auto(p)
 	a := lib.attr1(p, ["os_disk_type"])
 	not lib.eq_ci(a.value, "Ephemeral")
 	f := verdict(p, a)
@@ -55,4 +58,7 @@ deny contains f if {
 verdict(p, a) := lib.unknown_finding(p, a.path, concat("", [msg, " (the pool's mode is known only after apply)"])) if {
 	not a.unknown
 	lib.mode_unknown(p)
+} else := lib.unknown_finding(p, a.path, concat("", [msg, automatic.nap_unknown_note])) if {
+	not a.unknown
+	automatic.nap_unknown(p)
 } else := lib.result(p, a, msg)

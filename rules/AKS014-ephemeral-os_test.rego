@@ -74,3 +74,25 @@ test_default_pool_ignored if {
 		"prefix": ["default_node_pool", 0], "values": {"os_disk_type": "Managed"}, "unknown": {},
 	}]}
 }
+
+# Node auto-provisioning: the cluster provisions user capacity itself.
+with_nap(values, mode, unknown) := object.union(pool(values, {}), {"by_type": {"azurerm_kubernetes_cluster": [{
+	"address": "azurerm_kubernetes_cluster.c",
+	"type": "azurerm_kubernetes_cluster",
+	"values": {"node_provisioning_profile": [{"mode": mode}]},
+	"unknown": unknown,
+}]}})
+
+test_node_auto_provisioning_exempts_user_pools if {
+	count(AKS014.deny) == 0 with input as with_nap({"os_disk_type": "Managed"}, "Auto", {})
+	fs := AKS014.deny with input as with_nap({"os_disk_type": "Managed"}, "Manual", {})
+	count(fs) == 1
+}
+
+test_unknown_node_provisioning_mode_makes_failures_unknown if {
+	fs := AKS014.deny with input as with_nap({"os_disk_type": "Managed"}, null, {"node_provisioning_profile.0.mode": true})
+	count(fs) == 1
+	some f in fs
+	f.status == "unknown"
+	f.resource == addr
+}

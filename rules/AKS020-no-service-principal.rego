@@ -3,11 +3,12 @@
 # description: |
 #   The cluster uses a `service_principal` block (a client id and a client
 #   secret), or has no system- or user-assigned managed identity.
+#   AKS Automatic clusters are checked for their `identity` type too.
 # custom:
 #   id: AKS020
 #   name: no-service-principal
 #   severity: HIGH
-#   resource_types: [azurerm_kubernetes_cluster]
+#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_automatic_cluster]
 #   related: ["psrule:Azure.AKS.ManagedIdentity"]
 #   why: |
 #     A service principal's client secret is a long-lived credential stored in
@@ -37,25 +38,26 @@ package akslint.rules.AKS020
 
 import rego.v1
 
+import data.akslint.automatic
 import data.akslint.lib
 
 allowed := {"SystemAssigned", "UserAssigned"}
 
 deny contains f if {
-	some c in lib.clusters
+	some c in automatic.all_clusters
 	a := lib.attr1(c, ["service_principal"])
 	lib.is_set(c, a.path)
 	f := lib.result(c, a, "The cluster authenticates with a service principal and its client secret: remove the `service_principal` block and use `identity { type = \"SystemAssigned\" }` or `\"UserAssigned\"`.")
 }
 
 deny contains f if {
-	some c in lib.clusters
+	some c in automatic.all_clusters
 	lib.is_unset(c, ["identity"])
 	f := lib.finding(c, ["identity"], "The cluster has no managed identity: add `identity { type = \"SystemAssigned\" }` (or `\"UserAssigned\"` with `identity_ids`).")
 }
 
 deny contains f if {
-	some c in lib.clusters
+	some c in automatic.all_clusters
 	not lib.is_unset(c, ["identity"])
 	a := lib.attr1(c, ["identity", 0, "type"])
 	not managed(a.value)

@@ -86,3 +86,22 @@ test_service_principal_unknown if {
 	f.status == "unknown"
 	f.attribute == ["service_principal"]
 }
+
+automatic(values) := {"by_type": {"azurerm_kubernetes_automatic_cluster": [{
+	"address": "azurerm_kubernetes_automatic_cluster.a",
+	"type": "azurerm_kubernetes_automatic_cluster",
+	"values": values,
+	"unknown": {},
+}]}}
+
+test_automatic_managed_identity_passes if {
+	count(AKS020.deny) == 0 with input as automatic({"identity": [{"type": "SystemAssigned"}]})
+}
+
+test_automatic_other_identity_fails if {
+	fs := AKS020.deny with input as automatic({"identity": [{"type": "None"}]})
+	count(fs) == 1
+	some f in fs
+	f.attribute == ["identity", 0, "type"]
+	f.resource == "azurerm_kubernetes_automatic_cluster.a"
+}

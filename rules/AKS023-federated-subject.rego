@@ -9,7 +9,7 @@
 #   id: AKS023
 #   name: federated-subject
 #   severity: HIGH
-#   resource_types: [azurerm_federated_identity_credential, azuread_application_federated_identity_credential, azurerm_kubernetes_cluster]
+#   resource_types: [azurerm_federated_identity_credential, azuread_application_federated_identity_credential, azurerm_kubernetes_cluster, azurerm_kubernetes_automatic_cluster]
 #   related: []
 #   why: |
 #     The subject decides which pods may act as the Azure identity. Anything

@@ -10,7 +10,7 @@
 #   name: local-accounts
 #   severity: HIGH
 #   resource_types: [azurerm_kubernetes_cluster]
-#   related: ["ck:CKV_AZURE_141"]
+#   related: ["ck:CKV_AZURE_141", "az:993c2fcd"]
 #   why: |
 #     The local admin kubeconfig carries a long-lived client certificate that
 #     bypasses Entra ID, conditional access, MFA and Azure RBAC, is not tied to

@@ -10,7 +10,7 @@
 #   name: defender
 #   severity: MEDIUM
 #   resource_types: [azurerm_kubernetes_cluster]
-#   related: ["kics:aks_defender_profile_disabled"]
+#   related: ["kics:aks_defender_profile_disabled", "psrule:Azure.AKS.DefenderProfile", "az:a1840de2"]
 #   why: |
 #     Defender for Containers detects attacks in progress (crypto miners,
 #     reverse shells, privileged container escapes, access from known

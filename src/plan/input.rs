@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::normalize::Model;
+use super::normalize::{is_cluster_type, Model};
 use crate::finding::Step;
 
 fn rv_str(s: &str) -> regorus::Value {
@@ -71,6 +71,13 @@ impl Model {
             by_type.entry(rv_str(&r.type_)).or_default().push(v.clone());
             all.push(v);
         }
+        let clusters: Vec<regorus::Value> = self
+            .resources
+            .iter()
+            .zip(&all)
+            .filter(|(r, _)| is_cluster_type(&r.type_))
+            .map(|(_, v)| v.clone())
+            .collect();
         let mut by_cluster: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let pools: Vec<regorus::Value> = self
             .pools
@@ -112,6 +119,7 @@ impl Model {
             ("kind", rv_str(self.kind.as_str())),
             ("terraform_version", rv_opt(&self.terraform_version)),
             ("resources", regorus::Value::from(all)),
+            ("clusters", regorus::Value::from(clusters)),
             ("by_type", regorus::Value::from(by_type)),
             ("pools", regorus::Value::from(pools)),
             ("pools_by_cluster", regorus::Value::from(by_cluster)),

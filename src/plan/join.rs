@@ -8,7 +8,9 @@ use serde_json::Value;
 use super::address;
 use super::configuration::{Target, TfConfiguration};
 use super::normalize::configuration_address;
-use super::normalize::{Resource, CLUSTER, FEDERATED, NODE_POOL};
+use super::normalize::{
+    is_cluster_type, Resource, AUTOMATIC_CLUSTER, CLUSTER, FEDERATED, NODE_POOL,
+};
 
 /// Picks the cluster instance a resolved reference means, for a resource
 /// with the given module instance path and index.
@@ -59,7 +61,7 @@ pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration<'_>) {
     let clusters: Vec<(usize, Resource)> = resources
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.type_ == CLUSTER)
+        .filter(|(_, r)| is_cluster_type(&r.type_))
         .map(|(i, r)| (i, r.clone()))
         .collect();
     if clusters.is_empty() {
@@ -88,7 +90,14 @@ pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration<'_>) {
         let Some(expr) = exprs.get(attr) else {
             continue;
         };
-        let Some(target) = cfg.resolve(&mods, &keys, expr, CLUSTER, 0) else {
+        // Pools join `azurerm_kubernetes_cluster` only (AKS Automatic has
+        // none); credentials trust the issuer of either type.
+        let target = cfg.resolve(&mods, &keys, expr, CLUSTER, 0).or_else(|| {
+            (!is_pool)
+                .then(|| cfg.resolve(&mods, &keys, expr, AUTOMATIC_CLUSTER, 0))
+                .flatten()
+        });
+        let Some(target) = target else {
             continue;
         };
         if !is_pool && target.attr.as_deref() != Some("oidc_issuer_url") {
@@ -109,7 +118,7 @@ pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration<'_>) {
 pub(super) fn join_state(resources: &mut [Resource]) {
     let mut by_id: BTreeMap<String, String> = BTreeMap::new();
     let mut by_issuer: BTreeMap<String, String> = BTreeMap::new();
-    for c in resources.iter().filter(|r| r.type_ == CLUSTER) {
+    for c in resources.iter().filter(|r| is_cluster_type(&r.type_)) {
         if let Some(id) = c.values.get("id").and_then(Value::as_str) {
             if !id.is_empty() {
                 by_id.insert(id.to_ascii_lowercase(), c.address.clone());

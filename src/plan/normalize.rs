@@ -15,6 +15,14 @@ use crate::error::InputError;
 use crate::finding::Step;
 
 pub(crate) const CLUSTER: &str = "azurerm_kubernetes_cluster";
+/// AKS Automatic (azurerm 4.81+): a cluster without pools (BASELINE-2026-12.md).
+pub(crate) const AUTOMATIC_CLUSTER: &str = "azurerm_kubernetes_automatic_cluster";
+
+/// A cluster of either type: joins (credentials, and whatever else a rule
+/// joins to "a cluster") and `input.clusters` treat both alike.
+pub(crate) fn is_cluster_type(t: &str) -> bool {
+    t == CLUSTER || t == AUTOMATIC_CLUSTER
+}
 pub(crate) const NODE_POOL: &str = "azurerm_kubernetes_cluster_node_pool";
 pub(crate) const FEDERATED: [&str; 2] = [
     "azurerm_federated_identity_credential",
@@ -96,7 +104,7 @@ fn wanted(filter: &TypeFilter, t: &str) -> bool {
     match filter {
         None => true,
         // The joins need clusters whenever pools or credentials are wanted.
-        Some(set) => set.contains(t) || (t == CLUSTER && !set.is_empty()),
+        Some(set) => set.contains(t) || (is_cluster_type(t) && !set.is_empty()),
     }
 }
 
@@ -315,6 +323,7 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
         let mut keep = set.clone();
         if !set.is_empty() {
             keep.insert(CLUSTER.to_string());
+            keep.insert(AUTOMATIC_CLUSTER.to_string());
         }
         keep
     });
