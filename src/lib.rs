@@ -23,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod finding;
+pub mod joins;
 pub mod load;
 pub mod normalize;
 pub mod regotest;

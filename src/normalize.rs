@@ -85,6 +85,8 @@ pub struct Model {
     pub resource_count: usize,
     /// The plan's `configuration` section (None for state).
     pub configuration: Option<Value>,
+    /// Cross-resource joins of the 2026-12 rules (src/joins.rs).
+    pub joins: crate::joins::Joins,
 }
 
 /// Which resource types to build values for (None: all).
@@ -392,13 +394,9 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
     if let Some(cfg) = &cfg {
         join_plan(&mut resources, cfg);
     }
-    Ok(finish(
-        src,
-        Kind::Plan,
-        doc.terraform_version,
-        resources,
-        count,
-    ))
+    let mut model = finish(src, Kind::Plan, doc.terraform_version, resources, count);
+    crate::joins::join(&mut model, cfg.as_ref(), configuration.as_ref());
+    Ok(model)
 }
 
 fn normalize_state(
@@ -465,13 +463,9 @@ fn normalize_state(
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     join_state(&mut resources);
-    Ok(finish(
-        src,
-        Kind::State,
-        doc.terraform_version,
-        resources,
-        count,
-    ))
+    let mut model = finish(src, Kind::State, doc.terraform_version, resources, count);
+    crate::joins::join(&mut model, None, None);
+    Ok(model)
 }
 
 /// Picks the cluster instance a resolved reference means, for a resource
@@ -655,6 +649,7 @@ fn finish(
         pools,
         resource_count,
         configuration: None,
+        joins: crate::joins::Joins::default(),
     }
 }
 
@@ -759,6 +754,12 @@ impl Model {
             .into_iter()
             .map(|(k, v)| (k, regorus::Value::from(v)))
             .collect();
+        let joins = self.joins.to_input(&|a| {
+            self.resources
+                .binary_search_by(|r| r.address.as_str().cmp(a))
+                .ok()
+                .and_then(|i| all.get(i).cloned())
+        });
         obj(vec![
             ("format", regorus::Value::from(1u64)),
             ("file", rv_str(&self.file)),
@@ -768,6 +769,7 @@ impl Model {
             ("by_type", regorus::Value::from(by_type)),
             ("pools", regorus::Value::from(pools)),
             ("pools_by_cluster", regorus::Value::from(by_cluster)),
+            ("joins", joins),
         ])
     }
 

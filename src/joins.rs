@@ -1,0 +1,1031 @@
+//! Cross-resource joins of the 2026-12 baseline (docs/input-format.md
+//! "Joins"): pool -> subnet -> route table -> routes (AKS007), role
+//! assignment -> kubelet identity, registry and role (AKS028), cluster ->
+//! role assignments scoped to it (AKS027), cluster -> diagnostic settings
+//! (AKS045). They are computed once per file, with hash indexes, so that the
+//! rules stay linear in the plan's size.
+//!
+//! In a plan, an attribute is joined through the configuration's references
+//! (directly, through module outputs and module call arguments), as node
+//! pools are; an attribute that references nothing a plan holds is matched by
+//! its value against the known `id` values; in state, values are compared
+//! case-insensitively. What leads outside the plan or state is reported as
+//! such, so that the rules give `unknown`.
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+
+use crate::address;
+use crate::config::{ConfigIndex, Target, MAX_DEPTH};
+use crate::normalize::{Model, Resource};
+
+/// Every resource type that is a cluster for the joins (extend here).
+pub const CLUSTER_TYPES: [&str; 2] = [
+    "azurerm_kubernetes_cluster",
+    "azurerm_kubernetes_automatic_cluster",
+];
+
+const SUBNET: &str = "azurerm_subnet";
+const VNET: &str = "azurerm_virtual_network";
+const ROUTE_TABLE: &str = "azurerm_route_table";
+const ROUTE: &str = "azurerm_route";
+const ASSOCIATION: &str = "azurerm_subnet_route_table_association";
+const ROLE_ASSIGNMENT: &str = "azurerm_role_assignment";
+const IDENTITY: &str = "azurerm_user_assigned_identity";
+const DIAGNOSTIC: &str = "azurerm_monitor_diagnostic_setting";
+const REGISTRY: &str = "azurerm_container_registry";
+const ROLE_DEFINITION: &str = "azurerm_role_definition";
+/// The id of the built-in `AcrPull` role definition.
+const ACR_PULL_ID: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+
+/// The joins of one file, by resource address.
+#[derive(Debug, Clone, Default)]
+pub struct Joins {
+    /// Cluster -> the diagnostic settings that target it.
+    pub diagnostics: BTreeMap<String, Vec<String>>,
+    /// Diagnostic settings whose target is truly unknown and references no
+    /// resource of the plan (it may be any cluster).
+    pub diagnostics_unresolved: Vec<String>,
+    /// Role assignment -> what it joins.
+    pub roles: BTreeMap<String, RoleJoin>,
+    /// Cluster -> role assignments scoped to it (or to a path prefix of it).
+    pub cluster_roles: BTreeMap<String, Vec<String>>,
+    /// Role assignments whose scope leads outside the plan or state.
+    pub roles_unresolved_scope: Vec<String>,
+    /// Pool address -> its egress chain.
+    pub egress: BTreeMap<String, Egress>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleJoin {
+    /// The cluster whose kubelet identity the principal is.
+    pub kubelet_cluster: Option<String>,
+    /// `registry`, `other` or `unresolved`.
+    pub scope: &'static str,
+    /// The registry resource when it is in the plan or state.
+    pub registry: Option<String>,
+    /// The role name (`AcrPull` for the AcrPull definition id; another
+    /// definition id stands for itself); None when unresolvable.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Egress {
+    /// `joined` (one subnet), `ambiguous` (one of a network's inline subnets,
+    /// not singled out) or `outside`.
+    pub subnet: &'static str,
+    pub subnets: Vec<SubnetChain>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubnetChain {
+    /// The subnet resource, or the virtual network of an inline subnet.
+    pub address: String,
+    pub name: Option<String>,
+    /// `joined`, `outside` (table not in the plan or state), `none` (no
+    /// table) or `unresolved` (an association or a write-only table that
+    /// cannot be resolved).
+    pub table: &'static str,
+    pub route_table: Option<String>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The route table (inline route) or the `azurerm_route`.
+    pub source: String,
+    pub address_prefix: Value,
+    pub next_hop_type: Value,
+    pub unknown: bool,
+}
+
+/// Where an expression's references lead.
+enum Ref {
+    /// A managed resource of an accepted type.
+    Managed(Target),
+    /// A data source (type, module path, name).
+    Data(String, Vec<String>, String),
+    /// A managed resource of another type.
+    Other,
+    /// Nothing in the configuration: a root variable, a local, no reference.
+    Outside,
+}
+
+/// Follows an expression's references (through module outputs and call
+/// arguments) to a managed resource whose type `accept`s, a data source, or
+/// another resource.
+fn resolve(
+    cfg: &ConfigIndex<'_>,
+    scope: &[String],
+    keys: &[Option<Value>],
+    expr: &Value,
+    accept: &dyn Fn(&str) -> bool,
+    depth: usize,
+) -> Ref {
+    if depth > MAX_DEPTH {
+        return Ref::Outside;
+    }
+    let Some(refs) = expr.get("references").and_then(Value::as_array) else {
+        return Ref::Outside;
+    };
+    let mut other = false;
+    for r in refs.iter().filter_map(Value::as_str) {
+        let Some(segs) = address::parse(r) else {
+            continue;
+        };
+        let Some(first) = segs.first() else { continue };
+        match first.name.as_str() {
+            "module" => {
+                let (Some(child), Some(output)) = (segs.get(1), segs.get(2)) else {
+                    continue;
+                };
+                let mut child_scope = scope.to_vec();
+                child_scope.push(child.name.clone());
+                let mut child_keys = keys.to_vec();
+                child_keys.push(child.key.clone());
+                let Some(out) = cfg
+                    .modules
+                    .get(&child_scope)
+                    .and_then(|m| m.outputs.get(output.name.as_str()))
+                    .and_then(|o| o.get("expression"))
+                else {
+                    continue;
+                };
+                match resolve(cfg, &child_scope, &child_keys, out, accept, depth + 1) {
+                    Ref::Outside => {}
+                    Ref::Other => other = true,
+                    found => return found,
+                }
+            }
+            "var" => {
+                let (Some(var), Some((call, parent))) = (segs.get(1), scope.split_last()) else {
+                    continue;
+                };
+                let parent_keys = keys.get(..parent.len()).unwrap_or_default();
+                let Some(arg) = cfg
+                    .modules
+                    .get(parent)
+                    .and_then(|m| m.calls.get(call.as_str()))
+                    .and_then(|c| c.get("expressions"))
+                    .and_then(|e| e.get(var.name.as_str()))
+                else {
+                    continue;
+                };
+                match resolve(cfg, parent, parent_keys, arg, accept, depth + 1) {
+                    Ref::Outside => {}
+                    Ref::Other => other = true,
+                    found => return found,
+                }
+            }
+            "data" => {
+                if let (Some(t), Some(n)) = (segs.get(1), segs.get(2)) {
+                    return Ref::Data(t.name.clone(), scope.to_vec(), n.name.clone());
+                }
+            }
+            "local" | "each" | "count" | "path" | "terraform" | "self" => {}
+            t if t.contains('_') => {
+                let Some(name) = segs.get(1) else { continue };
+                if accept(t) {
+                    return Ref::Managed(Target {
+                        module: scope.to_vec(),
+                        module_keys: keys.to_vec(),
+                        type_: t.to_string(),
+                        name: name.name.clone(),
+                        index: name.key.clone(),
+                        attr: segs.get(2).map(|s| s.name.clone()),
+                    });
+                }
+                other = true;
+            }
+            _ => {}
+        }
+    }
+    if other {
+        Ref::Other
+    } else {
+        Ref::Outside
+    }
+}
+
+/// Indexes over one file's resources.
+struct Index<'m> {
+    resources: &'m [Resource],
+    by_name: HashMap<(&'m str, &'m str), Vec<usize>>,
+    /// Lower-case `id` value -> resources (an association's id is its
+    /// subnet's).
+    by_id: HashMap<String, Vec<usize>>,
+    cfg: Option<&'m ConfigIndex<'m>>,
+}
+
+impl<'m> Index<'m> {
+    fn new(resources: &'m [Resource], cfg: Option<&'m ConfigIndex<'m>>) -> Self {
+        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            by_name
+                .entry((r.type_.as_str(), r.name.as_str()))
+                .or_default()
+                .push(i);
+            if let Some(id) = str_value(&r.values, "id") {
+                by_id.entry(id.to_ascii_lowercase()).or_default().push(i);
+            }
+        }
+        Index {
+            resources,
+            by_name,
+            by_id,
+            cfg,
+        }
+    }
+
+    /// The resource at a position of `resources` (always valid: positions
+    /// come from the same slice).
+    fn r(&self, i: usize) -> &'m Resource {
+        self.resources.get(i).unwrap_or_else(|| empty_resource())
+    }
+
+    /// The configuration expressions of a resource.
+    fn exprs(&self, r: &Resource) -> Option<&'m Map<String, Value>> {
+        let cfg = self.cfg?;
+        let path = address::module_path(&r.module);
+        let mods: Vec<String> = path.into_iter().map(|(n, _)| n).collect();
+        let mut full = String::new();
+        for m in &mods {
+            full.push_str("module.");
+            full.push_str(m);
+            full.push('.');
+        }
+        full.push_str(&r.type_);
+        full.push('.');
+        full.push_str(&r.name);
+        cfg.expressions(&mods, &r.type_, &r.name, &full)
+    }
+
+    /// Resolves the expression `expr` of resource `r`.
+    fn resolve(&self, r: &Resource, expr: Option<&Value>, accept: &dyn Fn(&str) -> bool) -> Ref {
+        let (Some(cfg), Some(expr)) = (self.cfg, expr) else {
+            return Ref::Outside;
+        };
+        let path = address::module_path(&r.module);
+        let mods: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
+        let keys: Vec<Option<Value>> = path.into_iter().map(|(_, k)| k).collect();
+        resolve(cfg, &mods, &keys, expr, accept, 0)
+    }
+
+    /// The instance a reference means, for a resource with index `own`.
+    fn pick(&self, target: &Target, own: &Option<Value>) -> Option<usize> {
+        let candidates: Vec<usize> = self
+            .by_name
+            .get(&(target.type_.as_str(), target.name.as_str()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                let c = self.r(i);
+                let path = address::module_path(&c.module);
+                path.len() == target.module.len()
+                    && path.iter().zip(&target.module).all(|((n, _), t)| n == t)
+                    && path
+                        .iter()
+                        .zip(&target.module_keys)
+                        .all(|((_, key), want)| match (key, want) {
+                            (_, None) => true,
+                            (Some(k), Some(w)) => address::same_key(k, w),
+                            (None, Some(_)) => false,
+                        })
+            })
+            .collect();
+        let chosen: Vec<usize> = match &target.index {
+            Some(ix) => candidates
+                .into_iter()
+                .filter(|&i| {
+                    self.r(i)
+                        .index
+                        .as_ref()
+                        .is_some_and(|k| address::same_key(k, ix))
+                })
+                .collect(),
+            None if candidates.len() == 1 => candidates,
+            None => candidates
+                .into_iter()
+                .filter(|&i| match (&self.r(i).index, own) {
+                    (Some(a), Some(b)) => address::same_key(a, b),
+                    _ => false,
+                })
+                .collect(),
+        };
+        match chosen.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// A resource of one of `types` whose id equals the value.
+    fn by_value(&self, value: Option<&str>, types: &[&str]) -> Option<usize> {
+        self.by_id
+            .get(&value?.to_ascii_lowercase())?
+            .iter()
+            .copied()
+            .find(|&i| types.contains(&self.r(i).type_.as_str()))
+    }
+
+    /// Joins an attribute of `r` to a resource of one of `types`: by
+    /// reference, else by value. Err(true): it leads outside (a data
+    /// source, a variable, a value that matches nothing); Err(false): the
+    /// attribute is unset.
+    fn join(&self, r: &Resource, attr: &str, types: &[&str]) -> Result<usize, bool> {
+        let expr = self.exprs(r).and_then(|e| e.get(attr));
+        if let Ref::Managed(t) = self.resolve(r, expr, &|t| types.contains(&t)) {
+            if let Some(i) = self.pick(&t, &r.index) {
+                return Ok(i);
+            }
+        }
+        let value = str_value(&r.values, attr);
+        if let Some(i) = self.by_value(value, types) {
+            return Ok(i);
+        }
+        let set = value.is_some() || expr.is_some() || r.unknown.contains(attr);
+        Err(set)
+    }
+}
+
+fn empty_resource() -> &'static Resource {
+    static EMPTY: std::sync::OnceLock<Resource> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Resource {
+        address: String::new(),
+        type_: String::new(),
+        name: String::new(),
+        module: String::new(),
+        index: None,
+        actions: Vec::new(),
+        values: Value::Object(Map::new()),
+        unknown: Default::default(),
+        sensitive: Default::default(),
+        cluster: None,
+        oidc_cluster: None,
+    })
+}
+
+fn str_value<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// `values[key][0][inner]` as a non-empty string.
+fn nested_str<'v>(v: &'v Value, key: &str, inner: &str) -> Option<&'v str> {
+    v.get(key)
+        .and_then(|b| b.get(0))
+        .and_then(|b| b.get(inner))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn is_cluster(t: &str) -> bool {
+    CLUSTER_TYPES.contains(&t)
+}
+
+/// Computes the joins of a normalized file (`cfg`: the plan's configuration).
+pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>, configuration: Option<&Value>) {
+    let wanted = [
+        ROLE_ASSIGNMENT,
+        DIAGNOSTIC,
+        ASSOCIATION,
+        SUBNET,
+        VNET,
+        ROUTE_TABLE,
+    ];
+    if !model
+        .resources
+        .iter()
+        .any(|r| wanted.contains(&r.type_.as_str()))
+        && model.pools.is_empty()
+    {
+        return;
+    }
+    let joins = {
+        let m: &Model = model;
+        let idx = Index::new(&m.resources, cfg.map(shorten));
+        let mut joins = Joins::default();
+        diagnostics(&idx, &mut joins);
+        roles(&idx, &mut joins, configuration);
+        egress(&idx, m, &mut joins);
+        joins
+    };
+    model.joins = joins;
+}
+
+/// One lifetime for the configuration index and its borrow.
+fn shorten<'a, 'b: 'a>(c: &'a ConfigIndex<'b>) -> &'a ConfigIndex<'a> {
+    c
+}
+
+// ------------------------------------------------------------------ AKS045
+
+fn diagnostics(idx: &Index<'_>, joins: &mut Joins) {
+    for r in idx.resources.iter().filter(|r| r.type_ == DIAGNOSTIC) {
+        match idx.join(r, "target_resource_id", &CLUSTER_TYPES) {
+            Ok(i) => joins
+                .diagnostics
+                .entry(idx.r(i).address.clone())
+                .or_default()
+                .push(r.address.clone()),
+            Err(_) => {
+                let expr = idx.exprs(r).and_then(|e| e.get("target_resource_id"));
+                let truly_unknown = r.unknown.contains("target_resource_id")
+                    || (idx.cfg.is_none() && str_value(&r.values, "target_resource_id").is_none());
+                let references_plan = matches!(
+                    idx.resolve(r, expr, &|_| false),
+                    Ref::Other | Ref::Managed(_)
+                );
+                if truly_unknown && !references_plan {
+                    joins.diagnostics_unresolved.push(r.address.clone());
+                }
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ AKS027, AKS028
+
+/// Data sources `azurerm_role_definition` of the configuration: (module
+/// path, name) -> the constant `name`.
+fn role_definitions(configuration: Option<&Value>) -> HashMap<(Vec<String>, String), String> {
+    fn walk(
+        m: &Value,
+        path: &mut Vec<String>,
+        out: &mut HashMap<(Vec<String>, String), String>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for r in m
+            .get("resources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if r.get("mode").and_then(Value::as_str) == Some("data")
+                && r.get("type").and_then(Value::as_str) == Some(ROLE_DEFINITION)
+            {
+                let (Some(n), Some(v)) = (
+                    r.get("name").and_then(Value::as_str),
+                    r.pointer("/expressions/name/constant_value")
+                        .and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                out.insert((path.clone(), n.to_string()), v.to_string());
+            }
+        }
+        for (name, call) in m
+            .get("module_calls")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(child) = call.get("module") {
+                path.push(name.clone());
+                walk(child, path, out, depth + 1);
+                path.pop();
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    if let Some(root) = configuration.and_then(|c| c.get("root_module")) {
+        walk(root, &mut Vec::new(), &mut out, 0);
+    }
+    out
+}
+
+fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&Value>) {
+    if !idx.resources.iter().any(|r| r.type_ == ROLE_ASSIGNMENT) {
+        return;
+    }
+    let defs = role_definitions(configuration);
+    // Kubelet identities: user-assigned identity -> cluster, and principal
+    // (object id) value -> cluster.
+    let mut identity_cluster: HashMap<usize, usize> = HashMap::new();
+    let mut principal_cluster: HashMap<String, usize> = HashMap::new();
+    let mut cluster_ids: Vec<(String, usize)> = Vec::new();
+    for (ci, c) in idx.resources.iter().enumerate() {
+        if !is_cluster(&c.type_) {
+            continue;
+        }
+        if let Some(id) = str_value(&c.values, "id") {
+            cluster_ids.push((id.to_ascii_lowercase(), ci));
+        }
+        if let Some(oid) = nested_str(&c.values, "kubelet_identity", "object_id") {
+            principal_cluster.insert(oid.to_ascii_lowercase(), ci);
+        }
+        let expr = idx
+            .exprs(c)
+            .and_then(|e| e.get("kubelet_identity"))
+            .and_then(|b| b.get(0))
+            .and_then(|b| b.get("user_assigned_identity_id"));
+        let mut uai = None;
+        if let Ref::Managed(t) = idx.resolve(c, expr, &|t| t == IDENTITY) {
+            uai = idx.pick(&t, &c.index);
+        }
+        if uai.is_none() {
+            uai = idx.by_value(
+                nested_str(&c.values, "kubelet_identity", "user_assigned_identity_id"),
+                &[IDENTITY],
+            );
+        }
+        if let Some(u) = uai {
+            identity_cluster.insert(u, ci);
+            if let Some(p) = str_value(&idx.r(u).values, "principal_id") {
+                principal_cluster.insert(p.to_ascii_lowercase(), ci);
+            }
+        }
+    }
+    for r in idx.resources.iter().filter(|r| r.type_ == ROLE_ASSIGNMENT) {
+        let exprs = idx.exprs(r);
+        let expr = |k: &str| exprs.and_then(|e| e.get(k));
+        // The principal.
+        let mut kubelet =
+            match idx.resolve(r, expr("principal_id"), &|t| is_cluster(t) || t == IDENTITY) {
+                Ref::Managed(t) if t.type_ == IDENTITY => idx
+                    .pick(&t, &r.index)
+                    .and_then(|u| identity_cluster.get(&u).copied()),
+                Ref::Managed(t) if t.attr.as_deref() == Some("kubelet_identity") => {
+                    idx.pick(&t, &r.index)
+                }
+                _ => None,
+            };
+        if kubelet.is_none() {
+            kubelet = str_value(&r.values, "principal_id")
+                .and_then(|p| principal_cluster.get(&p.to_ascii_lowercase()).copied());
+        }
+        // The scope.
+        let scope_expr = expr("scope");
+        let scope_value = str_value(&r.values, "scope");
+        let (mut scope, mut registry) = ("unresolved", None);
+        let mut scope_cluster = None;
+        match idx.resolve(r, scope_expr, &|t| t == REGISTRY || is_cluster(t)) {
+            Ref::Managed(t) if t.type_ == REGISTRY => {
+                scope = "registry";
+                registry = idx.pick(&t, &r.index);
+            }
+            Ref::Managed(t) => {
+                scope = "other";
+                scope_cluster = idx.pick(&t, &r.index);
+            }
+            Ref::Data(t, _, _) if t == REGISTRY => scope = "registry",
+            Ref::Data(..) | Ref::Other => scope = "other",
+            Ref::Outside => {}
+        }
+        if let Some(v) = scope_value {
+            let lower = v.to_ascii_lowercase();
+            if scope == "unresolved" {
+                scope =
+                    if lower
+                        .trim_end_matches('/')
+                        .rsplit_once('/')
+                        .is_some_and(|(head, name)| {
+                            !name.is_empty()
+                                && head
+                                    .ends_with("/providers/microsoft.containerregistry/registries")
+                        })
+                    {
+                        "registry"
+                    } else {
+                        "other"
+                    };
+            }
+            if registry.is_none() && scope == "registry" {
+                registry = idx.by_value(Some(v), &[REGISTRY]);
+            }
+            // AKS027: a scope equal to a cluster id or a path prefix of it.
+            if scope_cluster.is_none() {
+                let want = lower.trim_end_matches('/');
+                for (id, ci) in &cluster_ids {
+                    if id == want || id.starts_with(&format!("{want}/")) {
+                        joins
+                            .cluster_roles
+                            .entry(idx.r(*ci).address.clone())
+                            .or_default()
+                            .push(r.address.clone());
+                    }
+                }
+            }
+        } else if scope == "unresolved" {
+            joins.roles_unresolved_scope.push(r.address.clone());
+        }
+        if let Some(ci) = scope_cluster {
+            joins
+                .cluster_roles
+                .entry(idx.r(ci).address.clone())
+                .or_default()
+                .push(r.address.clone());
+        }
+        // The role.
+        let role = str_value(&r.values, "role_definition_name")
+            .map(str::to_string)
+            .or_else(|| {
+                str_value(&r.values, "role_definition_id").map(|id| {
+                    if id.to_ascii_lowercase().ends_with(ACR_PULL_ID) {
+                        "AcrPull".to_string()
+                    } else {
+                        id.to_string()
+                    }
+                })
+            })
+            .or_else(|| {
+                ["role_definition_id", "role_definition_name"]
+                    .iter()
+                    .find_map(|k| match idx.resolve(r, expr(k), &|_| false) {
+                        Ref::Data(t, m, n) if t == ROLE_DEFINITION => defs.get(&(m, n)).cloned(),
+                        _ => None,
+                    })
+            });
+        joins.roles.insert(
+            r.address.clone(),
+            RoleJoin {
+                kubelet_cluster: kubelet.map(|i| idx.r(i).address.clone()),
+                scope,
+                registry: registry.map(|i| idx.r(i).address.clone()),
+                role,
+            },
+        );
+    }
+}
+
+// ------------------------------------------------------------------ AKS007
+
+/// A subnet: a resource, or an inline subnet of a network (its position).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Subnet {
+    Resource(usize),
+    Inline(usize, usize),
+}
+
+fn inline_subnets(vnet: &Resource) -> &[Value] {
+    vnet.values
+        .get("subnet")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
+    if model.pools.is_empty() {
+        return;
+    }
+    // Inline subnets by id.
+    let mut inline_by_id: HashMap<String, Subnet> = HashMap::new();
+    for (vi, v) in idx.resources.iter().enumerate() {
+        if v.type_ != VNET {
+            continue;
+        }
+        for (si, s) in inline_subnets(v).iter().enumerate() {
+            if let Some(id) = str_value(s, "id") {
+                inline_by_id.insert(id.to_ascii_lowercase(), Subnet::Inline(vi, si));
+            }
+        }
+    }
+    let subnet_by_value = |v: Option<&str>| -> Option<Subnet> {
+        idx.by_value(v, &[SUBNET])
+            .map(Subnet::Resource)
+            .or_else(|| inline_by_id.get(&v?.to_ascii_lowercase()).copied())
+    };
+    // Associations: subnet -> route table (Ok) or outside (Err).
+    let mut associations: HashMap<Subnet, Result<usize, ()>> = HashMap::new();
+    let mut unresolved_association = false;
+    for a in idx.resources.iter().filter(|r| r.type_ == ASSOCIATION) {
+        let subnet = match idx.join(a, "subnet_id", &[SUBNET]) {
+            Ok(i) => Some(Subnet::Resource(i)),
+            Err(_) => subnet_by_value(str_value(&a.values, "subnet_id")),
+        };
+        let Some(subnet) = subnet else {
+            unresolved_association = true;
+            continue;
+        };
+        let table = idx
+            .join(a, "route_table_id", &[ROUTE_TABLE])
+            .map_err(|_| ());
+        associations.entry(subnet).or_insert(table);
+    }
+    // Routes of each table.
+    let mut routes: HashMap<usize, Vec<Route>> = HashMap::new();
+    let mut table_by_name: HashMap<(String, String), usize> = HashMap::new();
+    for (ti, t) in idx.resources.iter().enumerate() {
+        if t.type_ != ROUTE_TABLE {
+            continue;
+        }
+        if let (Some(n), Some(g)) = (
+            str_value(&t.values, "name"),
+            str_value(&t.values, "resource_group_name"),
+        ) {
+            table_by_name.insert((n.to_ascii_lowercase(), g.to_ascii_lowercase()), ti);
+        }
+        let list = routes.entry(ti).or_default();
+        if t.unknown.contains("route") {
+            list.push(Route {
+                source: t.address.clone(),
+                address_prefix: Value::Null,
+                next_hop_type: Value::Null,
+                unknown: true,
+            });
+        }
+        for (i, r) in t
+            .values
+            .get("route")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let unknown = ["address_prefix", "next_hop_type"]
+                .iter()
+                .any(|k| t.unknown.contains(&format!("route.{i}.{k}")));
+            list.push(Route {
+                source: t.address.clone(),
+                address_prefix: r.get("address_prefix").cloned().unwrap_or(Value::Null),
+                next_hop_type: r.get("next_hop_type").cloned().unwrap_or(Value::Null),
+                unknown,
+            });
+        }
+    }
+    for r in idx.resources.iter().filter(|r| r.type_ == ROUTE) {
+        let expr = idx.exprs(r).and_then(|e| e.get("route_table_name"));
+        let mut table = match idx.resolve(r, expr, &|t| t == ROUTE_TABLE) {
+            Ref::Managed(t) => idx.pick(&t, &r.index),
+            _ => None,
+        };
+        if table.is_none() {
+            if let (Some(n), Some(g)) = (
+                str_value(&r.values, "route_table_name"),
+                str_value(&r.values, "resource_group_name"),
+            ) {
+                table = table_by_name
+                    .get(&(n.to_ascii_lowercase(), g.to_ascii_lowercase()))
+                    .copied();
+            }
+        }
+        if let Some(ti) = table {
+            let unknown =
+                r.unknown.contains("address_prefix") || r.unknown.contains("next_hop_type");
+            routes.entry(ti).or_default().push(Route {
+                source: r.address.clone(),
+                address_prefix: r
+                    .values
+                    .get("address_prefix")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                next_hop_type: r
+                    .values
+                    .get("next_hop_type")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                unknown,
+            });
+        }
+    }
+    let chain = |s: Subnet| -> SubnetChain {
+        let (address, name) = match s {
+            Subnet::Resource(i) => (
+                idx.r(i).address.clone(),
+                str_value(&idx.r(i).values, "name").map(str::to_string),
+            ),
+            Subnet::Inline(v, si) => (
+                idx.r(v).address.clone(),
+                inline_subnets(idx.r(v))
+                    .get(si)
+                    .and_then(|x| str_value(x, "name"))
+                    .map(str::to_string),
+            ),
+        };
+        let table: Option<Result<usize, ()>> = associations.get(&s).copied().or_else(|| match s {
+            Subnet::Inline(v, si) => {
+                let vnet = idx.r(v);
+                let inline = inline_subnets(vnet).get(si)?;
+                if let Some(id) = str_value(inline, "route_table_id") {
+                    return Some(idx.by_value(Some(id), &[ROUTE_TABLE]).ok_or(()));
+                }
+                // Unknown in a plan: the configuration's block of that name.
+                let name = str_value(inline, "name")?;
+                let block = idx
+                    .exprs(vnet)
+                    .and_then(|e| e.get("subnet"))
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|b| {
+                        b.pointer("/name/constant_value").and_then(Value::as_str) == Some(name)
+                    })?;
+                let expr = block.get("route_table_id")?;
+                Some(match idx.resolve(vnet, Some(expr), &|t| t == ROUTE_TABLE) {
+                    Ref::Managed(t) => idx.pick(&t, &vnet.index).ok_or(()),
+                    _ => Err(()),
+                })
+            }
+            Subnet::Resource(i) => {
+                let sub = idx.r(i);
+                let wo = idx.exprs(sub).and_then(|e| e.get("route_table_id_wo"));
+                if let Some(expr) = wo {
+                    return Some(match idx.resolve(sub, Some(expr), &|t| t == ROUTE_TABLE) {
+                        Ref::Managed(t) => idx.pick(&t, &sub.index).ok_or(()),
+                        _ => Err(()),
+                    });
+                }
+                str_value(&sub.values, "route_table_id")
+                    .map(|id| idx.by_value(Some(id), &[ROUTE_TABLE]).ok_or(()))
+            }
+        });
+        let wo_version = match s {
+            Subnet::Resource(i) => {
+                let sub = idx.r(i);
+                sub.values
+                    .get("route_table_id_wo_version")
+                    .is_some_and(|v| !v.is_null())
+                    || sub.unknown.contains("route_table_id_wo_version")
+                    || idx
+                        .exprs(sub)
+                        .is_some_and(|e| e.contains_key("route_table_id_wo_version"))
+            }
+            Subnet::Inline(..) => false,
+        };
+        let (status, table) = match table {
+            Some(Ok(t)) => ("joined", Some(t)),
+            Some(Err(())) if wo_version => ("unresolved", None),
+            Some(Err(())) => ("outside", None),
+            None if unresolved_association || wo_version => ("unresolved", None),
+            None => ("none", None),
+        };
+        SubnetChain {
+            address,
+            name,
+            table: status,
+            route_table: table.map(|t| idx.r(t).address.clone()),
+            routes: table
+                .and_then(|t| routes.get(&t).cloned())
+                .unwrap_or_default(),
+        }
+    };
+    for p in &model.pools {
+        // The resource that holds the pool and the expression of its subnet.
+        let Ok(ri) = idx
+            .resources
+            .binary_search_by(|r| r.address.as_str().cmp(&p.address))
+        else {
+            continue;
+        };
+        let owner = idx.r(ri);
+        let value = str_value(&p.values, "vnet_subnet_id");
+        let unknown = p.unknown.contains("vnet_subnet_id");
+        let expr = idx.exprs(owner).and_then(|e| {
+            if p.kind == "default" {
+                e.get("default_node_pool")
+                    .and_then(|b| b.get(0))
+                    .and_then(|b| b.get("vnet_subnet_id"))
+            } else {
+                e.get("vnet_subnet_id")
+            }
+        });
+        if value.is_none() && !unknown && expr.is_none() {
+            continue;
+        }
+        let mut subnets: Option<(&'static str, Vec<Subnet>)> = None;
+        match idx.resolve(owner, expr, &|t| t == SUBNET || t == VNET) {
+            Ref::Managed(t) if t.type_ == SUBNET => {
+                if let Some(i) = idx.pick(&t, &owner.index) {
+                    subnets = Some(("joined", vec![Subnet::Resource(i)]));
+                }
+            }
+            Ref::Managed(t) => {
+                if let Some(v) = idx.pick(&t, &owner.index) {
+                    let all: Vec<Subnet> = (0..inline_subnets(idx.r(v)).len())
+                        .map(|si| Subnet::Inline(v, si))
+                        .collect();
+                    subnets = match subnet_by_value(value) {
+                        Some(s) => Some(("joined", vec![s])),
+                        None if all.len() == 1 => Some(("joined", all)),
+                        None if !all.is_empty() => Some(("ambiguous", all)),
+                        None => None,
+                    };
+                }
+            }
+            _ => {}
+        }
+        if subnets.is_none() {
+            subnets = subnet_by_value(value).map(|s| ("joined", vec![s]));
+        }
+        let egress = match subnets {
+            Some((status, list)) => Egress {
+                subnet: status,
+                subnets: list.into_iter().map(chain).collect(),
+            },
+            None => Egress {
+                subnet: "outside",
+                subnets: Vec::new(),
+            },
+        };
+        joins.egress.insert(p.address.clone(), egress);
+    }
+}
+
+// ------------------------------------------------------------------ to Rego
+
+fn rv(s: &str) -> regorus::Value {
+    regorus::Value::from(s)
+}
+
+fn obj(entries: Vec<(&str, regorus::Value)>) -> regorus::Value {
+    let map: BTreeMap<regorus::Value, regorus::Value> =
+        entries.into_iter().map(|(k, v)| (rv(k), v)).collect();
+    regorus::Value::from(map)
+}
+
+fn opt(s: &Option<String>) -> regorus::Value {
+    s.as_deref().map_or(regorus::Value::Null, rv)
+}
+
+impl Joins {
+    /// `input.joins` (docs/input-format.md); `resource` gives the Resource
+    /// object of an address.
+    pub fn to_input(&self, resource: &dyn Fn(&str) -> Option<regorus::Value>) -> regorus::Value {
+        let list = |addrs: &[String]| -> regorus::Value {
+            regorus::Value::from(addrs.iter().filter_map(|a| resource(a)).collect::<Vec<_>>())
+        };
+        let map_of = |m: &BTreeMap<String, Vec<String>>| -> regorus::Value {
+            let out: BTreeMap<regorus::Value, regorus::Value> =
+                m.iter().map(|(k, v)| (rv(k), list(v))).collect();
+            regorus::Value::from(out)
+        };
+        let roles: BTreeMap<regorus::Value, regorus::Value> = self
+            .roles
+            .iter()
+            .map(|(k, j)| {
+                (
+                    rv(k),
+                    obj(vec![
+                        ("kubelet_cluster", opt(&j.kubelet_cluster)),
+                        ("scope", rv(j.scope)),
+                        ("registry", opt(&j.registry)),
+                        ("role", opt(&j.role)),
+                    ]),
+                )
+            })
+            .collect();
+        let egress: BTreeMap<regorus::Value, regorus::Value> = self
+            .egress
+            .iter()
+            .map(|(k, e)| {
+                let subnets: Vec<regorus::Value> = e
+                    .subnets
+                    .iter()
+                    .map(|s| {
+                        obj(vec![
+                            ("address", rv(&s.address)),
+                            ("name", opt(&s.name)),
+                            ("table", rv(s.table)),
+                            ("route_table", opt(&s.route_table)),
+                            (
+                                "routes",
+                                regorus::Value::from(
+                                    s.routes
+                                        .iter()
+                                        .map(|r| {
+                                            obj(vec![
+                                                ("source", rv(&r.source)),
+                                                (
+                                                    "address_prefix",
+                                                    regorus::Value::from(r.address_prefix.clone()),
+                                                ),
+                                                (
+                                                    "next_hop_type",
+                                                    regorus::Value::from(r.next_hop_type.clone()),
+                                                ),
+                                                ("unknown", regorus::Value::from(r.unknown)),
+                                            ])
+                                        })
+                                        .collect::<Vec<_>>(),
+                                ),
+                            ),
+                        ])
+                    })
+                    .collect();
+                (
+                    rv(k),
+                    obj(vec![
+                        ("subnet", rv(e.subnet)),
+                        ("subnets", regorus::Value::from(subnets)),
+                    ]),
+                )
+            })
+            .collect();
+        obj(vec![
+            ("diagnostic_settings", map_of(&self.diagnostics)),
+            (
+                "diagnostic_settings_unresolved",
+                list(&self.diagnostics_unresolved),
+            ),
+            ("role_assignments", regorus::Value::from(roles)),
+            ("cluster_role_assignments", map_of(&self.cluster_roles)),
+            (
+                "role_assignments_unresolved_scope",
+                list(&self.roles_unresolved_scope),
+            ),
+            ("egress", regorus::Value::from(egress)),
+        ])
+    }
+}
