@@ -9,7 +9,7 @@
 #   id: AKS007
 #   name: egress-firewall-route
 #   severity: HIGH
-#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool, azurerm_subnet, azurerm_virtual_network, azurerm_subnet_route_table_association, azurerm_route_table, azurerm_route]
+#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_cluster_node_pool, "akslint:joins"]
 #   related: []
 #   why: |
 #     With `userDefinedRouting`, AKS creates no outbound path of its own: the

@@ -10,7 +10,7 @@
 #   id: AKS027
 #   name: entra-admin
 #   severity: MEDIUM
-#   resource_types: [azurerm_kubernetes_cluster, azurerm_role_assignment]
+#   resource_types: [azurerm_kubernetes_cluster, "akslint:joins"]
 #   related: ["az:36a27de4"]
 #   why: |
 #     Without local accounts, only Entra ID identities can administer the

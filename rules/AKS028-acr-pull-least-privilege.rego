@@ -7,7 +7,7 @@
 #   id: AKS028
 #   name: acr-pull-least-privilege
 #   severity: HIGH
-#   resource_types: [azurerm_role_assignment, azurerm_kubernetes_cluster, azurerm_user_assigned_identity, azurerm_container_registry]
+#   resource_types: [azurerm_kubernetes_cluster, "akslint:joins"]
 #   related: ["kics:azure_container_registry_with_broad_permissions", "cis:5.1.3"]
 #   why: |
 #     Every node runs as the kubelet identity, so anything that escapes to a
@@ -44,8 +44,8 @@ role_path(r) := ["role_definition_name"] if {
 } else := ["role_definition_name"]
 
 deny contains f if {
-	some r in lib.resources_of("azurerm_role_assignment")
-	j := joins.role_assignment(r)
+	some j in joins.kubelet_role_assignments
+	r := j.resource
 	is_string(j.kubelet_cluster)
 	j.scope != "other"
 	not lib.eq_ci(j.role, "AcrPull")

@@ -6,10 +6,7 @@ import data.akslint.rules.AKS028
 
 ra(name, values, unknown) := {"address": sprintf("azurerm_role_assignment.%s", [name]), "type": "azurerm_role_assignment", "values": values, "unknown": unknown}
 
-inp(r, j) := {
-	"by_type": {"azurerm_role_assignment": [r]},
-	"joins": {"role_assignments": {r.address: j}},
-}
+inp(r, j) := {"joins": {"role_assignments": {r.address: object.union(j, {"resource": r})}}}
 
 kubelet(scope, role) := {"kubelet_cluster": "azurerm_kubernetes_cluster.c", "scope": scope, "registry": null, "role": role}
 

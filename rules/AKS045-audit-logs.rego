@@ -8,7 +8,7 @@
 #   id: AKS045
 #   name: audit-logs
 #   severity: HIGH
-#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_automatic_cluster, azurerm_monitor_diagnostic_setting]
+#   resource_types: [azurerm_kubernetes_cluster, azurerm_kubernetes_automatic_cluster, "akslint:joins"]
 #   related: ["psrule:Azure.AKS.AuditLogs", "psrule:Azure.AKS.AuditAdmin", "psrule:Azure.AKS.PlatformLogs", "kics:aks_without_audit_logs", "az:245fc9df", "az:6c66c325", "cis:2.1.1"]
 #   why: |
 #     The API server's audit log is the only record of who read secrets,

@@ -25,6 +25,45 @@ pub const CLUSTER_TYPES: [&str; 2] = [
     "azurerm_kubernetes_automatic_cluster",
 ];
 
+/// A rule that reads `input.joins` declares this in its `resource_types`.
+pub const MARKER: &str = "akslint:joins";
+
+/// Resource types the joins read. They are parsed when a loaded rule
+/// declares [`MARKER`], and appear in `input.resources`/`by_type` only when a
+/// rule declares them too (the joins carry what the rules need, so the input
+/// stays small).
+pub const JOIN_TYPES: [&str; 10] = [
+    "azurerm_kubernetes_cluster",
+    "azurerm_kubernetes_automatic_cluster",
+    SUBNET,
+    VNET,
+    ROUTE_TABLE,
+    ROUTE,
+    ASSOCIATION,
+    ROLE_ASSIGNMENT,
+    IDENTITY,
+    DIAGNOSTIC,
+];
+
+/// Are resources of type `t` parsed for the joins (filter `set`)?
+pub fn needed(set: &std::collections::HashSet<String>, t: &str) -> bool {
+    set.contains(MARKER) && JOIN_TYPES.contains(&t)
+}
+
+/// Adds the join types to the types kept while parsing.
+pub fn keep(set: &std::collections::HashSet<String>, keep: &mut std::collections::HashSet<String>) {
+    if set.contains(MARKER) {
+        keep.extend(JOIN_TYPES.iter().map(|t| (*t).to_string()));
+    }
+}
+
+/// Is a resource of type `t` left out of `input.resources`/`by_type`?
+pub fn hidden(exposed: &Option<std::collections::HashSet<String>>, t: &str) -> bool {
+    exposed
+        .as_ref()
+        .is_some_and(|set| !set.contains(t) && JOIN_TYPES.contains(&t) && !is_cluster(t))
+}
+
 const SUBNET: &str = "azurerm_subnet";
 const VNET: &str = "azurerm_virtual_network";
 const ROUTE_TABLE: &str = "azurerm_route_table";
@@ -46,7 +85,7 @@ pub struct Joins {
     /// Diagnostic settings whose target is truly unknown and references no
     /// resource of the plan (it may be any cluster).
     pub diagnostics_unresolved: Vec<String>,
-    /// Role assignment -> what it joins.
+    /// Role assignment of a cluster's kubelet identity -> what it joins.
     pub roles: BTreeMap<String, RoleJoin>,
     /// Cluster -> role assignments scoped to it (or to a path prefix of it).
     pub cluster_roles: BTreeMap<String, Vec<String>>,
@@ -639,6 +678,9 @@ fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&Value>) {
                         _ => None,
                     })
             });
+        if kubelet.is_none() {
+            continue;
+        }
         joins.roles.insert(
             r.address.clone(),
             RoleJoin {
@@ -881,7 +923,8 @@ fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 e.get("vnet_subnet_id")
             }
         });
-        if value.is_none() && !unknown && expr.is_none() {
+        // Unset (AKS006's concern): no chain.
+        if value.is_none() && !unknown {
             continue;
         }
         let mut subnets: Option<(&'static str, Vec<Subnet>)> = None;
@@ -958,6 +1001,7 @@ impl Joins {
                 (
                     rv(k),
                     obj(vec![
+                        ("resource", resource(k).unwrap_or(regorus::Value::Null)),
                         ("kubelet_cluster", opt(&j.kubelet_cluster)),
                         ("scope", rv(j.scope)),
                         ("registry", opt(&j.registry)),

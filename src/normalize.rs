@@ -87,6 +87,8 @@ pub struct Model {
     pub configuration: Option<Value>,
     /// Cross-resource joins of the 2026-12 rules (src/joins.rs).
     pub joins: crate::joins::Joins,
+    /// The resource types the loaded rules declare (None: all).
+    pub exposed: TypeFilter,
 }
 
 /// Which resource types to build values for (None: all).
@@ -96,7 +98,9 @@ fn wanted(filter: &TypeFilter, t: &str) -> bool {
     match filter {
         None => true,
         // The joins need clusters whenever pools or credentials are wanted.
-        Some(set) => set.contains(t) || (t == CLUSTER && !set.is_empty()),
+        Some(set) => {
+            set.contains(t) || (t == CLUSTER && !set.is_empty()) || crate::joins::needed(set, t)
+        }
     }
 }
 
@@ -288,13 +292,16 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
         if !set.is_empty() {
             keep.insert(CLUSTER.to_string());
         }
+        crate::joins::keep(set, &mut keep);
         keep
     });
     let (kind, doc) = load::parse_keeping(src, keep.as_ref())?;
-    match kind {
+    let mut model = match kind {
         Kind::Plan => normalize_plan(src, doc, filter),
         Kind::State => normalize_state(src, doc, filter),
-    }
+    }?;
+    model.exposed = filter.clone();
+    Ok(model)
 }
 
 fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<Model, InputError> {
@@ -650,6 +657,7 @@ fn finish(
         resource_count,
         configuration: None,
         joins: crate::joins::Joins::default(),
+        exposed: None,
     }
 }
 
@@ -688,34 +696,42 @@ fn obj(entries: Vec<(&str, regorus::Value)>) -> regorus::Value {
     regorus::Value::from(map)
 }
 
+/// The Rego object of one resource (docs/input-format.md "Resource").
+fn resource_value(r: &Resource) -> regorus::Value {
+    obj(vec![
+        ("address", rv_str(&r.address)),
+        ("type", rv_str(&r.type_)),
+        ("name", rv_str(&r.name)),
+        ("module", rv_str(&r.module)),
+        (
+            "index",
+            r.index
+                .clone()
+                .map_or(regorus::Value::Null, regorus::Value::from),
+        ),
+        ("mode", rv_str("managed")),
+        (
+            "actions",
+            regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
+        ),
+        ("values", regorus::Value::from(r.values.clone())),
+        ("unknown", rv_set(&r.unknown)),
+        ("sensitive", rv_set(&r.sensitive)),
+        ("cluster", rv_opt(&r.cluster)),
+        ("oidc_cluster", rv_opt(&r.oidc_cluster)),
+    ])
+}
+
 impl Model {
     /// The Rego `input` document (docs/input-format.md).
     pub fn to_input(&self) -> regorus::Value {
         let mut by_type: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let mut all = Vec::with_capacity(self.resources.len());
         for r in &self.resources {
-            let v = obj(vec![
-                ("address", rv_str(&r.address)),
-                ("type", rv_str(&r.type_)),
-                ("name", rv_str(&r.name)),
-                ("module", rv_str(&r.module)),
-                (
-                    "index",
-                    r.index
-                        .clone()
-                        .map_or(regorus::Value::Null, regorus::Value::from),
-                ),
-                ("mode", rv_str("managed")),
-                (
-                    "actions",
-                    regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
-                ),
-                ("values", regorus::Value::from(r.values.clone())),
-                ("unknown", rv_set(&r.unknown)),
-                ("sensitive", rv_set(&r.sensitive)),
-                ("cluster", rv_opt(&r.cluster)),
-                ("oidc_cluster", rv_opt(&r.oidc_cluster)),
-            ]);
+            if crate::joins::hidden(&self.exposed, &r.type_) {
+                continue;
+            }
+            let v = resource_value(r);
             by_type.entry(rv_str(&r.type_)).or_default().push(v.clone());
             all.push(v);
         }
@@ -758,7 +774,8 @@ impl Model {
             self.resources
                 .binary_search_by(|r| r.address.as_str().cmp(a))
                 .ok()
-                .and_then(|i| all.get(i).cloned())
+                .and_then(|i| self.resources.get(i))
+                .map(resource_value)
         });
         obj(vec![
             ("format", regorus::Value::from(1u64)),

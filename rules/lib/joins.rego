@@ -30,8 +30,9 @@ diagnostic_settings(c) := object.get(joins, ["diagnostic_settings", c.address], 
 # Diagnostic settings whose target is truly unknown and outside the plan.
 diagnostic_settings_unresolved := object.get(joins, "diagnostic_settings_unresolved", [])
 
-# What a role assignment joins ({kubelet_cluster, scope, registry, role}).
-role_assignment(r) := object.get(joins, ["role_assignments", r.address], null)
+# Role assignments of a cluster's kubelet identity, each as
+# {resource, kubelet_cluster, scope, registry, role}.
+kubelet_role_assignments := [j | some j in object.get(joins, "role_assignments", {})]
 
 # Role assignments scoped to the cluster or to a path prefix of its id.
 cluster_role_assignments(c) := object.get(joins, ["cluster_role_assignments", c.address], [])
