@@ -545,13 +545,27 @@ fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&Value>) {
     // (object id) value -> cluster.
     let mut identity_cluster: HashMap<usize, usize> = HashMap::new();
     let mut principal_cluster: HashMap<String, usize> = HashMap::new();
-    let mut cluster_ids: Vec<(String, usize)> = Vec::new();
+    // Every path prefix of every cluster id (its resource group, its
+    // subscription, the id itself) -> the clusters under it.
+    let mut cluster_prefixes: HashMap<String, Vec<usize>> = HashMap::new();
     for (ci, c) in idx.resources.iter().enumerate() {
         if !is_cluster(&c.type_) {
             continue;
         }
         if let Some(id) = str_value(&c.values, "id") {
-            cluster_ids.push((id.to_ascii_lowercase(), ci));
+            let id = id.to_ascii_lowercase();
+            let id = id.trim_end_matches('/');
+            for (i, ch) in id.char_indices() {
+                if ch == '/' && i > 0 {
+                    if let Some(prefix) = id.get(..i) {
+                        cluster_prefixes
+                            .entry(prefix.to_string())
+                            .or_default()
+                            .push(ci);
+                    }
+                }
+            }
+            cluster_prefixes.entry(id.to_string()).or_default().push(ci);
         }
         if let Some(oid) = nested_str(&c.values, "kubelet_identity", "object_id") {
             principal_cluster.insert(oid.to_ascii_lowercase(), ci);
@@ -638,14 +652,12 @@ fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&Value>) {
             // AKS027: a scope equal to a cluster id or a path prefix of it.
             if scope_cluster.is_none() {
                 let want = lower.trim_end_matches('/');
-                for (id, ci) in &cluster_ids {
-                    if id == want || id.starts_with(&format!("{want}/")) {
-                        joins
-                            .cluster_roles
-                            .entry(idx.r(*ci).address.clone())
-                            .or_default()
-                            .push(r.address.clone());
-                    }
+                for ci in cluster_prefixes.get(want).into_iter().flatten() {
+                    joins
+                        .cluster_roles
+                        .entry(idx.r(*ci).address.clone())
+                        .or_default()
+                        .push(r.address.clone());
                 }
             }
         } else if scope == "unresolved" {
@@ -1071,5 +1083,71 @@ impl Joins {
             ),
             ("egress", regorus::Value::from(egress)),
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cfg_json() -> Value {
+        json!({"root_module": {
+            "resources": [
+                {"mode": "managed", "type": "azurerm_role_assignment", "name": "r", "expressions": {
+                    "scope": {"references": ["module.acr.id", "module.acr"]},
+                    "role_definition_id": {"references": ["data.azurerm_role_definition.c.id", "data.azurerm_role_definition.c"]},
+                    "principal_id": {"references": ["azurerm_resource_group.rg.id", "azurerm_resource_group.rg"]}
+                }},
+                {"mode": "data", "type": "azurerm_role_definition", "name": "c", "expressions": {"name": {"constant_value": "Contributor"}}}
+            ],
+            "module_calls": {"acr": {"expressions": {}, "module": {
+                "resources": [{"mode": "managed", "type": "azurerm_container_registry", "name": "this", "expressions": {}}],
+                "outputs": {"id": {"expression": {"references": ["azurerm_container_registry.this.id", "azurerm_container_registry.this"]}}}
+            }}}
+        }})
+    }
+
+    #[test]
+    fn references_lead_through_outputs_to_resources_data_sources_and_others() {
+        let c = cfg_json();
+        let idx = ConfigIndex::new(&c);
+        let e = idx
+            .expressions(&[], "azurerm_role_assignment", "r", "")
+            .unwrap();
+        let accept_acr = |t: &str| t == REGISTRY;
+        match resolve(&idx, &[], &[], &e["scope"], &accept_acr, 0) {
+            Ref::Managed(t) => {
+                assert_eq!(t.module, vec!["acr".to_string()]);
+                assert_eq!(t.name, "this");
+            }
+            _ => panic!("the scope leads to the module's registry"),
+        }
+        match resolve(&idx, &[], &[], &e["role_definition_id"], &|_| false, 0) {
+            Ref::Data(t, m, n) => {
+                assert_eq!((t.as_str(), m.len(), n.as_str()), (ROLE_DEFINITION, 0, "c"))
+            }
+            _ => panic!("a data source"),
+        }
+        assert!(matches!(
+            resolve(&idx, &[], &[], &e["principal_id"], &accept_acr, 0),
+            Ref::Other
+        ));
+        assert!(matches!(
+            resolve(
+                &idx,
+                &[],
+                &[],
+                &json!({"references": ["var.x"]}),
+                &accept_acr,
+                0
+            ),
+            Ref::Outside
+        ));
+        let defs = role_definitions(Some(&c));
+        assert_eq!(
+            defs.get(&(Vec::new(), "c".to_string())).map(String::as_str),
+            Some("Contributor")
+        );
     }
 }
