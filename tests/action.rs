@@ -39,7 +39,9 @@ fn action_run_script_writes_sarif_summary_and_outputs() {
     );
     let outputs = std::fs::read_to_string(&out_file).unwrap();
     assert!(outputs.contains("exit-code=1"), "{outputs}");
-    assert!(outputs.contains("findings=3"), "{outputs}");
+    // AKS001, AKS004, AKS012 and the cross-resource AKS007 (5 pools without
+    // a route table), AKS027 (2) and AKS045 (2).
+    assert!(outputs.contains("findings=12"), "{outputs}");
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
     assert_eq!(doc["version"], "2.1.0");
     assert_eq!(

@@ -309,7 +309,7 @@ fn rules_command_lists_the_baseline() {
     assert_eq!(out.status.code(), Some(0));
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules = rules.as_array().unwrap();
-    assert_eq!(rules.len(), 32);
+    assert_eq!(rules.len(), 39);
     for r in rules {
         for key in [
             "id",
@@ -450,9 +450,20 @@ fn large_file_parallel_rules_are_deterministic() {
     assert_eq!(outs[0], outs[2]);
     let doc: serde_json::Value = serde_json::from_slice(&outs[0]).unwrap();
     let (_, small) = run_json(&[&example()]);
-    let per_copy = small["findings"].as_array().unwrap().len();
+    // AKS007 joins the pools' subnets through the configuration, which has
+    // no `module.copy`: in the copies the subnet is outside the plan
+    // (unknown), in the example it passes.
+    let count = |d: &serde_json::Value| {
+        d["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] != "AKS007")
+            .count()
+    };
+    let per_copy = count(&small);
     assert!(per_copy > 0);
-    assert_eq!(doc["findings"].as_array().unwrap().len(), 80 * per_copy);
+    assert_eq!(count(&doc), 80 * per_copy);
 }
 
 #[test]
