@@ -175,12 +175,9 @@ fn baseline_rows_are_read_from_both_files() {
     );
 }
 
-/// Rules of BASELINE-2026-12.md that the other half of issue 14 implements
-/// on its own branch (rules-x). Remove an id once its rule is merged: the
-/// test below then requires it, and fails while it stays listed here.
-const PENDING: &[&str] = &[
-    "AKS007", "AKS027", "AKS028", "AKS036", "AKS037", "AKS038", "AKS045",
-];
+/// BASELINE rules not implemented yet (none: all 47 are). An id listed here
+/// while its rule exists fails the test below.
+const PENDING: &[&str] = &[];
 
 #[test]
 fn rules_match_the_baseline() {

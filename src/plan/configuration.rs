@@ -11,17 +11,17 @@ use crate::finding::Step;
 
 /// One module of the configuration, by its call path (`["aks"]`).
 #[derive(Default)]
-struct ModuleCfg<'c> {
-    resources: HashMap<(&'c str, &'c str), &'c Map<String, Value>>,
-    outputs: HashMap<&'c str, &'c Value>,
-    calls: HashMap<&'c str, &'c Map<String, Value>>,
+pub(crate) struct ModuleCfg<'c> {
+    pub(crate) resources: HashMap<(&'c str, &'c str), &'c Map<String, Value>>,
+    pub(crate) outputs: HashMap<&'c str, &'c Value>,
+    pub(crate) calls: HashMap<&'c str, &'c Map<String, Value>>,
 }
 
 /// The plan's Terraform `configuration` section, indexed (not to be confused
 /// with `.akslint.toml`, the settings' `ConfigFile`).
 #[derive(Default)]
 pub(crate) struct TfConfiguration<'c> {
-    modules: HashMap<Vec<String>, ModuleCfg<'c>>,
+    pub(crate) modules: HashMap<Vec<String>, ModuleCfg<'c>>,
     /// Resources declared under their full address in the root module (seen
     /// in some flattened real plans).
     flat: HashMap<&'c str, &'c Map<String, Value>>,
@@ -39,7 +39,7 @@ pub(crate) struct Target {
     pub attr: Option<String>,
 }
 
-const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 impl<'c> TfConfiguration<'c> {
     pub fn new(configuration: &'c Value) -> Self {

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::normalize::{is_cluster_type, Model};
+use super::normalize::{is_cluster_type, Model, Resource};
 use crate::finding::Step;
 
 fn rv_str(s: &str) -> regorus::Value {
@@ -40,44 +40,49 @@ fn obj(entries: Vec<(&str, regorus::Value)>) -> regorus::Value {
     regorus::Value::from(map)
 }
 
+/// The Rego object of one resource (docs/input-format.md "Resource").
+fn resource_value(r: &Resource) -> regorus::Value {
+    obj(vec![
+        ("address", rv_str(&r.address)),
+        ("type", rv_str(&r.type_)),
+        ("name", rv_str(&r.name)),
+        ("module", rv_str(&r.module)),
+        (
+            "index",
+            r.index
+                .clone()
+                .map_or(regorus::Value::Null, regorus::Value::from),
+        ),
+        ("mode", rv_str("managed")),
+        (
+            "actions",
+            regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
+        ),
+        ("values", regorus::Value::from(r.values.clone())),
+        ("unknown", rv_set(&r.unknown)),
+        ("sensitive", rv_set(&r.sensitive)),
+        ("cluster", rv_opt(&r.cluster)),
+        ("oidc_cluster", rv_opt(&r.oidc_cluster)),
+    ])
+}
+
 impl Model {
     /// The Rego `input` document (docs/input-format.md).
     pub fn to_input(&self) -> regorus::Value {
         let mut by_type: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let mut all = Vec::with_capacity(self.resources.len());
+        let mut clusters: Vec<regorus::Value> = Vec::new();
         for r in &self.resources {
-            let v = obj(vec![
-                ("address", rv_str(&r.address)),
-                ("type", rv_str(&r.type_)),
-                ("name", rv_str(&r.name)),
-                ("module", rv_str(&r.module)),
-                (
-                    "index",
-                    r.index
-                        .clone()
-                        .map_or(regorus::Value::Null, regorus::Value::from),
-                ),
-                ("mode", rv_str("managed")),
-                (
-                    "actions",
-                    regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
-                ),
-                ("values", regorus::Value::from(r.values.clone())),
-                ("unknown", rv_set(&r.unknown)),
-                ("sensitive", rv_set(&r.sensitive)),
-                ("cluster", rv_opt(&r.cluster)),
-                ("oidc_cluster", rv_opt(&r.oidc_cluster)),
-            ]);
+            if super::joins::hidden(&self.exposed, &r.type_) {
+                continue;
+            }
+            let v = resource_value(r);
+            if is_cluster_type(&r.type_) {
+                clusters.push(v.clone());
+            }
             by_type.entry(rv_str(&r.type_)).or_default().push(v.clone());
             all.push(v);
         }
-        let clusters: Vec<regorus::Value> = self
-            .resources
-            .iter()
-            .zip(&all)
-            .filter(|(r, _)| is_cluster_type(&r.type_))
-            .map(|(_, v)| v.clone())
-            .collect();
         let mut by_cluster: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let pools: Vec<regorus::Value> = self
             .pools
@@ -113,6 +118,13 @@ impl Model {
             .into_iter()
             .map(|(k, v)| (k, regorus::Value::from(v)))
             .collect();
+        let joins = self.joins.to_input(&|a| {
+            self.resources
+                .binary_search_by(|r| r.address.as_str().cmp(a))
+                .ok()
+                .and_then(|i| self.resources.get(i))
+                .map(resource_value)
+        });
         obj(vec![
             ("format", regorus::Value::from(1u64)),
             ("file", rv_str(&self.file)),
@@ -123,6 +135,7 @@ impl Model {
             ("by_type", regorus::Value::from(by_type)),
             ("pools", regorus::Value::from(pools)),
             ("pools_by_cluster", regorus::Value::from(by_cluster)),
+            ("joins", joins),
         ])
     }
 

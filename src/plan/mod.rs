@@ -14,6 +14,7 @@ pub(crate) mod address;
 pub(crate) mod configuration;
 mod input;
 mod join;
+pub(crate) mod joins;
 pub mod normalize;
 pub mod parse;
 pub mod read;

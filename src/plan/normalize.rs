@@ -95,6 +95,10 @@ pub struct Model {
     pub resource_count: usize,
     /// The plan's `configuration` section (None for state).
     pub configuration: Option<Value>,
+    /// Cross-resource joins of the 2026-12 rules (src/plan/joins.rs).
+    pub joins: super::joins::Joins,
+    /// The resource types the loaded rules declare (None: all).
+    pub exposed: TypeFilter,
 }
 
 /// Which resource types to build values for (None: all).
@@ -104,7 +108,11 @@ fn wanted(filter: &TypeFilter, t: &str) -> bool {
     match filter {
         None => true,
         // The joins need clusters whenever pools or credentials are wanted.
-        Some(set) => set.contains(t) || (is_cluster_type(t) && !set.is_empty()),
+        Some(set) => {
+            set.contains(t)
+                || (is_cluster_type(t) && !set.is_empty())
+                || super::joins::needed(set, t)
+        }
     }
 }
 
@@ -325,13 +333,16 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
             keep.insert(CLUSTER.to_string());
             keep.insert(AUTOMATIC_CLUSTER.to_string());
         }
+        super::joins::keep(set, &mut keep);
         keep
     });
     let (kind, doc) = parse::parse_keeping(src, keep.as_ref())?;
-    match kind {
+    let mut model = match kind {
         Kind::Plan => normalize_plan(src, doc, filter),
         Kind::State => normalize_state(src, doc, filter),
-    }
+    }?;
+    model.exposed = filter.clone();
+    Ok(model)
 }
 
 fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<Model, InputError> {
@@ -431,13 +442,9 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
     if let Some(cfg) = &cfg {
         join_plan(&mut resources, cfg);
     }
-    Ok(finish(
-        src,
-        Kind::Plan,
-        doc.terraform_version,
-        resources,
-        count,
-    ))
+    let mut model = finish(src, Kind::Plan, doc.terraform_version, resources, count);
+    super::joins::join(&mut model, cfg.as_ref(), configuration.as_ref());
+    Ok(model)
 }
 
 fn normalize_state(
@@ -504,13 +511,9 @@ fn normalize_state(
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     join_state(&mut resources);
-    Ok(finish(
-        src,
-        Kind::State,
-        doc.terraform_version,
-        resources,
-        count,
-    ))
+    let mut model = finish(src, Kind::State, doc.terraform_version, resources, count);
+    super::joins::join(&mut model, None, None);
+    Ok(model)
 }
 
 fn strip_prefix_keys(set: &BTreeSet<String>, prefix: &str) -> BTreeSet<String> {
@@ -566,5 +569,7 @@ fn finish(
         pools,
         resource_count,
         configuration: None,
+        joins: super::joins::Joins::default(),
+        exposed: None,
     }
 }

@@ -1,0 +1,62 @@
+package akslint.rules.AKS045_test
+
+import rego.v1
+
+import data.akslint.rules.AKS045
+
+cluster := {"address": "azurerm_kubernetes_cluster.c", "type": "azurerm_kubernetes_cluster", "values": {}, "unknown": {}}
+
+automatic := {"address": "azurerm_kubernetes_automatic_cluster.a", "type": "azurerm_kubernetes_automatic_cluster", "values": {}, "unknown": {}}
+
+setting(name, values, unknown) := {"address": sprintf("azurerm_monitor_diagnostic_setting.%s", [name]), "type": "azurerm_monitor_diagnostic_setting", "values": values, "unknown": unknown}
+
+inp(joined, unresolved) := {
+	"by_type": {"azurerm_kubernetes_cluster": [cluster]},
+	"joins": {"diagnostic_settings": {"azurerm_kubernetes_cluster.c": joined}, "diagnostic_settings_unresolved": unresolved},
+}
+
+test_4x_enabled_log_audit_admin_passes if {
+	s := setting("d", {"enabled_log": [{"category": "kube-audit-admin", "category_group": ""}]}, {})
+	count(AKS045.deny) == 0 with input as inp([s], [])
+}
+
+test_category_group_all_logs_passes_case_insensitive if {
+	s := setting("d", {"enabled_log": [{"category": "", "category_group": "alllogs"}]}, {})
+	count(AKS045.deny) == 0 with input as inp([s], [])
+}
+
+test_3x_log_block_enabled_passes_disabled_fails if {
+	on := setting("d", {"log": [{"category": "kube-audit", "enabled": true}], "enabled_log": []}, {})
+	count(AKS045.deny) == 0 with input as inp([on], [])
+	off := setting("d", {"log": [{"category": "kube-audit", "enabled": false}], "enabled_log": []}, {})
+	fs := AKS045.deny with input as inp([off], [])
+	[f.status | some f in fs] == ["fail"]
+}
+
+test_no_setting_fails if {
+	fs := AKS045.deny with input as inp([], [])
+	[[f.status, f.resource, f.attribute] | some f in fs] == [["fail", "azurerm_kubernetes_cluster.c", []]]
+}
+
+test_setting_without_audit_fails if {
+	s := setting("d", {"enabled_log": [{"category": "kube-apiserver"}]}, {})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["fail"]
+}
+
+test_unresolved_qualifying_setting_gives_unknown if {
+	s := setting("other", {"enabled_log": [{"category": "kube-audit-admin"}]}, {"target_resource_id": true})
+	fs := AKS045.deny with input as inp([], [s])
+	[f.status | some f in fs] == ["unknown"]
+}
+
+test_unresolved_non_qualifying_setting_still_fails if {
+	s := setting("other", {"enabled_log": [{"category": "kube-apiserver"}]}, {"target_resource_id": true})
+	fs := AKS045.deny with input as inp([], [s])
+	[f.status | some f in fs] == ["fail"]
+}
+
+test_automatic_cluster_checked if {
+	fs := AKS045.deny with input as {"by_type": {"azurerm_kubernetes_automatic_cluster": [automatic]}, "joins": {}}
+	[[f.status, f.resource] | some f in fs] == [["fail", "azurerm_kubernetes_automatic_cluster.a"]]
+}

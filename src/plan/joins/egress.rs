@@ -1,0 +1,280 @@
+//! AKS007: pool -> subnet -> route table -> routes.
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+#[allow(unused_imports)]
+use super::*;
+
+// ------------------------------------------------------------------ AKS007
+
+/// A subnet: a resource, or an inline subnet of a network (its position).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Subnet {
+    Resource(usize),
+    Inline(usize, usize),
+}
+
+fn inline_subnets(vnet: &Resource) -> &[Value] {
+    vnet.values
+        .get("subnet")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
+    if model.pools.is_empty() {
+        return;
+    }
+    // Inline subnets by id.
+    let mut inline_by_id: HashMap<String, Subnet> = HashMap::new();
+    for (vi, v) in idx.resources.iter().enumerate() {
+        if v.type_ != VNET {
+            continue;
+        }
+        for (si, s) in inline_subnets(v).iter().enumerate() {
+            if let Some(id) = str_value(s, "id") {
+                inline_by_id.insert(id.to_ascii_lowercase(), Subnet::Inline(vi, si));
+            }
+        }
+    }
+    let subnet_by_value = |v: Option<&str>| -> Option<Subnet> {
+        idx.by_value(v, &[SUBNET])
+            .map(Subnet::Resource)
+            .or_else(|| inline_by_id.get(&v?.to_ascii_lowercase()).copied())
+    };
+    // Associations: subnet -> route table (Ok) or outside (Err).
+    let mut associations: HashMap<Subnet, Result<usize, ()>> = HashMap::new();
+    let mut unresolved_association = false;
+    for a in idx.resources.iter().filter(|r| r.type_ == ASSOCIATION) {
+        let subnet = match idx.join(a, "subnet_id", &[SUBNET]) {
+            Ok(i) => Some(Subnet::Resource(i)),
+            Err(_) => subnet_by_value(str_value(&a.values, "subnet_id")),
+        };
+        let Some(subnet) = subnet else {
+            unresolved_association = true;
+            continue;
+        };
+        let table = idx
+            .join(a, "route_table_id", &[ROUTE_TABLE])
+            .map_err(|_| ());
+        associations.entry(subnet).or_insert(table);
+    }
+    // Routes of each table.
+    let mut routes: HashMap<usize, Vec<Route>> = HashMap::new();
+    let mut table_by_name: HashMap<(String, String), usize> = HashMap::new();
+    for (ti, t) in idx.resources.iter().enumerate() {
+        if t.type_ != ROUTE_TABLE {
+            continue;
+        }
+        if let (Some(n), Some(g)) = (
+            str_value(&t.values, "name"),
+            str_value(&t.values, "resource_group_name"),
+        ) {
+            table_by_name.insert((n.to_ascii_lowercase(), g.to_ascii_lowercase()), ti);
+        }
+        let list = routes.entry(ti).or_default();
+        if t.unknown.contains("route") {
+            list.push(Route {
+                source: t.address.clone(),
+                address_prefix: Value::Null,
+                next_hop_type: Value::Null,
+                unknown: true,
+            });
+        }
+        for (i, r) in t
+            .values
+            .get("route")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let unknown = ["address_prefix", "next_hop_type"]
+                .iter()
+                .any(|k| t.unknown.contains(&format!("route.{i}.{k}")));
+            list.push(Route {
+                source: t.address.clone(),
+                address_prefix: r.get("address_prefix").cloned().unwrap_or(Value::Null),
+                next_hop_type: r.get("next_hop_type").cloned().unwrap_or(Value::Null),
+                unknown,
+            });
+        }
+    }
+    for r in idx.resources.iter().filter(|r| r.type_ == ROUTE) {
+        let expr = idx.exprs(r).and_then(|e| e.get("route_table_name"));
+        let mut table = match idx.resolve(r, expr, &|t| t == ROUTE_TABLE) {
+            Ref::Managed(t) => idx.pick(&t, &r.index),
+            _ => None,
+        };
+        if table.is_none() {
+            if let (Some(n), Some(g)) = (
+                str_value(&r.values, "route_table_name"),
+                str_value(&r.values, "resource_group_name"),
+            ) {
+                table = table_by_name
+                    .get(&(n.to_ascii_lowercase(), g.to_ascii_lowercase()))
+                    .copied();
+            }
+        }
+        if let Some(ti) = table {
+            let unknown =
+                r.unknown.contains("address_prefix") || r.unknown.contains("next_hop_type");
+            routes.entry(ti).or_default().push(Route {
+                source: r.address.clone(),
+                address_prefix: r
+                    .values
+                    .get("address_prefix")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                next_hop_type: r
+                    .values
+                    .get("next_hop_type")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                unknown,
+            });
+        }
+    }
+    let chain = |s: Subnet| -> SubnetChain {
+        let (address, name) = match s {
+            Subnet::Resource(i) => (
+                idx.r(i).address.clone(),
+                str_value(&idx.r(i).values, "name").map(str::to_string),
+            ),
+            Subnet::Inline(v, si) => (
+                idx.r(v).address.clone(),
+                inline_subnets(idx.r(v))
+                    .get(si)
+                    .and_then(|x| str_value(x, "name"))
+                    .map(str::to_string),
+            ),
+        };
+        let table: Option<Result<usize, ()>> = associations.get(&s).copied().or_else(|| match s {
+            Subnet::Inline(v, si) => {
+                let vnet = idx.r(v);
+                let inline = inline_subnets(vnet).get(si)?;
+                if let Some(id) = str_value(inline, "route_table_id") {
+                    return Some(idx.by_value(Some(id), &[ROUTE_TABLE]).ok_or(()));
+                }
+                // Unknown in a plan: the configuration's block of that name.
+                let name = str_value(inline, "name")?;
+                let block = idx
+                    .exprs(vnet)
+                    .and_then(|e| e.get("subnet"))
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|b| {
+                        b.pointer("/name/constant_value").and_then(Value::as_str) == Some(name)
+                    })?;
+                let expr = block.get("route_table_id")?;
+                Some(match idx.resolve(vnet, Some(expr), &|t| t == ROUTE_TABLE) {
+                    Ref::Managed(t) => idx.pick(&t, &vnet.index).ok_or(()),
+                    _ => Err(()),
+                })
+            }
+            Subnet::Resource(i) => {
+                let sub = idx.r(i);
+                let wo = idx.exprs(sub).and_then(|e| e.get("route_table_id_wo"));
+                if let Some(expr) = wo {
+                    return Some(match idx.resolve(sub, Some(expr), &|t| t == ROUTE_TABLE) {
+                        Ref::Managed(t) => idx.pick(&t, &sub.index).ok_or(()),
+                        _ => Err(()),
+                    });
+                }
+                str_value(&sub.values, "route_table_id")
+                    .map(|id| idx.by_value(Some(id), &[ROUTE_TABLE]).ok_or(()))
+            }
+        });
+        let wo_version = match s {
+            Subnet::Resource(i) => {
+                let sub = idx.r(i);
+                sub.values
+                    .get("route_table_id_wo_version")
+                    .is_some_and(|v| !v.is_null())
+                    || sub.unknown.contains("route_table_id_wo_version")
+                    || idx
+                        .exprs(sub)
+                        .is_some_and(|e| e.contains_key("route_table_id_wo_version"))
+            }
+            Subnet::Inline(..) => false,
+        };
+        let (status, table) = match table {
+            Some(Ok(t)) => ("joined", Some(t)),
+            Some(Err(())) if wo_version => ("unresolved", None),
+            Some(Err(())) => ("outside", None),
+            None if unresolved_association || wo_version => ("unresolved", None),
+            None => ("none", None),
+        };
+        SubnetChain {
+            address,
+            name,
+            table: status,
+            route_table: table.map(|t| idx.r(t).address.clone()),
+            routes: table
+                .and_then(|t| routes.get(&t).cloned())
+                .unwrap_or_default(),
+        }
+    };
+    for p in &model.pools {
+        // The resource that holds the pool and the expression of its subnet.
+        let Ok(ri) = idx
+            .resources
+            .binary_search_by(|r| r.address.as_str().cmp(&p.address))
+        else {
+            continue;
+        };
+        let owner = idx.r(ri);
+        let value = str_value(&p.values, "vnet_subnet_id");
+        let unknown = p.unknown.contains("vnet_subnet_id");
+        let expr = idx.exprs(owner).and_then(|e| {
+            if p.kind == "default" {
+                e.get("default_node_pool")
+                    .and_then(|b| b.get(0))
+                    .and_then(|b| b.get("vnet_subnet_id"))
+            } else {
+                e.get("vnet_subnet_id")
+            }
+        });
+        // Unset (AKS006's concern): no chain.
+        if value.is_none() && !unknown {
+            continue;
+        }
+        let mut subnets: Option<(&'static str, Vec<Subnet>)> = None;
+        match idx.resolve(owner, expr, &|t| t == SUBNET || t == VNET) {
+            Ref::Managed(t) if t.type_ == SUBNET => {
+                if let Some(i) = idx.pick(&t, &owner.index) {
+                    subnets = Some(("joined", vec![Subnet::Resource(i)]));
+                }
+            }
+            Ref::Managed(t) => {
+                if let Some(v) = idx.pick(&t, &owner.index) {
+                    let all: Vec<Subnet> = (0..inline_subnets(idx.r(v)).len())
+                        .map(|si| Subnet::Inline(v, si))
+                        .collect();
+                    subnets = match subnet_by_value(value) {
+                        Some(s) => Some(("joined", vec![s])),
+                        None if all.len() == 1 => Some(("joined", all)),
+                        None if !all.is_empty() => Some(("ambiguous", all)),
+                        None => None,
+                    };
+                }
+            }
+            _ => {}
+        }
+        if subnets.is_none() {
+            subnets = subnet_by_value(value).map(|s| ("joined", vec![s]));
+        }
+        let egress = match subnets {
+            Some((status, list)) => Egress {
+                subnet: status,
+                subnets: list.into_iter().map(chain).collect(),
+            },
+            None => Egress {
+                subnet: "outside",
+                subnets: Vec::new(),
+            },
+        };
+        joins.egress.insert(p.address.clone(), egress);
+    }
+}

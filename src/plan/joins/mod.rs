@@ -1,0 +1,640 @@
+//! Cross-resource joins of the 2026-12 baseline (docs/input-format.md
+//! "Joins"): pool -> subnet -> route table -> routes (AKS007), role
+//! assignment -> kubelet identity, registry and role (AKS028), cluster ->
+//! role assignments scoped to it (AKS027), cluster -> diagnostic settings
+//! (AKS045). They are computed once per file, with hash indexes, so that the
+//! rules stay linear in the plan's size.
+//!
+//! In a plan, an attribute is joined through the configuration's references
+//! (directly, through module outputs and module call arguments), as node
+//! pools are; an attribute that references nothing a plan holds is matched by
+//! its value against the known `id` values; in state, values are compared
+//! case-insensitively. What leads outside the plan or state is reported as
+//! such, so that the rules give `unknown`.
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+
+use super::address;
+use super::configuration::{Target, TfConfiguration as ConfigIndex, MAX_DEPTH};
+use super::normalize::{Model, Resource};
+
+/// Every resource type that is a cluster for the joins (extend here).
+pub const CLUSTER_TYPES: [&str; 2] = [
+    "azurerm_kubernetes_cluster",
+    "azurerm_kubernetes_automatic_cluster",
+];
+
+/// A rule that reads `input.joins` declares this in its `resource_types`.
+pub const MARKER: &str = "akslint:joins";
+
+/// Resource types the joins read. They are parsed when a loaded rule
+/// declares [`MARKER`], and appear in `input.resources`/`by_type` only when a
+/// rule declares them too (the joins carry what the rules need, so the input
+/// stays small).
+pub const JOIN_TYPES: [&str; 10] = [
+    "azurerm_kubernetes_cluster",
+    "azurerm_kubernetes_automatic_cluster",
+    SUBNET,
+    VNET,
+    ROUTE_TABLE,
+    ROUTE,
+    ASSOCIATION,
+    ROLE_ASSIGNMENT,
+    IDENTITY,
+    DIAGNOSTIC,
+];
+
+/// Are resources of type `t` parsed for the joins (filter `set`)?
+pub fn needed(set: &std::collections::HashSet<String>, t: &str) -> bool {
+    set.contains(MARKER) && JOIN_TYPES.contains(&t)
+}
+
+/// Adds the join types to the types kept while parsing.
+pub fn keep(set: &std::collections::HashSet<String>, keep: &mut std::collections::HashSet<String>) {
+    if set.contains(MARKER) {
+        keep.extend(JOIN_TYPES.iter().map(|t| (*t).to_string()));
+    }
+}
+
+/// Is a resource of type `t` left out of `input.resources`/`by_type`?
+pub fn hidden(exposed: &Option<std::collections::HashSet<String>>, t: &str) -> bool {
+    exposed
+        .as_ref()
+        .is_some_and(|set| !set.contains(t) && JOIN_TYPES.contains(&t) && !is_cluster(t))
+}
+
+mod egress;
+mod roles;
+
+use egress::egress;
+#[cfg(test)]
+use roles::role_definitions;
+use roles::{diagnostics, roles};
+
+const SUBNET: &str = "azurerm_subnet";
+const VNET: &str = "azurerm_virtual_network";
+const ROUTE_TABLE: &str = "azurerm_route_table";
+const ROUTE: &str = "azurerm_route";
+const ASSOCIATION: &str = "azurerm_subnet_route_table_association";
+const ROLE_ASSIGNMENT: &str = "azurerm_role_assignment";
+const IDENTITY: &str = "azurerm_user_assigned_identity";
+const DIAGNOSTIC: &str = "azurerm_monitor_diagnostic_setting";
+const REGISTRY: &str = "azurerm_container_registry";
+const ROLE_DEFINITION: &str = "azurerm_role_definition";
+/// The id of the built-in `AcrPull` role definition.
+const ACR_PULL_ID: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+
+/// The joins of one file, by resource address.
+#[derive(Debug, Clone, Default)]
+pub struct Joins {
+    /// Cluster -> the diagnostic settings that target it.
+    pub diagnostics: BTreeMap<String, Vec<String>>,
+    /// Diagnostic settings whose target is truly unknown and references no
+    /// resource of the plan (it may be any cluster).
+    pub diagnostics_unresolved: Vec<String>,
+    /// Role assignment of a cluster's kubelet identity -> what it joins.
+    pub roles: BTreeMap<String, RoleJoin>,
+    /// Cluster -> role assignments scoped to it (or to a path prefix of it).
+    pub cluster_roles: BTreeMap<String, Vec<String>>,
+    /// Role assignments whose scope leads outside the plan or state.
+    pub roles_unresolved_scope: Vec<String>,
+    /// Pool address -> its egress chain.
+    pub egress: BTreeMap<String, Egress>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleJoin {
+    /// The cluster whose kubelet identity the principal is.
+    pub kubelet_cluster: Option<String>,
+    /// `registry`, `other` or `unresolved`.
+    pub scope: &'static str,
+    /// The registry resource when it is in the plan or state.
+    pub registry: Option<String>,
+    /// The role name (`AcrPull` for the AcrPull definition id; another
+    /// definition id stands for itself); None when unresolvable.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Egress {
+    /// `joined` (one subnet), `ambiguous` (one of a network's inline subnets,
+    /// not singled out) or `outside`.
+    pub subnet: &'static str,
+    pub subnets: Vec<SubnetChain>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubnetChain {
+    /// The subnet resource, or the virtual network of an inline subnet.
+    pub address: String,
+    pub name: Option<String>,
+    /// `joined`, `outside` (table not in the plan or state), `none` (no
+    /// table) or `unresolved` (an association or a write-only table that
+    /// cannot be resolved).
+    pub table: &'static str,
+    pub route_table: Option<String>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The route table (inline route) or the `azurerm_route`.
+    pub source: String,
+    pub address_prefix: Value,
+    pub next_hop_type: Value,
+    pub unknown: bool,
+}
+
+/// Where an expression's references lead.
+enum Ref {
+    /// A managed resource of an accepted type.
+    Managed(Target),
+    /// A data source (type, module path, name).
+    Data(String, Vec<String>, String),
+    /// A managed resource of another type.
+    Other,
+    /// Nothing in the configuration: a root variable, a local, no reference.
+    Outside,
+}
+
+/// Follows an expression's references (through module outputs and call
+/// arguments) to a managed resource whose type `accept`s, a data source, or
+/// another resource.
+fn resolve(
+    cfg: &ConfigIndex<'_>,
+    scope: &[String],
+    keys: &[Option<Value>],
+    expr: &Value,
+    accept: &dyn Fn(&str) -> bool,
+    depth: usize,
+) -> Ref {
+    if depth > MAX_DEPTH {
+        return Ref::Outside;
+    }
+    let Some(refs) = expr.get("references").and_then(Value::as_array) else {
+        return Ref::Outside;
+    };
+    let mut other = false;
+    for r in refs.iter().filter_map(Value::as_str) {
+        let Some(segs) = address::parse(r) else {
+            continue;
+        };
+        let Some(first) = segs.first() else { continue };
+        match first.name.as_str() {
+            "module" => {
+                let (Some(child), Some(output)) = (segs.get(1), segs.get(2)) else {
+                    continue;
+                };
+                let mut child_scope = scope.to_vec();
+                child_scope.push(child.name.clone());
+                let mut child_keys = keys.to_vec();
+                child_keys.push(child.key.clone());
+                let Some(out) = cfg
+                    .modules
+                    .get(&child_scope)
+                    .and_then(|m| m.outputs.get(output.name.as_str()))
+                    .and_then(|o| o.get("expression"))
+                else {
+                    continue;
+                };
+                match resolve(cfg, &child_scope, &child_keys, out, accept, depth + 1) {
+                    Ref::Outside => {}
+                    Ref::Other => other = true,
+                    found => return found,
+                }
+            }
+            "var" => {
+                let (Some(var), Some((call, parent))) = (segs.get(1), scope.split_last()) else {
+                    continue;
+                };
+                let parent_keys = keys.get(..parent.len()).unwrap_or_default();
+                let Some(arg) = cfg
+                    .modules
+                    .get(parent)
+                    .and_then(|m| m.calls.get(call.as_str()))
+                    .and_then(|c| c.get("expressions"))
+                    .and_then(|e| e.get(var.name.as_str()))
+                else {
+                    continue;
+                };
+                match resolve(cfg, parent, parent_keys, arg, accept, depth + 1) {
+                    Ref::Outside => {}
+                    Ref::Other => other = true,
+                    found => return found,
+                }
+            }
+            "data" => {
+                if let (Some(t), Some(n)) = (segs.get(1), segs.get(2)) {
+                    return Ref::Data(t.name.clone(), scope.to_vec(), n.name.clone());
+                }
+            }
+            "local" | "each" | "count" | "path" | "terraform" | "self" => {}
+            t if t.contains('_') => {
+                let Some(name) = segs.get(1) else { continue };
+                if accept(t) {
+                    return Ref::Managed(Target {
+                        module: scope.to_vec(),
+                        module_keys: keys.to_vec(),
+                        type_: t.to_string(),
+                        name: name.name.clone(),
+                        index: name.key.clone(),
+                        attr: segs.get(2).map(|s| s.name.clone()),
+                    });
+                }
+                other = true;
+            }
+            _ => {}
+        }
+    }
+    if other {
+        Ref::Other
+    } else {
+        Ref::Outside
+    }
+}
+
+/// Indexes over one file's resources.
+struct Index<'m> {
+    resources: &'m [Resource],
+    by_name: HashMap<(&'m str, &'m str), Vec<usize>>,
+    /// Lower-case `id` value -> resources (an association's id is its
+    /// subnet's).
+    by_id: HashMap<String, Vec<usize>>,
+    cfg: Option<&'m ConfigIndex<'m>>,
+}
+
+impl<'m> Index<'m> {
+    fn new(resources: &'m [Resource], cfg: Option<&'m ConfigIndex<'m>>) -> Self {
+        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            by_name
+                .entry((r.type_.as_str(), r.name.as_str()))
+                .or_default()
+                .push(i);
+            if let Some(id) = str_value(&r.values, "id") {
+                by_id.entry(id.to_ascii_lowercase()).or_default().push(i);
+            }
+        }
+        Index {
+            resources,
+            by_name,
+            by_id,
+            cfg,
+        }
+    }
+
+    /// The resource at a position of `resources` (always valid: positions
+    /// come from the same slice).
+    fn r(&self, i: usize) -> &'m Resource {
+        self.resources.get(i).unwrap_or_else(|| empty_resource())
+    }
+
+    /// The configuration expressions of a resource.
+    fn exprs(&self, r: &Resource) -> Option<&'m Map<String, Value>> {
+        let cfg = self.cfg?;
+        let path = address::module_path(&r.module);
+        let mods: Vec<String> = path.into_iter().map(|(n, _)| n).collect();
+        let mut full = String::new();
+        for m in &mods {
+            full.push_str("module.");
+            full.push_str(m);
+            full.push('.');
+        }
+        full.push_str(&r.type_);
+        full.push('.');
+        full.push_str(&r.name);
+        cfg.expressions(&mods, &r.type_, &r.name, &full)
+    }
+
+    /// Resolves the expression `expr` of resource `r`.
+    fn resolve(&self, r: &Resource, expr: Option<&Value>, accept: &dyn Fn(&str) -> bool) -> Ref {
+        let (Some(cfg), Some(expr)) = (self.cfg, expr) else {
+            return Ref::Outside;
+        };
+        let path = address::module_path(&r.module);
+        let mods: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
+        let keys: Vec<Option<Value>> = path.into_iter().map(|(_, k)| k).collect();
+        resolve(cfg, &mods, &keys, expr, accept, 0)
+    }
+
+    /// The instance a reference means, for a resource with index `own`.
+    fn pick(&self, target: &Target, own: &Option<Value>) -> Option<usize> {
+        let candidates: Vec<usize> = self
+            .by_name
+            .get(&(target.type_.as_str(), target.name.as_str()))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                let c = self.r(i);
+                let path = address::module_path(&c.module);
+                path.len() == target.module.len()
+                    && path.iter().zip(&target.module).all(|((n, _), t)| n == t)
+                    && path
+                        .iter()
+                        .zip(&target.module_keys)
+                        .all(|((_, key), want)| match (key, want) {
+                            (_, None) => true,
+                            (Some(k), Some(w)) => address::same_key(k, w),
+                            (None, Some(_)) => false,
+                        })
+            })
+            .collect();
+        let chosen: Vec<usize> = match &target.index {
+            Some(ix) => candidates
+                .into_iter()
+                .filter(|&i| {
+                    self.r(i)
+                        .index
+                        .as_ref()
+                        .is_some_and(|k| address::same_key(k, ix))
+                })
+                .collect(),
+            None if candidates.len() == 1 => candidates,
+            None => candidates
+                .into_iter()
+                .filter(|&i| match (&self.r(i).index, own) {
+                    (Some(a), Some(b)) => address::same_key(a, b),
+                    _ => false,
+                })
+                .collect(),
+        };
+        match chosen.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// A resource of one of `types` whose id equals the value.
+    fn by_value(&self, value: Option<&str>, types: &[&str]) -> Option<usize> {
+        self.by_id
+            .get(&value?.to_ascii_lowercase())?
+            .iter()
+            .copied()
+            .find(|&i| types.contains(&self.r(i).type_.as_str()))
+    }
+
+    /// Joins an attribute of `r` to a resource of one of `types`: by
+    /// reference, else by value. Err(true): it leads outside (a data
+    /// source, a variable, a value that matches nothing); Err(false): the
+    /// attribute is unset.
+    fn join(&self, r: &Resource, attr: &str, types: &[&str]) -> Result<usize, bool> {
+        let expr = self.exprs(r).and_then(|e| e.get(attr));
+        if let Ref::Managed(t) = self.resolve(r, expr, &|t| types.contains(&t)) {
+            if let Some(i) = self.pick(&t, &r.index) {
+                return Ok(i);
+            }
+        }
+        let value = str_value(&r.values, attr);
+        if let Some(i) = self.by_value(value, types) {
+            return Ok(i);
+        }
+        let set = value.is_some() || expr.is_some() || r.unknown.contains(attr);
+        Err(set)
+    }
+}
+
+fn empty_resource() -> &'static Resource {
+    static EMPTY: std::sync::OnceLock<Resource> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Resource {
+        address: String::new(),
+        type_: String::new(),
+        name: String::new(),
+        module: String::new(),
+        index: None,
+        actions: Vec::new(),
+        values: Value::Object(Map::new()),
+        unknown: Default::default(),
+        sensitive: Default::default(),
+        cluster: None,
+        oidc_cluster: None,
+    })
+}
+
+fn str_value<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// `values[key][0][inner]` as a non-empty string.
+fn nested_str<'v>(v: &'v Value, key: &str, inner: &str) -> Option<&'v str> {
+    v.get(key)
+        .and_then(|b| b.get(0))
+        .and_then(|b| b.get(inner))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn is_cluster(t: &str) -> bool {
+    CLUSTER_TYPES.contains(&t)
+}
+
+/// Computes the joins of a normalized file (`cfg`: the plan's configuration).
+pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>, configuration: Option<&Value>) {
+    let wanted = [
+        ROLE_ASSIGNMENT,
+        DIAGNOSTIC,
+        ASSOCIATION,
+        SUBNET,
+        VNET,
+        ROUTE_TABLE,
+    ];
+    if !model
+        .resources
+        .iter()
+        .any(|r| wanted.contains(&r.type_.as_str()))
+        && model.pools.is_empty()
+    {
+        return;
+    }
+    let joins = {
+        let m: &Model = model;
+        let idx = Index::new(&m.resources, cfg.map(shorten));
+        let mut joins = Joins::default();
+        diagnostics(&idx, &mut joins);
+        roles(&idx, &mut joins, configuration);
+        egress(&idx, m, &mut joins);
+        joins
+    };
+    model.joins = joins;
+}
+
+/// One lifetime for the configuration index and its borrow.
+fn shorten<'a, 'b: 'a>(c: &'a ConfigIndex<'b>) -> &'a ConfigIndex<'a> {
+    c
+}
+
+// ------------------------------------------------------------------ to Rego
+
+fn rv(s: &str) -> regorus::Value {
+    regorus::Value::from(s)
+}
+
+fn obj(entries: Vec<(&str, regorus::Value)>) -> regorus::Value {
+    let map: BTreeMap<regorus::Value, regorus::Value> =
+        entries.into_iter().map(|(k, v)| (rv(k), v)).collect();
+    regorus::Value::from(map)
+}
+
+fn opt(s: &Option<String>) -> regorus::Value {
+    s.as_deref().map_or(regorus::Value::Null, rv)
+}
+
+impl Joins {
+    /// `input.joins` (docs/input-format.md); `resource` gives the Resource
+    /// object of an address.
+    pub fn to_input(&self, resource: &dyn Fn(&str) -> Option<regorus::Value>) -> regorus::Value {
+        let list = |addrs: &[String]| -> regorus::Value {
+            regorus::Value::from(addrs.iter().filter_map(|a| resource(a)).collect::<Vec<_>>())
+        };
+        let map_of = |m: &BTreeMap<String, Vec<String>>| -> regorus::Value {
+            let out: BTreeMap<regorus::Value, regorus::Value> =
+                m.iter().map(|(k, v)| (rv(k), list(v))).collect();
+            regorus::Value::from(out)
+        };
+        let roles: BTreeMap<regorus::Value, regorus::Value> = self
+            .roles
+            .iter()
+            .map(|(k, j)| {
+                (
+                    rv(k),
+                    obj(vec![
+                        ("resource", resource(k).unwrap_or(regorus::Value::Null)),
+                        ("kubelet_cluster", opt(&j.kubelet_cluster)),
+                        ("scope", rv(j.scope)),
+                        ("registry", opt(&j.registry)),
+                        ("role", opt(&j.role)),
+                    ]),
+                )
+            })
+            .collect();
+        let egress: BTreeMap<regorus::Value, regorus::Value> = self
+            .egress
+            .iter()
+            .map(|(k, e)| {
+                let subnets: Vec<regorus::Value> = e
+                    .subnets
+                    .iter()
+                    .map(|s| {
+                        obj(vec![
+                            ("address", rv(&s.address)),
+                            ("name", opt(&s.name)),
+                            ("table", rv(s.table)),
+                            ("route_table", opt(&s.route_table)),
+                            (
+                                "routes",
+                                regorus::Value::from(
+                                    s.routes
+                                        .iter()
+                                        .map(|r| {
+                                            obj(vec![
+                                                ("source", rv(&r.source)),
+                                                (
+                                                    "address_prefix",
+                                                    regorus::Value::from(r.address_prefix.clone()),
+                                                ),
+                                                (
+                                                    "next_hop_type",
+                                                    regorus::Value::from(r.next_hop_type.clone()),
+                                                ),
+                                                ("unknown", regorus::Value::from(r.unknown)),
+                                            ])
+                                        })
+                                        .collect::<Vec<_>>(),
+                                ),
+                            ),
+                        ])
+                    })
+                    .collect();
+                (
+                    rv(k),
+                    obj(vec![
+                        ("subnet", rv(e.subnet)),
+                        ("subnets", regorus::Value::from(subnets)),
+                    ]),
+                )
+            })
+            .collect();
+        obj(vec![
+            ("diagnostic_settings", map_of(&self.diagnostics)),
+            (
+                "diagnostic_settings_unresolved",
+                list(&self.diagnostics_unresolved),
+            ),
+            ("role_assignments", regorus::Value::from(roles)),
+            ("cluster_role_assignments", map_of(&self.cluster_roles)),
+            (
+                "role_assignments_unresolved_scope",
+                list(&self.roles_unresolved_scope),
+            ),
+            ("egress", regorus::Value::from(egress)),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cfg_json() -> Value {
+        json!({"root_module": {
+            "resources": [
+                {"mode": "managed", "type": "azurerm_role_assignment", "name": "r", "expressions": {
+                    "scope": {"references": ["module.acr.id", "module.acr"]},
+                    "role_definition_id": {"references": ["data.azurerm_role_definition.c.id", "data.azurerm_role_definition.c"]},
+                    "principal_id": {"references": ["azurerm_resource_group.rg.id", "azurerm_resource_group.rg"]}
+                }},
+                {"mode": "data", "type": "azurerm_role_definition", "name": "c", "expressions": {"name": {"constant_value": "Contributor"}}}
+            ],
+            "module_calls": {"acr": {"expressions": {}, "module": {
+                "resources": [{"mode": "managed", "type": "azurerm_container_registry", "name": "this", "expressions": {}}],
+                "outputs": {"id": {"expression": {"references": ["azurerm_container_registry.this.id", "azurerm_container_registry.this"]}}}
+            }}}
+        }})
+    }
+
+    #[test]
+    fn references_lead_through_outputs_to_resources_data_sources_and_others() {
+        let c = cfg_json();
+        let idx = ConfigIndex::new(&c);
+        let e = idx
+            .expressions(&[], "azurerm_role_assignment", "r", "")
+            .unwrap();
+        let accept_acr = |t: &str| t == REGISTRY;
+        match resolve(&idx, &[], &[], &e["scope"], &accept_acr, 0) {
+            Ref::Managed(t) => {
+                assert_eq!(t.module, vec!["acr".to_string()]);
+                assert_eq!(t.name, "this");
+            }
+            _ => panic!("the scope leads to the module's registry"),
+        }
+        match resolve(&idx, &[], &[], &e["role_definition_id"], &|_| false, 0) {
+            Ref::Data(t, m, n) => {
+                assert_eq!((t.as_str(), m.len(), n.as_str()), (ROLE_DEFINITION, 0, "c"))
+            }
+            _ => panic!("a data source"),
+        }
+        assert!(matches!(
+            resolve(&idx, &[], &[], &e["principal_id"], &accept_acr, 0),
+            Ref::Other
+        ));
+        assert!(matches!(
+            resolve(
+                &idx,
+                &[],
+                &[],
+                &json!({"references": ["var.x"]}),
+                &accept_acr,
+                0
+            ),
+            Ref::Outside
+        ));
+        let defs = role_definitions(Some(&c));
+        assert_eq!(
+            defs.get(&(Vec::new(), "c".to_string())).map(String::as_str),
+            Some("Contributor")
+        );
+    }
+}

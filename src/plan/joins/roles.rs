@@ -1,0 +1,257 @@
+//! AKS045 (diagnostic settings) and AKS027/AKS028 (role assignments) joins.
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+#[allow(unused_imports)]
+use super::*;
+
+// ------------------------------------------------------------------ AKS045
+
+pub(super) fn diagnostics(idx: &Index<'_>, joins: &mut Joins) {
+    for r in idx.resources.iter().filter(|r| r.type_ == DIAGNOSTIC) {
+        match idx.join(r, "target_resource_id", &CLUSTER_TYPES) {
+            Ok(i) => joins
+                .diagnostics
+                .entry(idx.r(i).address.clone())
+                .or_default()
+                .push(r.address.clone()),
+            Err(_) => {
+                let expr = idx.exprs(r).and_then(|e| e.get("target_resource_id"));
+                let truly_unknown = r.unknown.contains("target_resource_id")
+                    || (idx.cfg.is_none() && str_value(&r.values, "target_resource_id").is_none());
+                let references_plan = matches!(
+                    idx.resolve(r, expr, &|_| false),
+                    Ref::Other | Ref::Managed(_)
+                );
+                if truly_unknown && !references_plan {
+                    joins.diagnostics_unresolved.push(r.address.clone());
+                }
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------ AKS027, AKS028
+
+/// Data sources `azurerm_role_definition` of the configuration: (module
+/// path, name) -> the constant `name`.
+pub(super) fn role_definitions(
+    configuration: Option<&Value>,
+) -> HashMap<(Vec<String>, String), String> {
+    fn walk(
+        m: &Value,
+        path: &mut Vec<String>,
+        out: &mut HashMap<(Vec<String>, String), String>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for r in m
+            .get("resources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if r.get("mode").and_then(Value::as_str) == Some("data")
+                && r.get("type").and_then(Value::as_str) == Some(ROLE_DEFINITION)
+            {
+                let (Some(n), Some(v)) = (
+                    r.get("name").and_then(Value::as_str),
+                    r.pointer("/expressions/name/constant_value")
+                        .and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                out.insert((path.clone(), n.to_string()), v.to_string());
+            }
+        }
+        for (name, call) in m
+            .get("module_calls")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(child) = call.get("module") {
+                path.push(name.clone());
+                walk(child, path, out, depth + 1);
+                path.pop();
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    if let Some(root) = configuration.and_then(|c| c.get("root_module")) {
+        walk(root, &mut Vec::new(), &mut out, 0);
+    }
+    out
+}
+
+pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&Value>) {
+    if !idx.resources.iter().any(|r| r.type_ == ROLE_ASSIGNMENT) {
+        return;
+    }
+    let defs = role_definitions(configuration);
+    // Kubelet identities: user-assigned identity -> cluster, and principal
+    // (object id) value -> cluster.
+    let mut identity_cluster: HashMap<usize, usize> = HashMap::new();
+    let mut principal_cluster: HashMap<String, usize> = HashMap::new();
+    // Every path prefix of every cluster id (its resource group, its
+    // subscription, the id itself) -> the clusters under it.
+    let mut cluster_prefixes: HashMap<String, Vec<usize>> = HashMap::new();
+    for (ci, c) in idx.resources.iter().enumerate() {
+        if !is_cluster(&c.type_) {
+            continue;
+        }
+        if let Some(id) = str_value(&c.values, "id") {
+            let id = id.to_ascii_lowercase();
+            let id = id.trim_end_matches('/');
+            for (i, ch) in id.char_indices() {
+                if ch == '/' && i > 0 {
+                    if let Some(prefix) = id.get(..i) {
+                        cluster_prefixes
+                            .entry(prefix.to_string())
+                            .or_default()
+                            .push(ci);
+                    }
+                }
+            }
+            cluster_prefixes.entry(id.to_string()).or_default().push(ci);
+        }
+        if let Some(oid) = nested_str(&c.values, "kubelet_identity", "object_id") {
+            principal_cluster.insert(oid.to_ascii_lowercase(), ci);
+        }
+        let expr = idx
+            .exprs(c)
+            .and_then(|e| e.get("kubelet_identity"))
+            .and_then(|b| b.get(0))
+            .and_then(|b| b.get("user_assigned_identity_id"));
+        let mut uai = None;
+        if let Ref::Managed(t) = idx.resolve(c, expr, &|t| t == IDENTITY) {
+            uai = idx.pick(&t, &c.index);
+        }
+        if uai.is_none() {
+            uai = idx.by_value(
+                nested_str(&c.values, "kubelet_identity", "user_assigned_identity_id"),
+                &[IDENTITY],
+            );
+        }
+        if let Some(u) = uai {
+            identity_cluster.insert(u, ci);
+            if let Some(p) = str_value(&idx.r(u).values, "principal_id") {
+                principal_cluster.insert(p.to_ascii_lowercase(), ci);
+            }
+        }
+    }
+    for r in idx.resources.iter().filter(|r| r.type_ == ROLE_ASSIGNMENT) {
+        let exprs = idx.exprs(r);
+        let expr = |k: &str| exprs.and_then(|e| e.get(k));
+        // The principal.
+        let mut kubelet =
+            match idx.resolve(r, expr("principal_id"), &|t| is_cluster(t) || t == IDENTITY) {
+                Ref::Managed(t) if t.type_ == IDENTITY => idx
+                    .pick(&t, &r.index)
+                    .and_then(|u| identity_cluster.get(&u).copied()),
+                Ref::Managed(t) if t.attr.as_deref() == Some("kubelet_identity") => {
+                    idx.pick(&t, &r.index)
+                }
+                _ => None,
+            };
+        if kubelet.is_none() {
+            kubelet = str_value(&r.values, "principal_id")
+                .and_then(|p| principal_cluster.get(&p.to_ascii_lowercase()).copied());
+        }
+        // The scope.
+        let scope_expr = expr("scope");
+        let scope_value = str_value(&r.values, "scope");
+        let (mut scope, mut registry) = ("unresolved", None);
+        let mut scope_cluster = None;
+        match idx.resolve(r, scope_expr, &|t| t == REGISTRY || is_cluster(t)) {
+            Ref::Managed(t) if t.type_ == REGISTRY => {
+                scope = "registry";
+                registry = idx.pick(&t, &r.index);
+            }
+            Ref::Managed(t) => {
+                scope = "other";
+                scope_cluster = idx.pick(&t, &r.index);
+            }
+            Ref::Data(t, _, _) if t == REGISTRY => scope = "registry",
+            Ref::Data(..) | Ref::Other => scope = "other",
+            Ref::Outside => {}
+        }
+        if let Some(v) = scope_value {
+            let lower = v.to_ascii_lowercase();
+            if scope == "unresolved" {
+                scope =
+                    if lower
+                        .trim_end_matches('/')
+                        .rsplit_once('/')
+                        .is_some_and(|(head, name)| {
+                            !name.is_empty()
+                                && head
+                                    .ends_with("/providers/microsoft.containerregistry/registries")
+                        })
+                    {
+                        "registry"
+                    } else {
+                        "other"
+                    };
+            }
+            if registry.is_none() && scope == "registry" {
+                registry = idx.by_value(Some(v), &[REGISTRY]);
+            }
+            // AKS027: a scope equal to a cluster id or a path prefix of it.
+            if scope_cluster.is_none() {
+                let want = lower.trim_end_matches('/');
+                for ci in cluster_prefixes.get(want).into_iter().flatten() {
+                    joins
+                        .cluster_roles
+                        .entry(idx.r(*ci).address.clone())
+                        .or_default()
+                        .push(r.address.clone());
+                }
+            }
+        } else if scope == "unresolved" {
+            joins.roles_unresolved_scope.push(r.address.clone());
+        }
+        if let Some(ci) = scope_cluster {
+            joins
+                .cluster_roles
+                .entry(idx.r(ci).address.clone())
+                .or_default()
+                .push(r.address.clone());
+        }
+        // The role.
+        let role = str_value(&r.values, "role_definition_name")
+            .map(str::to_string)
+            .or_else(|| {
+                str_value(&r.values, "role_definition_id").map(|id| {
+                    if id.to_ascii_lowercase().ends_with(ACR_PULL_ID) {
+                        "AcrPull".to_string()
+                    } else {
+                        id.to_string()
+                    }
+                })
+            })
+            .or_else(|| {
+                ["role_definition_id", "role_definition_name"]
+                    .iter()
+                    .find_map(|k| match idx.resolve(r, expr(k), &|_| false) {
+                        Ref::Data(t, m, n) if t == ROLE_DEFINITION => defs.get(&(m, n)).cloned(),
+                        _ => None,
+                    })
+            });
+        if kubelet.is_none() {
+            continue;
+        }
+        joins.roles.insert(
+            r.address.clone(),
+            RoleJoin {
+                kubelet_cluster: kubelet.map(|i| idx.r(i).address.clone()),
+                scope,
+                registry: registry.map(|i| idx.r(i).address.clone()),
+                role,
+            },
+        );
+    }
+}
