@@ -15,7 +15,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{Backend, CheckArgs, ColorChoice, FailOn, Format, UnknownMode};
+use crate::cli::{Backend, CheckArgs, ColorChoice, FailOn, Format, Gate, UnknownMode};
 use crate::error::RunError;
 use crate::finding::Severity;
 use crate::rules::{Library, Rule};
@@ -57,6 +57,10 @@ pub(crate) struct Settings {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub show_suppressed: bool,
+    /// `--gate`.
+    pub gate: Gate,
+    /// `--base`: the before side of every input.
+    pub base: Option<PathBuf>,
     /// The rules to run (built-in and custom, narrowed by `--rule`,
     /// `--skip-rule` and the config file) and the Rego libraries.
     pub rules: Vec<Rule>,
@@ -124,6 +128,8 @@ pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError>
         baseline: args.baseline.clone(),
         write_baseline: args.write_baseline.clone(),
         show_suppressed: args.show_suppressed,
+        gate: args.gate,
+        base: args.base.clone(),
         rules: selected.rules,
         libs: selected.libs,
         config_file: config,
