@@ -308,6 +308,10 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     if let Some(path) = &settings.baseline {
         triage::apply_baseline(path, &mut reports)?;
     }
+    // Suppressed findings are never counted as fixed.
+    for r in &mut reports {
+        r.fixed.retain(|f| f.suppression.is_none());
+    }
     let mut metas: Vec<_> = engine.rules().iter().map(|r| r.meta.clone()).collect();
     metas.sort_by(|a, b| a.id.cmp(&b.id));
     let report = Report {
