@@ -311,3 +311,36 @@ fn suppressed_findings_are_never_fixed() {
     let (_, doc) = run_json(&["--baseline", &b, &fixture("fixed.json")]);
     assert!(changes(&doc).1.is_empty(), "{doc}");
 }
+
+#[test]
+fn action_gate_input_reaches_akslint() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_akslint"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run_action = |gate: &str| {
+        let out_file = dir.path().join(format!("output-{gate}"));
+        let out = std::process::Command::new("bash")
+            .arg(root().join("scripts/action-run.sh"))
+            .current_dir(root())
+            .env("PATH", &path)
+            .env("PLAN", "fixtures/gate/existing.json")
+            .env("GATE", gate)
+            .env("SARIF_FILE", dir.path().join("akslint.sarif"))
+            .env("GITHUB_OUTPUT", &out_file)
+            .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read_to_string(&out_file).unwrap()
+    };
+    assert!(run_action("new").contains("exit-code=0"));
+    assert!(run_action("all").contains("exit-code=1"));
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    assert!(action.contains("  gate:\n") && action.contains("GATE: ${{ inputs.gate }}"));
+}
