@@ -344,3 +344,17 @@ fn action_gate_input_reaches_akslint() {
     let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
     assert!(action.contains("  gate:\n") && action.contains("GATE: ${{ inputs.gate }}"));
 }
+
+#[test]
+fn custom_policies_are_evaluated_on_both_sides() {
+    // ORG001 (a cost-center tag): the cluster has none before; existing.json
+    // adds one (fixed), weaken.json leaves it without (existing).
+    let policy = path_str(&root().join("fixtures/policies/org"));
+    let (_, doc) = run_json(&["--policy", &policy, &fixture("existing.json")]);
+    let cluster_tags = x("ORG001", CLUSTER, "tags");
+    assert!(changes(&doc).1.contains(&cluster_tags), "{doc}");
+    let (_, doc) = run_json(&["--policy", &policy, &fixture("weaken.json")]);
+    assert!(changes(&doc)
+        .0
+        .contains(&t("existing", "ORG001", CLUSTER, "tags")));
+}
