@@ -15,7 +15,7 @@ shopt -s nullglob globstar
 plans=( $PLAN )
 [ ${#plans[@]} -gt 0 ] || plans=( "$PLAN" )
 
-args=( --format github --fail-on "${FAIL_ON:-low}" --category "${CATEGORY:-akslint}"
+args=( --format github --fail-on "${FAIL_ON:-low}" --gate "${GATE:-all}" --category "${CATEGORY:-akslint}"
        --report "sarif=$sarif" --report "markdown=$json.md" --report "json=$json" )
 [ -n "${SOURCE_DIR:-}" ] && args+=( --source-dir "$SOURCE_DIR" )
 # shellcheck disable=SC2206

@@ -111,6 +111,15 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Which findings fail the run: all, or only those the change introduces.
+    #[arg(long, value_enum, default_value_t = Gate::All)]
+    pub gate: Gate,
+
+    /// The before side of the change status: another plan or state (e.g. the
+    /// target branch's) instead of the plan's own `before` values.
+    #[arg(long, value_name = "FILE")]
+    pub base: Option<PathBuf>,
+
     /// Record the current findings in FILE (then adopt with --baseline).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
@@ -183,6 +192,17 @@ pub enum UnknownMode {
     Warn,
     /// Count them as failures.
     Fail,
+}
+
+/// Which findings count toward `--fail-on` and the exit status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Gate {
+    /// Every finding.
+    #[default]
+    All,
+    /// Only findings the change introduces (`new`); `existing` ones are
+    /// still reported.
+    New,
 }
 
 /// Output formats.

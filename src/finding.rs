@@ -72,6 +72,28 @@ impl Status {
     }
 }
 
+/// What a pull request does to a finding (`--gate`): `new` when the
+/// before side passes (or the resource is being created), `existing` when
+/// the same rule fails on the same resource and attribute before too.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    #[default]
+    New,
+    Existing,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Existing => "existing",
+        }
+    }
+}
+
 /// One step of an attribute path: `default_node_pool[0].zones` is
 /// `[Key("default_node_pool"), Index(0), Key("zones")]`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -151,6 +173,8 @@ pub struct Finding {
     pub location: Option<Location>,
     /// Set when an exception, an inline comment or the baseline suppresses it.
     pub suppression: Option<Suppression>,
+    /// New in this change, or failing before it too.
+    pub change: Change,
 }
 
 impl Finding {

@@ -40,7 +40,7 @@ use std::ffi::OsString;
 
 use clap::Parser;
 
-pub use crate::cli::{Backend, UnknownMode};
+pub use crate::cli::{Backend, Gate, UnknownMode};
 use crate::cli::{Cli, Command};
 pub use crate::exit::ExitStatus;
 

@@ -3,11 +3,13 @@
 //! address, the attribute, the message, the file names, a suppression
 //! reason, a warning and an error; each format keeps its structure.
 use akslint::error::InputError;
-use akslint::finding::{Finding, Location, Severity, Status, Step, Suppression, SuppressionKind};
+use akslint::finding::{
+    Change, Finding, Location, Severity, Status, Step, Suppression, SuppressionKind,
+};
 use akslint::report::{github, json, junit, markdown, sarif, text, FileReport, Report};
 use akslint::rules::{Examples, RuleMeta};
 use akslint::source::SourceFiles;
-use akslint::UnknownMode;
+use akslint::{Gate, UnknownMode};
 use proptest::prelude::*;
 
 /// Pieces an attacker would combine.
@@ -57,6 +59,11 @@ fn report(s: &str) -> Report {
             end_column: 9,
             source_path: None,
         }),
+        change: if status == Status::Unknown {
+            Change::Existing
+        } else {
+            Change::New
+        },
         suppression: suppressed.then(|| Suppression {
             kind: SuppressionKind::Exception,
             justification: s.to_string(),
@@ -72,6 +79,7 @@ fn report(s: &str) -> Report {
                 finding(Status::Unknown, false, true),
                 finding(Status::Fail, true, true),
             ],
+            fixed: vec![finding(Status::Fail, false, true)],
             errors: vec![InputError::Rule {
                 file: format!("plans/{s}.json"),
                 rule: "ORG001".into(),
@@ -99,6 +107,7 @@ fn report(s: &str) -> Report {
         unknown: UnknownMode::Warn,
         fail_on: Some(Severity::Low),
         warnings: vec![format!("exception expired: {s}")],
+        gate: Gate::All,
         show_suppressed: true,
     }
 }
@@ -209,7 +218,8 @@ proptest! {
         for line in m.lines() {
             if line.starts_with('#') {
                 prop_assert!(
-                    ["## akslint", "### Findings", "### Details", "### Warnings", "### Errors"].contains(&line),
+                    ["## akslint", "### Findings", "### Details", "### Warnings", "### Errors"].contains(&line)
+                        || ["### New (", "### Existing (", "### Fixed ("].iter().any(|p| line.starts_with(p)),
                     "heading {line:?}"
                 );
             }

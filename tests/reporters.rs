@@ -2,10 +2,10 @@
 use std::path::PathBuf;
 
 use akslint::error::InputError;
-use akslint::finding::{Finding, Location, Severity, Status, Step};
+use akslint::finding::{Change, Finding, Location, Severity, Status, Step};
 use akslint::report::{github, junit, markdown, sarif, FileReport, Report};
 use akslint::rules::{Examples, RuleMeta};
-use akslint::UnknownMode;
+use akslint::{Gate, UnknownMode};
 use serde_json::Value;
 
 fn meta(id: &str, name: &str, severity: Severity) -> RuleMeta {
@@ -65,6 +65,7 @@ fn finding(
         file: file.into(),
         location,
         suppression: None,
+        change: Change::New,
     }
 }
 
@@ -137,6 +138,7 @@ fn sample(unknown: UnknownMode) -> Report {
                 findings,
                 errors: vec![],
                 linted: true,
+                fixed: vec![],
             },
             FileReport {
                 file: "plans/broken.json".into(),
@@ -149,6 +151,7 @@ fn sample(unknown: UnknownMode) -> Report {
                     reason: "expected `,` or `}`".into(),
                 }],
                 linted: false,
+                fixed: vec![],
             },
         ],
         rules: rules(),
@@ -156,6 +159,7 @@ fn sample(unknown: UnknownMode) -> Report {
         fail_on: Some(Severity::Low),
         warnings: Vec::new(),
         show_suppressed: false,
+        gate: Gate::All,
     }
 }
 
@@ -167,12 +171,14 @@ fn clean() -> Report {
             findings: vec![],
             errors: vec![],
             linted: true,
+            fixed: vec![],
         }],
         rules: rules(),
         unknown: UnknownMode::Warn,
         fail_on: Some(Severity::High),
         warnings: Vec::new(),
         show_suppressed: false,
+        gate: Gate::All,
     }
 }
 
@@ -432,12 +438,14 @@ fn sarif_truncates_at_25000_results() {
             findings,
             errors: vec![],
             linted: true,
+            fixed: vec![],
         }],
         rules: rules(),
         unknown: UnknownMode::Warn,
         fail_on: Some(Severity::High),
         warnings: Vec::new(),
         show_suppressed: false,
+        gate: Gate::All,
     };
     let doc = parse(&sarif::render(&report, None));
     let run = &doc["runs"][0];
@@ -509,12 +517,14 @@ fn fingerprints_ignore_lines() {
             findings: vec![at(line, "main.tf")],
             errors: vec![],
             linted: true,
+            fixed: vec![],
         }],
         rules: rules(),
         unknown: UnknownMode::Warn,
         fail_on: None,
         warnings: Vec::new(),
         show_suppressed: false,
+        gate: Gate::All,
     };
     let fp = |line: usize| {
         let doc = parse(&sarif::render(&report_at(line), None));

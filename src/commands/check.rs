@@ -8,11 +8,12 @@ use rayon::prelude::*;
 
 use crate::cli::Format;
 use crate::engine::RuleEngine;
+use crate::engine::{RawFinding, RuleFailure};
 use crate::error::{InputError, RunError};
 use crate::escape::visible;
 use crate::exit::ExitStatus;
-use crate::finding::Finding;
-use crate::plan::{self, Expanded, TypeFilter};
+use crate::finding::{Change, Finding};
+use crate::plan::{self, Expanded, Model, TypeFilter};
 use crate::report::output::write_output;
 use crate::report::{self, FileReport, Report};
 use crate::settings::{self, Settings};
@@ -27,6 +28,69 @@ const PARALLEL_RULES_THRESHOLD: usize = 200;
 /// Marks a walked JSON file that is not Terraform output.
 const SKIPPED: &str = "\u{0}skipped";
 
+/// Runs the rules over one model: a large one gets the rules spread over
+/// the cores; small ones are already linted in parallel with each other.
+fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+    if model.resources.len() >= PARALLEL_RULES_THRESHOLD {
+        engine.evaluate_parallel(|| model.to_input())
+    } else {
+        engine.evaluate(model.to_input())
+    }
+}
+
+/// Raw findings as findings of `file`, not yet located.
+fn findings_of(
+    raw: Vec<RawFinding>,
+    engine: &RuleEngine,
+    model: &Model,
+    file: &str,
+) -> Vec<Finding> {
+    let rules = engine.rules();
+    raw.into_iter()
+        .filter_map(|r| {
+            let meta = &rules.get(r.rule)?.meta;
+            Some(Finding {
+                rule_id: meta.id.clone(),
+                rule_name: meta.name.clone(),
+                severity: meta.severity,
+                status: r.status,
+                resource_type: model
+                    .resource_type(&r.resource)
+                    .unwrap_or_default()
+                    .to_string(),
+                location: None,
+                address: r.resource,
+                attribute: r.attribute,
+                message: r.message,
+                file: file.to_string(),
+                suppression: None,
+                change: Change::New,
+            })
+        })
+        .collect()
+}
+
+/// The `--base` file's findings: the before side of every input.
+fn base_findings(
+    path: &std::path::Path,
+    engine: &mut RuleEngine,
+    filter: &TypeFilter,
+) -> Result<Vec<Finding>, RunError> {
+    let bad = |e: InputError| RunError::Usage(format!("--base: {e}"));
+    let src = plan::read(Some(path)).map_err(bad)?;
+    let model = plan::normalize(&src, filter).map_err(bad)?;
+    let (raw, failures) = evaluate(engine, &model);
+    if let Some(f) = failures.first() {
+        return Err(RunError::Usage(format!(
+            "--base {}: rule {} failed: {}",
+            path.display(),
+            f.rule_id,
+            f.reason
+        )));
+    }
+    Ok(findings_of(raw, engine, &model, &src.name))
+}
+
 /// Lints one input with one engine.
 fn lint_one(
     item: &Expanded,
@@ -34,6 +98,7 @@ fn lint_one(
     filter: &TypeFilter,
     settings: &Settings,
     files: &Arc<SourceFiles>,
+    base: Option<&[Finding]>,
 ) -> Option<(FileReport, Vec<String>)> {
     let failed = |file: String, e: InputError| FileReport {
         file,
@@ -41,6 +106,7 @@ fn lint_one(
         findings: Vec::new(),
         errors: vec![e],
         linted: false,
+        fixed: Vec::new(),
     };
     let (path, walked) = match item {
         Expanded::Error(e) => return Some((failed(e.file().to_string(), e.clone()), Vec::new())),
@@ -66,22 +132,47 @@ fn lint_one(
                     findings: Vec::new(),
                     errors: Vec::new(),
                     linted: false,
+                    fixed: Vec::new(),
                 },
                 vec![SKIPPED.to_string()],
             ));
         }
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
-    // A large file gets the rules spread over the cores; small ones are
-    // already linted in parallel with each other.
     let t2 = std::time::Instant::now();
-    let (raw, failures) = if model.resources.len() >= PARALLEL_RULES_THRESHOLD {
-        engine.evaluate_parallel(|| model.to_input())
-    } else {
-        engine.evaluate(model.to_input())
+    let (raw, mut failures) = evaluate(engine, &model);
+    let t3 = std::time::Instant::now();
+    let mut findings = findings_of(raw, engine, &model, &name);
+    // The before side: `--base`, else the plan's own `before` values (only
+    // when some change has one: a create-only plan skips it), else none.
+    let (before, default) = match (base, &model.before) {
+        (Some(base), _) => (
+            Some(
+                base.iter()
+                    .map(|f| Finding {
+                        file: name.clone(),
+                        ..f.clone()
+                    })
+                    .collect(),
+            ),
+            Change::New,
+        ),
+        (None, Some(before)) => {
+            let (raw, more) = evaluate(engine, before);
+            failures.extend(more);
+            (Some(findings_of(raw, engine, before, &name)), Change::New)
+        }
+        // A state has no before side: what it holds exists already.
+        (None, None) if model.kind == plan::parse::Kind::State => (None, Change::Existing),
+        (None, None) => (None, Change::New),
     };
+    let mut fixed = triage::change::classify(&mut findings, before, default);
     let t4 = std::time::Instant::now();
-    let wanted = raw.iter().map(|r| r.resource.clone()).collect();
+    let wanted = findings
+        .iter()
+        .chain(&fixed)
+        .map(|f| f.address.clone())
+        .collect();
     let locator = Locator::new(
         &src,
         &model,
@@ -90,33 +181,44 @@ fn lint_one(
         settings.repo_root.as_deref(),
         wanted,
     );
-    let rules = engine.rules();
-    let mut findings: Vec<Finding> = raw
-        .into_iter()
-        .filter_map(|r| {
-            let meta = &rules.get(r.rule)?.meta;
-            Some(Finding {
-                rule_id: meta.id.clone(),
-                rule_name: meta.name.clone(),
-                severity: meta.severity,
-                status: r.status,
-                resource_type: model
-                    .resource_type(&r.resource)
-                    .unwrap_or_default()
-                    .to_string(),
-                location: locator.locate(&model, &r.resource, &r.attribute),
-                address: r.resource,
-                attribute: r.attribute,
-                message: r.message,
-                file: name.clone(),
-                suppression: None,
-            })
-        })
-        .collect();
+    for f in &mut findings {
+        f.location = locator.locate(&model, &f.address, &f.attribute);
+    }
+    for f in &mut fixed {
+        f.location = locator
+            .locate(&model, &f.address, &f.attribute)
+            .or_else(|| {
+                let before = model.before.as_deref()?;
+                locator.locate(before, &f.address, &f.attribute)
+            });
+        if f.resource_type.is_empty() {
+            if let Some(t) = model
+                .before
+                .as_deref()
+                .and_then(|b| b.resource_type(&f.address))
+            {
+                f.resource_type = t.to_string();
+            }
+        }
+    }
     let t5 = std::time::Instant::now();
-    let warnings = triage::apply_inline(&locator, files, settings.today, &model, &mut findings);
+    let mut warnings = triage::apply_inline(&locator, files, settings.today, &model, &mut findings);
+    warnings.extend(triage::apply_inline(
+        &locator,
+        files,
+        settings.today,
+        &model,
+        &mut fixed,
+    ));
+    warnings.sort();
+    warnings.dedup();
+    // Suppressed findings are never counted as fixed.
+    fixed.retain(|f| f.suppression.is_none());
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
+    fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    failures.sort_by(|a, b| (&a.rule_id, &a.reason).cmp(&(&b.rule_id, &b.reason)));
+    failures.dedup_by(|a, b| a.rule_id == b.rule_id && a.reason == b.reason);
     let errors = failures
         .into_iter()
         .map(|f| InputError::Rule {
@@ -128,11 +230,12 @@ fn lint_one(
     if settings.timings {
         let us = |d: std::time::Duration| d.as_micros();
         eprintln!(
-            "akslint: timing: {}: read {} µs, normalize {} µs, evaluate {} µs, locate {} µs, suppress {} µs",
+            "akslint: timing: {}: read {} µs, normalize {} µs, evaluate {} µs, before side {} µs, locate {} µs, suppress {} µs",
             visible(&name),
             us(t1 - t0),
             us(t2 - t1),
-            us(t4 - t2),
+            us(t3 - t2),
+            us(t4 - t3),
             us(t5 - t4),
             us(t5.elapsed())
         );
@@ -144,6 +247,7 @@ fn lint_one(
             findings,
             errors,
             linted: true,
+            fixed,
         },
         warnings,
     ))
@@ -171,11 +275,15 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     let filter = engine.type_filter();
     let items = plan::read::expand(&settings.paths);
     let files = Arc::new(SourceFiles::new());
+    let base = match &settings.base {
+        Some(path) => Some(base_findings(path, &mut engine.clone(), &filter)?),
+        None => None,
+    };
     let results: Vec<(FileReport, Vec<String>)> = items
         .par_iter()
         .map_init(
             || engine.clone(),
-            |eng, item| lint_one(item, eng, &filter, &settings, &files),
+            |eng, item| lint_one(item, eng, &filter, &settings, &files, base.as_deref()),
         )
         .collect::<Vec<_>>()
         .into_iter()
@@ -202,6 +310,10 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     if let Some(path) = &settings.baseline {
         triage::apply_baseline(path, &mut reports)?;
     }
+    // Suppressed findings are never counted as fixed.
+    for r in &mut reports {
+        r.fixed.retain(|f| f.suppression.is_none());
+    }
     let mut metas: Vec<_> = engine.rules().iter().map(|r| r.meta.clone()).collect();
     metas.sort_by(|a, b| a.id.cmp(&b.id));
     let report = Report {
@@ -211,6 +323,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         fail_on: settings.fail_on,
         warnings,
         show_suppressed: settings.show_suppressed,
+        gate: settings.gate,
     };
     for w in &report.warnings {
         eprintln!("akslint: warning: {}", visible(w));

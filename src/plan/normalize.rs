@@ -99,6 +99,12 @@ pub struct Model {
     pub joins: super::joins::Joins,
     /// The resource types the loaded rules declare (None: all).
     pub exposed: TypeFilter,
+    /// A plan's before side: every kept change's `before` object (the old
+    /// object of a replacement, the deleted object of a delete) normalized
+    /// as a state file is (known values only, no unknowns). None for a
+    /// state, and for a plan in which no change has a `before` (create
+    /// only): there is nothing to compare with.
+    pub before: Option<Box<Model>>,
 }
 
 /// Which resource types to build values for (None: all).
@@ -342,6 +348,9 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
         Kind::State => normalize_state(src, doc, filter),
     }?;
     model.exposed = filter.clone();
+    if let Some(b) = model.before.as_mut() {
+        b.exposed = filter.clone();
+    }
     Ok(model)
 }
 
@@ -355,6 +364,7 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
     };
     let cfg = configuration.as_ref().map(TfConfiguration::new);
     let mut resources = Vec::new();
+    let mut before = Vec::new();
     let changes = doc.resource_changes.unwrap_or_default();
     let mut count = changes.others;
     for rc in changes.kept {
@@ -375,6 +385,11 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
                     _ => Ok(None),
                 }
             };
+        if want {
+            if let Some(r) = before_resource(src, &rc, parse(rc.change.before)?)? {
+                before.push(r);
+            }
+        }
         let change = Change {
             after: parse(rc.change.after)?,
             after_unknown: parse(rc.change.after_unknown)?,
@@ -442,9 +457,51 @@ fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<
     if let Some(cfg) = &cfg {
         join_plan(&mut resources, cfg);
     }
+    let before = (!before.is_empty()).then(|| {
+        before.sort_by(|a, b| a.address.cmp(&b.address));
+        join_state(&mut before);
+        let n = before.len();
+        let mut b = finish(src, Kind::State, doc.terraform_version.clone(), before, n);
+        super::joins::join(&mut b, None, None);
+        Box::new(b)
+    });
     let mut model = finish(src, Kind::Plan, doc.terraform_version, resources, count);
     super::joins::join(&mut model, cfg.as_ref(), configuration.as_ref());
+    model.before = before;
     Ok(model)
+}
+
+/// The before side of one change, with a state file's value semantics:
+/// the `before` object, `before_sensitive` redacted, nothing unknown. None
+/// when the change has no `before` (a create).
+fn before_resource(
+    src: &Source,
+    rc: &parse::RawChange<'_>,
+    values: Option<Value>,
+) -> Result<Option<Resource>, InputError> {
+    let Some(mut values @ Value::Object(_)) = values else {
+        return Ok(None);
+    };
+    let marks: Option<Value> = match rc.change.before_sensitive {
+        Some(raw) => {
+            Some(serde_json::from_str(raw.get()).map_err(|e| fragment_err(src, raw.get(), &e))?)
+        }
+        None => None,
+    };
+    let sensitive = apply_sensitive(&mut values, marks.as_ref(), &rc.type_);
+    Ok(Some(Resource {
+        address: rc.address.to_string(),
+        type_: rc.type_.to_string(),
+        name: rc.name.to_string(),
+        module: rc.module_address.as_deref().unwrap_or_default().to_string(),
+        index: rc.index.clone(),
+        actions: Vec::new(),
+        values,
+        unknown: BTreeSet::new(),
+        sensitive,
+        cluster: None,
+        oidc_cluster: None,
+    }))
 }
 
 fn normalize_state(
@@ -571,5 +628,6 @@ fn finish(
         configuration: None,
         joins: super::joins::Joins::default(),
         exposed: None,
+        before: None,
     }
 }

@@ -245,6 +245,12 @@ pub(crate) struct RawChangeBody<'a> {
     pub after_unknown: Option<&'a RawValue>,
     #[serde(default, borrow)]
     pub after_sensitive: Option<&'a RawValue>,
+    /// The object before the change (null for a create): the before side of
+    /// the change status (see [`super::normalize::Model::before`]).
+    #[serde(default, borrow)]
+    pub before: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub before_sensitive: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]

@@ -10,9 +10,9 @@
 //! not mapped to the Terraform source point at line 1 of the input plan.
 //! Input errors are `::error file=F::message`. A last plain line summarises
 //! the run in the log.
-use super::Report;
+use super::{Gate, Report};
 use crate::error::InputError;
-use crate::finding::{Finding, Severity, Status};
+use crate::finding::{Change, Finding, Severity, Status};
 
 /// Escapes a command's message (`%`, CR and LF).
 pub fn escape_data(s: &str) -> String {
@@ -106,7 +106,11 @@ pub fn render(report: &Report) -> String {
         out.push_str(&error_command(e));
         out.push('\n');
     }
-    for f in report.findings().filter(|f| f.suppression.is_none()) {
+    // With `--gate new`, only the findings the change introduces are
+    // annotated: existing ones are not the pull request's doing.
+    for f in report.findings().filter(|f| {
+        f.suppression.is_none() && (report.gate == Gate::All || f.change == Change::New)
+    }) {
         out.push_str(&finding_command(f));
         out.push('\n');
     }
@@ -117,12 +121,15 @@ pub fn render(report: &Report) -> String {
     let s = report.summary();
     let findings: usize = s.findings.values().sum();
     out.push_str(&format!(
-        "akslint: {} file(s) linted, {} resource(s) checked: {} finding(s), {} unknown, {} error(s){}\n",
+        "akslint: {} file(s) linted, {} resource(s) checked: {} finding(s), {} unknown, {} error(s); {} new, {} existing, {} fixed{}\n",
         s.files,
         s.resources,
         findings,
         s.unknown,
         s.errors,
+        s.new,
+        s.existing,
+        s.fixed,
         if s.failed { ": failed" } else { "" }
     ));
     out

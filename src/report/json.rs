@@ -7,22 +7,26 @@
 //!                "status": "fail", "address": "azurerm_kubernetes_cluster.aks",
 //!                "resource_type": "azurerm_kubernetes_cluster",
 //!                "attribute": "private_cluster_enabled", "attribute_path": ["private_cluster_enabled"],
-//!                "message": "...", "file": "plan.json", "location": null}],
+//!                "message": "...", "file": "plan.json", "location": null, "change": "new"}],
+//!  "fixed": [],
 //!  "errors": [{"file": "bad.json", "code": "json", "message": "..."}],
 //!  "warnings": ["exception at .akslint.toml:7 (AKS001 on module.dev.*) expired on 2025-01-31: ..."],
 //!  "summary": {"files": 1, "resources": 12, "findings": {"critical": 0, "high": 1, ...},
-//!              "unknown": 0, "errors": 0, "failed": true}}
+//!              "unknown": 0, "errors": 0, "new": 1, "existing": 0, "fixed": 0,
+//!              "failed": true}}
 //! ```
 use serde::Serialize;
 
 use super::{Report, Summary};
-use crate::finding::{Finding, Location, Severity, Status, Step, Suppression};
+use crate::finding::{Change, Finding, Location, Severity, Status, Step, Suppression};
 
 #[derive(Serialize)]
 struct Doc<'a> {
     version: u32,
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
+    /// Failing before the change, no longer after it.
+    fixed: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError>,
     warnings: &'a [String],
     summary: Summary,
@@ -49,6 +53,8 @@ struct JsonFinding<'a> {
     location: Option<&'a Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppression: Option<&'a Suppression>,
+    /// `new` or `existing` (see `--gate`).
+    change: Change,
 }
 
 #[derive(Serialize)]
@@ -72,6 +78,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         file: &f.file,
         location: f.location.as_ref(),
         suppression: f.suppression.as_ref(),
+        change: f.change,
     }
 }
 
@@ -83,6 +90,7 @@ pub fn render(report: &Report) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         findings: report.findings().map(finding).collect(),
+        fixed: report.fixed().map(finding).collect(),
         errors: report
             .errors()
             .map(|e| JsonError {

@@ -14,7 +14,7 @@ use super::output::encode_path;
 use super::Report;
 use crate::cli::UnknownMode;
 use crate::escape::visible;
-use crate::finding::{Finding, Severity, Status};
+use crate::finding::{Change, Finding, Severity, Status};
 
 /// First line of the document, to find a previous comment.
 pub const MARKER: &str = "<!-- akslint-report -->";
@@ -202,6 +202,37 @@ fn plural(n: usize, word: &str) -> String {
 /// Renders the report as Markdown. `link_base` (e.g. from
 /// `Settings::link_base`, from `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and `GITHUB_SHA`) turns source locations into links:
 /// `<link_base>/<file>#L<line>`.
+/// One group of findings (new, existing, fixed) as a table, at most
+/// [`MAX_ROWS`] rows.
+fn table(
+    out: &mut String,
+    report: &Report,
+    title: &str,
+    findings: &[&Finding],
+    link_base: Option<&str>,
+) {
+    out.push_str(&format!("### {title}\n\n"));
+    out.push_str("| Severity | Rule | Resource | Attribute | Location |\n");
+    out.push_str("|:---|:---|:---|:---|:---|\n");
+    for f in findings.iter().take(MAX_ROWS) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            badge(f),
+            cell(&rule_link(report, f)),
+            cell(&code(&f.address)),
+            cell(&code(&f.attribute_display())),
+            cell(&location_cell(f, link_base)),
+        ));
+    }
+    if findings.len() > MAX_ROWS {
+        out.push_str(&format!(
+            "\n_{} more not shown: see the SARIF or JSON report._\n",
+            plural(findings.len() - MAX_ROWS, "finding")
+        ));
+    }
+    out.push('\n');
+}
+
 pub fn render(report: &Report, link_base: Option<&str>) -> String {
     let s = report.summary();
     let findings: Vec<&Finding> = report
@@ -213,6 +244,10 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
     let mut out = String::new();
     out.push_str(MARKER);
     out.push_str("\n## akslint\n\n");
+    out.push_str(&format!(
+        "**{} new, {} existing, {} fixed**\n\n",
+        s.new, s.existing, s.fixed
+    ));
 
     let verdict = if !errors.is_empty() {
         "⚠️ **Errors**: some inputs could not be linted"
@@ -252,27 +287,26 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
     out.push('\n');
 
     if !findings.is_empty() {
-        out.push_str("### Findings\n\n");
-        out.push_str("| Severity | Rule | Resource | Attribute | Location |\n");
-        out.push_str("|:---|:---|:---|:---|:---|\n");
-        for f in findings.iter().take(MAX_ROWS) {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
-                badge(f),
-                cell(&rule_link(report, f)),
-                cell(&code(&f.address)),
-                cell(&code(&f.attribute_display())),
-                cell(&location_cell(f, link_base)),
-            ));
+        for change in [Change::New, Change::Existing] {
+            let group: Vec<&Finding> = findings
+                .iter()
+                .copied()
+                .filter(|f| f.change == change)
+                .collect();
+            if !group.is_empty() {
+                let title = match change {
+                    Change::New => "New",
+                    Change::Existing => "Existing",
+                };
+                table(
+                    &mut out,
+                    report,
+                    &format!("{title} ({})", group.len()),
+                    &group,
+                    link_base,
+                );
+            }
         }
-        if findings.len() > MAX_ROWS {
-            out.push_str(&format!(
-                "\n_{} more not shown: see the SARIF or JSON report._\n",
-                plural(findings.len() - MAX_ROWS, "finding")
-            ));
-        }
-        out.push('\n');
-
         out.push_str("### Details\n\n");
         for f in findings.iter().take(MAX_DETAILS) {
             out.push_str(&details(report, f));
@@ -291,6 +325,17 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
             out.push_str(&format!("- {}\n", escape_text(w)));
         }
         out.push('\n');
+    }
+
+    let fixed: Vec<&Finding> = report.fixed().collect();
+    if !fixed.is_empty() {
+        table(
+            &mut out,
+            report,
+            &format!("Fixed ({})", fixed.len()),
+            &fixed,
+            link_base,
+        );
     }
 
     if !errors.is_empty() {

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::cli::UnknownMode;
+pub use crate::cli::{Gate, UnknownMode};
 use crate::error::InputError;
 use crate::exit::ExitStatus;
-use crate::finding::{Finding, Severity, Status};
+use crate::finding::{Change, Finding, Severity, Status};
 use crate::rules::RuleMeta;
 
 /// What happened to one input.
@@ -26,6 +26,9 @@ pub struct FileReport {
     pub errors: Vec<InputError>,
     /// Linted (true) or rejected before any rule ran (false).
     pub linted: bool,
+    /// Findings of the before side that the change fixes (status as on the
+    /// before side; never suppressed ones).
+    pub fixed: Vec<Finding>,
 }
 
 /// A whole run.
@@ -40,6 +43,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// List suppressed findings too (`--show-suppressed`).
     pub show_suppressed: bool,
+    /// `--gate`: with `new`, only new findings fail the run.
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -52,6 +57,12 @@ pub struct Summary {
     /// Findings suppressed by exceptions, inline comments or the baseline.
     pub suppressed: usize,
     pub errors: usize,
+    /// Reported findings (not suppressed) the change introduces.
+    pub new: usize,
+    /// Reported findings (not suppressed) that failed before the change too.
+    pub existing: usize,
+    /// Findings the change fixes.
+    pub fixed: usize,
     /// Whether the run fails on its findings (exit status 1).
     pub failed: bool,
 }
@@ -82,6 +93,11 @@ impl Report {
             .count()
     }
 
+    /// Findings the change fixes, in deterministic order.
+    pub fn fixed(&self) -> impl Iterator<Item = &Finding> {
+        self.files.iter().flat_map(|f| f.fixed.iter())
+    }
+
     pub fn errors(&self) -> impl Iterator<Item = &InputError> {
         self.files.iter().flat_map(|f| f.errors.iter())
     }
@@ -92,7 +108,7 @@ impl Report {
 
     /// Does this finding count towards the exit status?
     pub(crate) fn is_failing(&self, f: &Finding) -> bool {
-        if f.suppression.is_some() {
+        if f.suppression.is_some() || (self.gate == Gate::New && f.change != Change::New) {
             return false;
         }
         let counted = match f.status {
@@ -106,7 +122,12 @@ impl Report {
         let mut by_sev: BTreeMap<&'static str, usize> =
             Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
         let mut unknown = 0;
+        let (mut new, mut existing) = (0, 0);
         for f in self.findings().filter(|f| f.suppression.is_none()) {
+            match f.change {
+                Change::New => new += 1,
+                Change::Existing => existing += 1,
+            }
             match f.status {
                 Status::Fail => *by_sev.entry(f.severity.as_str()).or_default() += 1,
                 Status::Unknown => unknown += 1,
@@ -119,6 +140,9 @@ impl Report {
             unknown,
             suppressed: self.suppressed_count(),
             errors: self.errors().count(),
+            new,
+            existing,
+            fixed: self.fixed().count(),
             failed: self.findings().any(|f| self.is_failing(f)),
         }
     }

@@ -6,6 +6,9 @@
 //! when the finding was mapped to it, else line 1 of the input plan), a logical
 //! location (the resource address) and a `partialFingerprints["akslint/v1"]`
 //! that does not depend on line numbers, so alerts survive code moving around.
+//! `baselineState` is `new` or `unchanged` (the change status, `--gate`);
+//! findings the change fixes follow as results with `kind: "pass"`, level
+//! `none` and `baselineState: "absent"`.
 //! Input errors become `toolExecutionNotifications` of the single invocation.
 //!
 //! GitHub accepts at most [`MAX_RESULTS`] results per run: beyond that the
@@ -18,14 +21,14 @@ use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation, Message,
     MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
     ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
-    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression, Tool,
-    ToolComponent,
+    Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression,
+    Tool, ToolComponent,
 };
 
 use super::output::encode_path;
 use super::Report;
 use crate::error::InputError;
-use crate::finding::{Finding, Severity, Status};
+use crate::finding::{Change, Finding, Severity, Status};
 use crate::rules::RuleMeta;
 
 /// The most results GitHub code scanning accepts in one run.
@@ -341,6 +344,10 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     r.rule_index = index.and_then(|i| i64::try_from(i).ok());
+    r.baseline_state = Some(json!(match f.change {
+        Change::New => "new",
+        Change::Existing => "unchanged",
+    }));
     if let Some(sup) = &f.suppression {
         let kind = match sup.kind {
             crate::finding::SuppressionKind::InSource => "inSource",
@@ -402,7 +409,7 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
     for m in &report.rules {
         metas.entry(m.id.clone()).or_insert_with(|| m.clone());
     }
-    for f in report.findings() {
+    for f in report.findings().chain(report.fixed()) {
         metas
             .entry(f.rule_id.clone())
             .or_insert_with(|| fallback_meta(f));
@@ -414,11 +421,20 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
         .collect();
     let rules: Vec<ReportingDescriptor> = metas.values().map(descriptor).collect();
 
-    let total = report.findings().count();
+    // Fixed findings: results the change makes pass (`absent` from it).
+    let fixed = |f: &Finding| {
+        let mut r = result(f, index.get(f.rule_id.as_str()).copied());
+        r.baseline_state = Some(json!("absent"));
+        r.kind = Some(ResultKind::Pass);
+        r.level = Some(ResultLevel::None);
+        r
+    };
+    let total = report.findings().count() + report.fixed().count();
     let results: Vec<SarifResult> = report
         .findings()
-        .take(MAX_RESULTS)
         .map(|f| result(f, index.get(f.rule_id.as_str()).copied()))
+        .chain(report.fixed().map(fixed))
+        .take(MAX_RESULTS)
         .collect();
 
     let mut notifications: Vec<Notification> = report.errors().map(error_notification).collect();

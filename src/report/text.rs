@@ -1,4 +1,5 @@
-//! `--format text`: miette diagnostics grouped per input file, then a summary.
+//! `--format text`: miette diagnostics grouped per input file (counts first,
+//! then new, existing and fixed findings), then a summary.
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
@@ -7,7 +8,7 @@ use miette::{
 
 use super::Report;
 use crate::escape::{same_width, visible, visible_error, visible_lines};
-use crate::finding::{Finding, Location, Severity, Status};
+use crate::finding::{Change, Finding, Location, Severity, Status};
 use crate::source::SourceFiles;
 
 /// Byte range of a location in a text (lines and columns are 1-based,
@@ -119,23 +120,50 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
                 f.status == Status::Fail || report.unknown != crate::cli::UnknownMode::Ignore
             })
             .collect();
-        if findings.is_empty() && file.errors.is_empty() {
+        if findings.is_empty() && file.errors.is_empty() && file.fixed.is_empty() {
             continue;
         }
         out.push_str(&format!("{}\n", visible(&file.file)));
         for e in &file.errors {
             let _ = handler.render_report(&mut out, &visible_error(e));
         }
-        for f in findings {
-            match snippet(f, files) {
-                Some((source, label)) => {
-                    let d = diagnostic(report, f, true).with_label(label);
-                    let r = miette::Report::new(d).with_source_code(source);
-                    let _ = handler.render_report(&mut out, r.as_ref());
+        let count = |c: Change| findings.iter().filter(|f| f.change == c).count();
+        let (new, existing) = (count(Change::New), count(Change::Existing));
+        out.push_str(&format!(
+            "{new} new, {existing} existing, {} fixed\n",
+            file.fixed.len()
+        ));
+        for (change, n) in [(Change::New, new), (Change::Existing, existing)] {
+            if n == 0 {
+                continue;
+            }
+            out.push_str(&format!("\n{} ({n})\n", change.as_str()));
+            for f in findings.iter().filter(|f| f.change == change) {
+                match snippet(f, files) {
+                    Some((source, label)) => {
+                        let d = diagnostic(report, f, true).with_label(label);
+                        let r = miette::Report::new(d).with_source_code(source);
+                        let _ = handler.render_report(&mut out, r.as_ref());
+                    }
+                    None => {
+                        let _ = handler.render_report(&mut out, &diagnostic(report, f, false));
+                    }
                 }
-                None => {
-                    let _ = handler.render_report(&mut out, &diagnostic(report, f, false));
-                }
+            }
+        }
+        if !file.fixed.is_empty() {
+            out.push_str(&format!("\nfixed ({})\n", file.fixed.len()));
+            for f in &file.fixed {
+                let attribute = f.attribute_display();
+                let sep = if attribute.is_empty() { "" } else { "." };
+                out.push_str(&format!(
+                    "  \u{2713} {}/{} [{}] {}: {}\n",
+                    visible(&f.rule_id),
+                    visible(&f.rule_name),
+                    f.severity,
+                    visible(&format!("{}{sep}{attribute}", f.address)),
+                    visible(&f.message)
+                ));
             }
         }
         out.push('\n');
@@ -158,7 +186,7 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         })
         .collect();
     out.push_str(&format!(
-        "{} file{} linted, {} resource{} checked: {} finding{} ({}), {} unknown, {} suppressed, {} error{}\n",
+        "{} file{} linted, {} resource{} checked: {} finding{} ({}), {} unknown, {} suppressed, {} error{}; {} new, {} existing, {} fixed\n",
         s.files,
         plural(s.files),
         s.resources,
@@ -169,7 +197,10 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         s.unknown,
         s.suppressed,
         s.errors,
-        plural(s.errors)
+        plural(s.errors),
+        s.new,
+        s.existing,
+        s.fixed
     ));
     out
 }

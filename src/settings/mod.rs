@@ -15,7 +15,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{Backend, CheckArgs, ColorChoice, FailOn, Format, UnknownMode};
+use crate::cli::{Backend, CheckArgs, ColorChoice, FailOn, Format, Gate, UnknownMode};
 use crate::error::RunError;
 use crate::finding::Severity;
 use crate::rules::{Library, Rule};
@@ -59,6 +59,10 @@ pub(crate) struct Settings {
     pub show_suppressed: bool,
     /// `--max-input-size` in bytes.
     pub max_input_size: u64,
+    /// `--gate`.
+    pub gate: Gate,
+    /// `--base`: the before side of every input.
+    pub base: Option<PathBuf>,
     /// The rules to run (built-in and custom, narrowed by `--rule`,
     /// `--skip-rule` and the config file) and the Rego libraries.
     pub rules: Vec<Rule>,
@@ -127,6 +131,8 @@ pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError>
         write_baseline: args.write_baseline.clone(),
         show_suppressed: args.show_suppressed,
         max_input_size: args.max_input_size,
+        gate: args.gate,
+        base: args.base.clone(),
         rules: selected.rules,
         libs: selected.libs,
         config_file: config,

@@ -2,8 +2,10 @@
 //!
 //! - [`inline`]: `# akslint:ignore` comments in the `.tf` source;
 //! - exceptions of `.akslint.toml` (below);
-//! - [`baseline`]: findings recorded by `--write-baseline`.
+//! - [`baseline`]: findings recorded by `--write-baseline`;
+//! - [`change`]: new, existing and fixed findings (`--gate`, `--base`).
 pub(crate) mod baseline;
+pub(crate) mod change;
 pub(crate) mod inline;
 
 use crate::error::RunError;
@@ -111,7 +113,10 @@ pub(crate) fn apply_exceptions(
             ));
         }
     }
-    for f in files.iter_mut().flat_map(|f| f.findings.iter_mut()) {
+    for f in files
+        .iter_mut()
+        .flat_map(|f| f.findings.iter_mut().chain(f.fixed.iter_mut()))
+    {
         if f.suppression.is_some() {
             continue;
         }
@@ -134,7 +139,10 @@ pub(crate) fn apply_baseline(
     files: &mut [FileReport],
 ) -> Result<(), RunError> {
     let known = baseline::read(path)?;
-    for f in files.iter_mut().flat_map(|f| f.findings.iter_mut()) {
+    for f in files
+        .iter_mut()
+        .flat_map(|f| f.findings.iter_mut().chain(f.fixed.iter_mut()))
+    {
         if f.suppression.is_none() && known.contains(&baseline::key(f)) {
             f.suppression = Some(finding::Suppression {
                 kind: finding::SuppressionKind::Baseline,

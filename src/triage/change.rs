@@ -1,0 +1,93 @@
+//! The change status (`--gate`): each finding of the after side is `new` or
+//! `existing` against the before side (the plan's own `before` values, or
+//! `--base`), matched by resource address, rule and attribute; before-side
+//! findings the after side no longer has are `fixed`.
+use std::collections::HashSet;
+
+use crate::finding::{Change, Finding};
+
+/// The identity a finding keeps across both sides.
+fn key(f: &Finding) -> (&str, &str, &[crate::finding::Step]) {
+    (&f.rule_id, &f.address, &f.attribute)
+}
+
+/// Sets each finding's change status against `before` (None: nothing to
+/// compare with, every finding gets `default`) and returns the before-side
+/// findings the after side no longer has, sorted.
+pub(crate) fn classify(
+    findings: &mut [Finding],
+    before: Option<Vec<Finding>>,
+    default: Change,
+) -> Vec<Finding> {
+    let Some(before) = before else {
+        for f in findings.iter_mut() {
+            f.change = default;
+        }
+        return Vec::new();
+    };
+    let failing: HashSet<_> = before.iter().map(key).collect();
+    for f in findings.iter_mut() {
+        f.change = if failing.contains(&key(f)) {
+            Change::Existing
+        } else {
+            Change::New
+        };
+    }
+    let after: HashSet<_> = findings.iter().map(key).collect();
+    let mut fixed: Vec<Finding> = before
+        .iter()
+        .filter(|b| !after.contains(&key(b)))
+        .cloned()
+        .collect();
+    for f in &mut fixed {
+        f.change = Change::Existing;
+    }
+    fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    fixed.dedup();
+    fixed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Severity, Status, Step};
+
+    fn f(rule: &str, address: &str, attr: &str) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            rule_name: rule.into(),
+            severity: Severity::High,
+            status: Status::Fail,
+            address: address.into(),
+            resource_type: "azurerm_kubernetes_cluster".into(),
+            attribute: vec![Step::Key(attr.into())],
+            message: String::new(),
+            file: "plan.json".into(),
+            location: None,
+            suppression: None,
+            change: Change::New,
+        }
+    }
+
+    #[test]
+    fn new_existing_and_fixed_by_address_rule_and_attribute() {
+        let mut after = vec![f("AKS001", "a", "x"), f("AKS002", "a", "y")];
+        let before = vec![
+            f("AKS001", "a", "x"),
+            f("AKS002", "a", "z"),
+            f("AKS003", "b", "x"),
+        ];
+        let fixed = classify(&mut after, Some(before), Change::New);
+        assert_eq!(after[0].change, Change::Existing);
+        assert_eq!(after[1].change, Change::New);
+        let ids: Vec<_> = fixed.iter().map(|f| (&*f.rule_id, &*f.address)).collect();
+        assert_eq!(ids, [("AKS002", "a"), ("AKS003", "b")]);
+    }
+
+    #[test]
+    fn without_a_before_side_every_finding_gets_the_default() {
+        let mut after = vec![f("AKS001", "a", "x")];
+        assert!(classify(&mut after, None, Change::Existing).is_empty());
+        assert_eq!(after[0].change, Change::Existing);
+    }
+}
