@@ -307,7 +307,11 @@ fn action_yml_parses_and_is_wired_safely() {
     // The cache key comes from a step, never from hashFiles over action_path.
     let cache = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/cache")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache"))
+        })
         .unwrap();
     assert_eq!(
         cache["with"]["key"],
@@ -315,10 +319,17 @@ fn action_yml_parses_and_is_wired_safely() {
     );
     let upload = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.contains("upload-sarif")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("upload-sarif"))
+        })
         .unwrap();
     let cond = upload["if"].as_str().unwrap();
-    assert!(cond.contains("steps.run.outputs.sarif-file != ''"), "{cond}");
+    assert!(
+        cond.contains("steps.run.outputs.sarif-file != ''"),
+        "{cond}"
+    );
     assert!(!cond.contains("always()"), "{cond}");
 }
 
@@ -326,7 +337,10 @@ fn action_yml_parses_and_is_wired_safely() {
 fn workflows_and_hooks_parse() {
     for name in ["ci.yml", "release.yml"] {
         let doc = yaml(&root().join(".github/workflows").join(name));
-        assert!(doc["jobs"].as_object().is_some_and(|j| !j.is_empty()), "{name}");
+        assert!(
+            doc["jobs"].as_object().is_some_and(|j| !j.is_empty()),
+            "{name}"
+        );
     }
     let hooks = yaml(&root().join(".pre-commit-hooks.yaml"));
     let hook = &hooks[0];
@@ -334,7 +348,11 @@ fn workflows_and_hooks_parse() {
     // Starts in seconds: the released wheel, never a source build.
     assert_ne!(hook["language"], "rust");
     let files = regex_lite(hook["files"].as_str().unwrap());
-    for path in ["plan.json", "infra/prod/tfplan.json", "envs/dev/plan.prod.json"] {
+    for path in [
+        "plan.json",
+        "infra/prod/tfplan.json",
+        "envs/dev/plan.prod.json",
+    ] {
         assert!(files(path), "{path}");
     }
     for path in ["package.json", "infra/main.tf", "planner/x.json"] {

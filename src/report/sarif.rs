@@ -127,7 +127,11 @@ pub fn sanitize_repository_url(url: &str) -> Option<String> {
         return None;
     }
     if let Some((scheme, rest)) = url.split_once("://") {
-        if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        if scheme.is_empty()
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
             return None;
         }
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
