@@ -379,3 +379,150 @@ fn regex_lite(pattern: &str) -> impl Fn(&str) -> bool + '_ {
         child.wait().unwrap().success()
     }
 }
+
+/// Runs scripts/action-install.sh MODE with this environment; returns the
+/// output and the parsed `$GITHUB_OUTPUT`.
+fn install_script(
+    r: &Runner,
+    mode: &str,
+    env: &[(&str, &str)],
+) -> (Output, BTreeMap<String, String>) {
+    let _ = std::fs::remove_file(r.path("output"));
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(root().join("scripts/action-install.sh"))
+        .arg(mode)
+        .current_dir(r.dir.path())
+        .env("GITHUB_OUTPUT", r.path("output"))
+        .env("RUNNER_TEMP", r.path("runner-temp"))
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("AKSLINT_HOME", r.path("home"))
+        .env("ACTION_PATH", root())
+        .env_remove("INPUT_VERSION")
+        .env_remove("ACTION_REF");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (out, r.outputs())
+}
+
+#[test]
+fn install_resolves_release_or_source_from_the_ref() {
+    let r = Runner::new();
+    let (out, o) = install_script(&r, "resolve", &[("ACTION_REF", "v1.2.3")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(o["mode"], "release");
+    assert_eq!(o["version"], "1.2.3");
+    assert_eq!(o["target"], "x86_64-unknown-linux-musl");
+    assert_eq!(
+        o["cache-key"],
+        "akslint-release-1.2.3-x86_64-unknown-linux-musl"
+    );
+
+    // github.action_ref empty (nested composite actions): the checkout path.
+    let (_, o) = install_script(
+        &r,
+        "resolve",
+        &[(
+            "ACTION_PATH",
+            "/home/runner/work/_actions/akslint/akslint/v0.3.0",
+        )],
+    );
+    assert_eq!(o["mode"], "release");
+    assert_eq!(o["version"], "0.3.0");
+    let (_, o) = install_script(
+        &r,
+        "resolve",
+        &[
+            ("ACTION_REF", "main"),
+            ("RUNNER_ARCH", "ARM64"),
+            ("RUNNER_OS", "macOS"),
+        ],
+    );
+    assert_eq!(o["mode"], "source");
+    // A branch: a source build, keyed on a hash of the action's source.
+    let key = o["cache-key"].clone();
+    let hash = key.strip_prefix("akslint-source-macOS-ARM64-").unwrap();
+    assert_eq!(hash.len(), 64, "{key}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
+    let (_, again) = install_script(
+        &r,
+        "resolve",
+        &[
+            ("ACTION_REF", "main"),
+            ("RUNNER_ARCH", "ARM64"),
+            ("RUNNER_OS", "macOS"),
+        ],
+    );
+    assert_eq!(again["cache-key"], key);
+
+    // The version input wins; anything but a version is refused.
+    let (_, o) = install_script(
+        &r,
+        "resolve",
+        &[("ACTION_REF", "main"), ("INPUT_VERSION", "v0.9.1")],
+    );
+    assert_eq!(o["mode"], "release");
+    assert_eq!(o["version"], "0.9.1");
+    let (out, o) = install_script(&r, "resolve", &[("INPUT_VERSION", "1.0.0/../../x")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(o.is_empty(), "{o:?}");
+}
+
+#[test]
+fn install_verifies_the_release_checksum() {
+    let r = Runner::new();
+    // A release as the workflow packages it, served from a file:// URL.
+    let release = r.path("releases/download/v0.1.0");
+    let package = std::process::Command::new("bash")
+        .arg(root().join("scripts/release-package.sh"))
+        .args([
+            "v0.1.0",
+            "x86_64-unknown-linux-musl",
+            env!("CARGO_BIN_EXE_akslint"),
+        ])
+        .arg(&release)
+        .output()
+        .unwrap();
+    assert!(package.status.success(), "{}", stderr(&package));
+    let asset = release.join("akslint-v0.1.0-x86_64-unknown-linux-musl.tar.gz");
+    assert!(asset.exists());
+    let url = format!("file://{}", path_str(r.dir.path()));
+    let env = |bin_dir: &str| {
+        vec![
+            ("AKSLINT_REPOSITORY_URL".to_string(), url.clone()),
+            ("MODE".to_string(), "release".to_string()),
+            ("VERSION".to_string(), "0.1.0".to_string()),
+            (
+                "TARGET".to_string(),
+                "x86_64-unknown-linux-musl".to_string(),
+            ),
+            ("BIN_DIR".to_string(), bin_dir.to_string()),
+        ]
+    };
+    let good = path_str(&r.path("good"));
+    let e = env(&good);
+    let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (out, o) = install_script(&r, "install", &e);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(o["bin"], format!("{good}/akslint"));
+    assert!(stdout(&out).contains(&format!("akslint {}", env!("CARGO_PKG_VERSION"))));
+
+    // A tampered archive: refused, nothing installed.
+    let mut bytes = std::fs::read(&asset).unwrap();
+    bytes.extend_from_slice(b"tampered");
+    std::fs::write(&asset, bytes).unwrap();
+    let bad = path_str(&r.path("bad"));
+    let e = env(&bad);
+    let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (out, o) = install_script(&r, "install", &e);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stdout(&out).contains("checksum mismatch"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!o.contains_key("bin"));
+    assert!(!r.path("bad/akslint").exists());
+}
