@@ -365,10 +365,22 @@ fn action_gate_input_reaches_akslint() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
-        std::fs::read_to_string(&out_file).unwrap()
+        // `name<<DELIMITER`, the value, the delimiter (or `name=value`).
+        let text = std::fs::read_to_string(&out_file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        lines
+            .iter()
+            .position(|l| l.starts_with("exit-code<<"))
+            .and_then(|i| lines.get(i + 1).map(|v| v.to_string()))
+            .or_else(|| {
+                lines
+                    .iter()
+                    .find_map(|l| l.strip_prefix("exit-code=").map(str::to_string))
+            })
+            .unwrap_or_default()
     };
-    assert!(run_action("new").contains("exit-code=0"));
-    assert!(run_action("all").contains("exit-code=1"));
+    assert_eq!(run_action("new"), "0");
+    assert_eq!(run_action("all"), "1");
     let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
     assert!(action.contains("  gate:\n") && action.contains("GATE: ${{ inputs.gate }}"));
 }

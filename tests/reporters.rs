@@ -264,7 +264,11 @@ fn sarif_driver_and_rules() {
 
     let rules = driver["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["AKS001", "AKS002", "AKS003", "AKS004"]);
+    // AKS003 has an unknown result: its sub-rule AKS003/unknown follows it.
+    assert_eq!(
+        ids,
+        ["AKS001", "AKS002", "AKS003", "AKS003/unknown", "AKS004"]
+    );
     let r = &rules[0];
     assert_eq!(r["name"], "private-cluster");
     assert_eq!(r["shortDescription"]["text"], "private-cluster title");
@@ -283,20 +287,23 @@ fn sarif_driver_and_rules() {
 
     let level = |i: usize| rules[i]["defaultConfiguration"]["level"].as_str().unwrap();
     assert_eq!(
-        [level(0), level(1), level(2), level(3)],
-        ["error", "warning", "error", "note"]
+        [level(0), level(1), level(2), level(3), level(4)],
+        ["error", "warning", "error", "note", "note"]
     );
     let sev = |i: usize| rules[i]["properties"]["security-severity"].clone();
     assert_eq!(sev(0), "8.0");
     assert_eq!(sev(1), "5.5");
     assert_eq!(sev(2), "9.5");
-    assert_eq!(sev(3), "3.0");
+    // Unknown results: no security severity (GitHub would show High).
+    assert_eq!(sev(3), serde_json::Value::Null);
+    assert_eq!(rules[3]["properties"]["problem.severity"], "recommendation");
+    assert_eq!(sev(4), "3.0");
     let tags = rules[0]["properties"]["tags"].as_array().unwrap();
     for t in ["security", "terraform", "aks"] {
         assert!(tags.iter().any(|x| x == t), "tag {t}");
     }
     assert_eq!(rules[0]["properties"]["precision"], "very-high");
-    assert_eq!(rules[3]["properties"]["precision"], "high");
+    assert_eq!(rules[4]["properties"]["precision"], "high");
 
     assert_eq!(run["automationDetails"]["id"], "akslint/prod/");
 }
@@ -328,7 +335,7 @@ fn sarif_results() {
     let ll = &r["locations"][0]["logicalLocations"][0];
     assert_eq!(ll["fullyQualifiedName"], "azurerm_kubernetes_cluster.aks");
     assert_eq!(ll["kind"], "resource");
-    let fp = r["partialFingerprints"]["akslint/v1"].as_str().unwrap();
+    let fp = r["partialFingerprints"]["akslint/v2"].as_str().unwrap();
     assert_eq!(fp.len(), 16);
     assert!(fp.chars().all(|c| c.is_ascii_hexdigit()));
 
@@ -341,10 +348,10 @@ fn sarif_results() {
     assert_eq!(pl["artifactLocation"]["uriBaseId"], "%SRCROOT%");
     assert_eq!(pl["region"]["startLine"], 1);
 
-    // Unknown finding: note, whatever its severity.
+    // Unknown finding: note, whatever its severity, under the sub-rule.
     let r = &results[2];
-    assert_eq!(r["ruleId"], "AKS003");
-    assert_eq!(r["ruleIndex"], 2);
+    assert_eq!(r["ruleId"], "AKS003/unknown");
+    assert_eq!(r["ruleIndex"], 3);
     assert_eq!(r["level"], "note");
 
     // Input error: failed invocation with one notification.
@@ -528,8 +535,9 @@ fn fingerprints_ignore_lines() {
     };
     let fp = |line: usize| {
         let doc = parse(&sarif::render(&report_at(line), None));
-        doc["runs"][0]["results"][0]["partialFingerprints"]["akslint/v1"].clone()
+        doc["runs"][0]["results"][0]["partialFingerprints"][sarif::FINGERPRINT_KEY].clone()
     };
+    assert!(fp(3).is_string());
     assert_eq!(fp(3), fp(300));
     let doc = parse(&sarif::render(&report_at(300), None));
     assert_eq!(

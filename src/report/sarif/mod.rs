@@ -4,16 +4,31 @@
 //! One run, whose `tool.driver.rules` are the rules that ran (sorted by id).
 //! Every finding is a result with a physical location (the Terraform source
 //! when the finding was mapped to it, else line 1 of the input plan), a logical
-//! location (the resource address) and a `partialFingerprints["akslint/v1"]`
+//! location (the resource address) and a `partialFingerprints["akslint/v2"]`
 //! that does not depend on line numbers, so alerts survive code moving around.
 //! `baselineState` is `new` or `unchanged` (the change status, `--gate`);
 //! findings the change fixes follow as results with `kind: "pass"`, level
 //! `none` and `baselineState: "absent"`.
+//!
+//! The fingerprint includes the plan's identity (its path relative to the
+//! repository root), so the same module planned for two environments gives
+//! two alerts, and every result names its plan (`properties.plan`), so one
+//! category can hold several plans.
 //! Input errors become `toolExecutionNotifications` of the single invocation.
+//!
+//! Results whose value is known only after apply are reported under a
+//! sub-rule `ID/unknown` at level `note` without a `security-severity`, so
+//! GitHub does not raise them as High alerts (the CLI's `--unknown warn`).
+//!
+//! In a git repository the run carries `versionControlProvenance` (remote URL
+//! without credentials, commit, branch) and `%SRCROOT%` is the repository
+//! root: paths are made relative to it.
 //!
 //! GitHub accepts at most [`MAX_RESULTS`] results per run: beyond that the
 //! first ones (in report order) are kept and a notification says how many were
 //! dropped.
+mod repository;
+
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -22,7 +37,7 @@ use serde_sarif::sarif::{
     MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
     ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
     Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression,
-    Tool, ToolComponent,
+    Tool, ToolComponent, VersionControlDetails,
 };
 
 use super::output::encode_path;
@@ -35,7 +50,11 @@ use crate::rules::RuleMeta;
 pub const MAX_RESULTS: usize = 25_000;
 
 /// Key of the fingerprint in `partialFingerprints`.
-pub(crate) const FINGERPRINT_KEY: &str = "akslint/v1";
+/// (v2: the plan's identity is part of it.)
+pub const FINGERPRINT_KEY: &str = "akslint/v2";
+
+/// Suffix of the sub-rule that holds a rule's unknown results.
+pub const UNKNOWN_SUFFIX: &str = "/unknown";
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/akslint/akslint";
@@ -50,10 +69,51 @@ pub fn fnv1a64(data: &[u8]) -> u64 {
         .fold(OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(PRIME))
 }
 
-/// The line-independent fingerprint of a finding: rule id, resource address
-/// and attribute, hashed (16 hex digits).
+/// The line-independent fingerprint of a finding: rule id, resource address,
+/// attribute and the plan's path as given (normalised), hashed (16 hex
+/// digits). [`render`] uses [`fingerprint_in`] with the path relative to the
+/// repository root.
 pub fn fingerprint(f: &Finding) -> String {
-    format!("{:016x}", fnv1a64(f.fingerprint_key().as_bytes()))
+    fingerprint_in(f, &normalize_path(&f.file))
+}
+
+/// The fingerprint of a finding of the plan identified by `plan` (its path
+/// relative to the repository root, `/`-separated).
+pub fn fingerprint_in(f: &Finding, plan: &str) -> String {
+    let key = format!("{}|{plan}", f.fingerprint_key());
+    format!("{:016x}", fnv1a64(key.as_bytes()))
+}
+
+/// `\` to `/`, no leading `./`.
+fn normalize_path(path: &str) -> String {
+    let mut p = path.replace('\\', "/");
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.to_string();
+    }
+    p
+}
+
+pub use repository::{sanitize_repository_url, Repository};
+
+/// Paths as written in the log: relative to the repository root when they
+/// lie inside it, else as given (cached: one lookup per distinct path).
+struct Paths<'a> {
+    repo: Option<&'a Repository>,
+    cache: BTreeMap<String, String>,
+}
+
+impl Paths<'_> {
+    fn get(&mut self, path: &str) -> String {
+        if let Some(p) = self.cache.get(path) {
+            return p.clone();
+        }
+        let p = self
+            .repo
+            .and_then(|r| r.relative(path))
+            .unwrap_or_else(|| normalize_path(path));
+        self.cache.insert(path.to_string(), p.clone());
+        p
+    }
 }
 
 /// SARIF level of a rule's severity.
@@ -221,6 +281,43 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
     d
 }
 
+/// The sub-rule `ID/unknown` of a rule: its results are values known only
+/// after apply, so it is a note with no `security-severity` (GitHub would
+/// otherwise show the rule's High/Critical score).
+fn unknown_descriptor(meta: &RuleMeta) -> ReportingDescriptor {
+    let mut d = descriptor(meta);
+    d.id = format!("{}{UNKNOWN_SUFFIX}", meta.id);
+    d.name = Some(format!("{}-unknown", meta.name));
+    let short = d
+        .short_description
+        .as_ref()
+        .map_or_else(|| meta.id.clone(), |m| m.text.clone());
+    d.short_description = Some(text(format!("{short} (value known only after apply)")));
+    d.default_configuration = Some(
+        ReportingConfiguration::builder()
+            .level(json!("note"))
+            .build(),
+    );
+    if let Some(props) = d.properties.as_mut() {
+        props.additional_properties.remove("security-severity");
+        props
+            .additional_properties
+            .insert("problem.severity".to_string(), json!("recommendation"));
+        if let Some(tags) = props.tags.as_mut() {
+            tags.retain(|t| t != "security");
+            tags.push("unknown-after-apply".to_string());
+        }
+    }
+    d
+}
+
+fn result_rule_id(f: &Finding) -> String {
+    match f.status {
+        Status::Fail => f.rule_id.clone(),
+        Status::Unknown => format!("{}{UNKNOWN_SUFFIX}", f.rule_id),
+    }
+}
+
 /// Metadata for a rule that reported findings but is missing from
 /// `report.rules` (should not happen; keeps `ruleIndex` valid regardless).
 fn fallback_meta(f: &Finding) -> RuleMeta {
@@ -260,6 +357,10 @@ pub fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
     } else {
         (encode_path(&p), Some(SRCROOT))
     }
+}
+
+fn artifact_in(paths: &mut Paths<'_>, path: &str) -> ArtifactLocation {
+    artifact(&paths.get(path))
 }
 
 fn artifact(path: &str) -> ArtifactLocation {
@@ -305,14 +406,14 @@ fn at(f: &Finding) -> String {
     }
 }
 
-fn result(f: &Finding, index: Option<usize>) -> SarifResult {
+fn result(f: &Finding, index: Option<usize>, paths: &mut Paths<'_>) -> SarifResult {
     let suffix = match f.status {
         Status::Fail => "",
         Status::Unknown => " (known only after apply)",
     };
     let file = f.location.as_ref().map_or(f.file.as_str(), |l| &l.file);
     let physical = PhysicalLocation::builder()
-        .artifact_location(artifact(file))
+        .artifact_location(artifact_in(paths, file))
         .region(region(f))
         .build();
     let logical = LogicalLocation::builder()
@@ -323,16 +424,18 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
         .physical_location(physical)
         .logical_locations(vec![logical])
         .build();
+    let plan = paths.get(&f.file);
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint(f));
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint_in(f, &plan));
     let mut props = BTreeMap::new();
     props.insert("severity".to_string(), json!(f.severity.as_str()));
     props.insert("status".to_string(), json!(f.status.as_str()));
     props.insert("resourceType".to_string(), json!(f.resource_type));
     props.insert("attribute".to_string(), json!(f.attribute_display()));
     props.insert("input".to_string(), json!(f.file));
+    props.insert("plan".to_string(), json!(plan));
     let mut r = SarifResult::builder()
-        .rule_id(f.rule_id.clone())
+        .rule_id(result_rule_id(f))
         .level(result_level(f))
         .message(
             Message::builder()
@@ -363,10 +466,10 @@ fn result(f: &Finding, index: Option<usize>) -> SarifResult {
     r
 }
 
-fn error_notification(e: &InputError) -> Notification {
+fn error_notification(e: &InputError, paths: &mut Paths<'_>) -> Notification {
     let physical = match e {
         InputError::Json { line, column, .. } => PhysicalLocation::builder()
-            .artifact_location(artifact(e.file()))
+            .artifact_location(artifact_in(paths, e.file()))
             .region(
                 Region::builder()
                     .start_line(int(*line))
@@ -375,7 +478,7 @@ fn error_notification(e: &InputError) -> Notification {
             )
             .build(),
         _ => PhysicalLocation::builder()
-            .artifact_location(artifact(e.file()))
+            .artifact_location(artifact_in(paths, e.file()))
             .build(),
     };
     let mut n = Notification::builder()
@@ -403,7 +506,18 @@ fn error_notification(e: &InputError) -> Notification {
 /// Renders the report as a SARIF 2.1.0 log. `category` becomes
 /// `automationDetails.id` (a trailing `/` is added when missing, since GitHub
 /// reads what follows the last `/` as a run id rather than a category).
+/// The repository is that of the working directory ([`Repository::detect`]).
 pub fn render(report: &Report, category: Option<&str>) -> String {
+    render_in(report, category, Repository::detect().as_ref())
+}
+
+/// [`render`] for a given repository (`None`: not in one; paths as given,
+/// no `versionControlProvenance`).
+pub fn render_in(report: &Report, category: Option<&str>, repo: Option<&Repository>) -> String {
+    let mut paths = Paths {
+        repo,
+        cache: BTreeMap::new(),
+    };
     // Rules: those that ran, plus any a finding names that is not among them.
     let mut metas: BTreeMap<String, RuleMeta> = BTreeMap::new();
     for m in &report.rules {
@@ -414,30 +528,50 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
             .entry(f.rule_id.clone())
             .or_insert_with(|| fallback_meta(f));
     }
-    let index: BTreeMap<&str, usize> = metas
+    // Descriptors by id: each rule, and `ID/unknown` for rules with unknown
+    // results (sorted: `ID/unknown` right after `ID`).
+    let mut descriptors: BTreeMap<String, ReportingDescriptor> = metas
+        .values()
+        .map(|m| (m.id.clone(), descriptor(m)))
+        .collect();
+    for f in report.findings().filter(|f| f.status == Status::Unknown) {
+        if let Some(m) = metas.get(&f.rule_id) {
+            descriptors
+                .entry(format!("{}{UNKNOWN_SUFFIX}", m.id))
+                .or_insert_with(|| unknown_descriptor(m));
+        }
+    }
+    let index: BTreeMap<String, usize> = descriptors
         .keys()
         .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
+        .map(|(i, id)| (id.clone(), i))
         .collect();
-    let rules: Vec<ReportingDescriptor> = metas.values().map(descriptor).collect();
+    let rules: Vec<ReportingDescriptor> = descriptors.into_values().collect();
 
-    // Fixed findings: results the change makes pass (`absent` from it).
-    let fixed = |f: &Finding| {
-        let mut r = result(f, index.get(f.rule_id.as_str()).copied());
+    let total = report.findings().count() + report.fixed().count();
+    let mut results: Vec<SarifResult> = Vec::new();
+    for f in report.findings().take(MAX_RESULTS) {
+        let i = index.get(&result_rule_id(f)).copied();
+        results.push(result(f, i, &mut paths));
+    }
+    // Fixed findings: results the change makes pass (`absent` from it),
+    // under the rule itself whatever their status on the before side.
+    for f in report
+        .fixed()
+        .take(MAX_RESULTS.saturating_sub(results.len()))
+    {
+        let mut r = result(f, index.get(f.rule_id.as_str()).copied(), &mut paths);
+        r.rule_id = Some(f.rule_id.clone());
         r.baseline_state = Some(json!("absent"));
         r.kind = Some(ResultKind::Pass);
         r.level = Some(ResultLevel::None);
-        r
-    };
-    let total = report.findings().count() + report.fixed().count();
-    let results: Vec<SarifResult> = report
-        .findings()
-        .map(|f| result(f, index.get(f.rule_id.as_str()).copied()))
-        .chain(report.fixed().map(fixed))
-        .take(MAX_RESULTS)
-        .collect();
+        results.push(r);
+    }
 
-    let mut notifications: Vec<Notification> = report.errors().map(error_notification).collect();
+    let mut notifications: Vec<Notification> = report
+        .errors()
+        .map(|e| error_notification(e, &mut paths))
+        .collect();
     let errors = notifications.len();
     for w in &report.warnings {
         notifications.push(
@@ -500,6 +634,32 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
             format!("{c}/")
         };
         run.automation_details = Some(RunAutomationDetails::builder().id(id).build());
+    }
+    if let Some(repo) = repo {
+        let root = repo.root.to_string_lossy().replace('\\', "/");
+        let root = root.trim_end_matches('/');
+        let root_uri = if root.starts_with('/') {
+            format!("file://{}/", encode_path(root))
+        } else {
+            format!("file:///{}/", encode_path(root))
+        };
+        let mut bases = BTreeMap::new();
+        bases.insert(
+            SRCROOT.to_string(),
+            ArtifactLocation::builder().uri(root_uri).build(),
+        );
+        run.original_uri_base_ids = Some(bases);
+        if let Some(uri) = &repo.uri {
+            let mut mapped = ArtifactLocation::builder().uri("").build();
+            mapped.uri_base_id = Some(SRCROOT.to_string());
+            let mut vcs = VersionControlDetails::builder()
+                .repository_uri(uri.clone())
+                .mapped_to(mapped)
+                .build();
+            vcs.revision_id = repo.revision.clone();
+            vcs.branch = repo.branch.clone();
+            run.version_control_provenance = Some(vec![vcs]);
+        }
     }
     let log = Sarif::builder()
         .schema(SCHEMA_URI)

@@ -1,0 +1,105 @@
+//! The git repository of a run: the root that paths are relative to, and
+//! `versionControlProvenance`.
+use std::path::{Path, PathBuf};
+
+/// The git repository the run is in, for `versionControlProvenance` and
+/// repository-relative paths.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Repository {
+    /// Canonical path of the work tree's root.
+    pub root: PathBuf,
+    /// `remote.origin.url` without credentials (or GitHub's repository URL
+    /// on GitHub Actions); provenance is written only when known.
+    pub uri: Option<String>,
+    pub revision: Option<String>,
+    pub branch: Option<String>,
+}
+
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let s = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !s.is_empty()).then_some(s)
+}
+
+/// A repository URL fit for SARIF: credentials (`user:token@`) removed,
+/// scp-like `git@host:org/repo` turned into `https://host/org/repo`; `None`
+/// for anything else that is not an absolute URL.
+pub fn sanitize_repository_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if scheme.is_empty()
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            return None;
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        if host.is_empty() {
+            return (scheme == "file").then(|| format!("file://{path}"));
+        }
+        return Some(format!("{scheme}://{host}{path}"));
+    }
+    // scp-like syntax: [user@]host:path
+    let (authority, path) = url.split_once(':')?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host.is_empty() || host.contains('/') || path.is_empty() {
+        return None;
+    }
+    Some(format!("https://{host}/{}", path.trim_start_matches('/')))
+}
+
+impl Repository {
+    /// The repository holding the working directory, if any (asks `git`;
+    /// `None` without git or outside a repository).
+    pub fn detect() -> Option<Repository> {
+        let cwd = std::env::current_dir().ok()?;
+        let root = git(&cwd, &["rev-parse", "--show-toplevel"])?;
+        let root = std::fs::canonicalize(root).ok()?;
+        let github = match (
+            std::env::var("GITHUB_SERVER_URL"),
+            std::env::var("GITHUB_REPOSITORY"),
+        ) {
+            (Ok(server), Ok(repo)) if !server.is_empty() && !repo.is_empty() => {
+                sanitize_repository_url(&format!("{}/{repo}", server.trim_end_matches('/')))
+            }
+            _ => None,
+        };
+        let uri = github.or_else(|| {
+            git(&root, &["config", "--get", "remote.origin.url"])
+                .and_then(|u| sanitize_repository_url(&u))
+        });
+        Some(Repository {
+            uri,
+            revision: git(&root, &["rev-parse", "--verify", "-q", "HEAD"]),
+            branch: git(&root, &["symbolic-ref", "-q", "--short", "HEAD"]),
+            root,
+        })
+    }
+
+    /// `path` (relative to the working directory, or absolute) relative to
+    /// the repository root, when it lies inside; `None` otherwise.
+    pub fn relative(&self, path: &str) -> Option<String> {
+        if path == "-" || path.is_empty() {
+            return None;
+        }
+        let abs = std::fs::canonicalize(path).ok()?;
+        let rel = abs.strip_prefix(&self.root).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("/"))
+    }
+}
