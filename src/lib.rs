@@ -37,7 +37,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use rayon::prelude::*;
 
 use crate::cli::{Cli, Command};
@@ -56,13 +56,25 @@ where
     T: Into<OsString> + Clone,
 {
     install_panic_hook();
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (mut cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    if cli.command.is_none() {
+        match cli::fail_on(&cli.check, &matches) {
+            Ok(f) => cli.check.fail_on = f,
+            Err(e) => {
+                eprintln!("{:?}", miette::Report::new(RunError::Usage(e)));
+                return 2;
+            }
+        }
+    }
     let result = match cli.command {
         Some(Command::Rules { format }) => explain::list_rules(format),
         Some(Command::Explain { rule }) => explain::explain(&rule),
@@ -164,6 +176,8 @@ fn settings_from(args: &cli::CheckArgs) -> Result<Settings, RunError> {
         baseline: args.baseline.clone(),
         write_baseline: args.write_baseline.clone(),
         show_suppressed: args.show_suppressed,
+        compact: args.compact,
+        quiet: args.quiet,
     })
 }
 
@@ -684,6 +698,8 @@ pub fn lint(settings: &Settings) -> Result<u8, RunError> {
         eprintln!("akslint: warning: {w}");
     }
     let render = |format: Format, color: bool| match format {
+        Format::Text if settings.quiet => report::compact::render_quiet(&report),
+        Format::Text if settings.compact => report::compact::render(&report),
         Format::Text => report::text::render(&report, color),
         Format::Json => report::json::render(&report),
         Format::Sarif => report::sarif::render(&report, settings.category.as_deref()),

@@ -99,4 +99,8 @@ pub struct Settings {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub show_suppressed: bool,
+    /// `--compact`: one line per finding in the text format.
+    pub compact: bool,
+    /// `--quiet`: only errors, warnings and the summary in the text format.
+    pub quiet: bool,
 }

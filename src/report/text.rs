@@ -7,7 +7,7 @@ use miette::{
     Severity as MSeverity,
 };
 
-use super::Report;
+use super::{FileReport, Report};
 use crate::finding::{Finding, Location, Severity, Status};
 
 /// Byte range of a location in a text (lines and columns are 1-based,
@@ -110,13 +110,7 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     let mut cache = HashMap::new();
     for file in &report.files {
-        let findings: Vec<&Finding> = file
-            .findings
-            .iter()
-            .filter(|f| {
-                f.status == Status::Fail || report.unknown != crate::settings::UnknownMode::Ignore
-            })
-            .collect();
+        let findings = ordered(report, file);
         if findings.is_empty() && file.errors.is_empty() {
             continue;
         }
@@ -125,6 +119,10 @@ pub fn render(report: &Report, color: bool) -> String {
             let _ = handler.render_report(&mut out, e);
         }
         for f in findings {
+            if let Some((cause, words)) = super::root_cause::reported_by(report, f) {
+                out.push_str(&root_cause_line(f, cause, words));
+                continue;
+            }
             match snippet(f, &mut cache) {
                 Some((source, label)) => {
                     let d = diagnostic(report, f, true).with_label(label);
@@ -144,6 +142,47 @@ pub fn render(report: &Report, color: bool) -> String {
     if !report.warnings.is_empty() {
         out.push('\n');
     }
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// The findings of one input as the text formats list them: shown ones
+/// (`--unknown ignore`, `--show-suppressed`), ordered by file, line and rule.
+pub fn ordered<'a>(report: &Report, file: &'a FileReport) -> Vec<&'a Finding> {
+    let mut findings: Vec<&Finding> = file
+        .findings
+        .iter()
+        .filter(|f| report.is_shown(f))
+        .collect();
+    findings.sort_by(|a, b| {
+        let at = |f: &'a Finding| f.location.as_ref().map(|l| (l.file.as_str(), l.line));
+        (at(a), &a.rule_id).cmp(&(at(b), &b.rule_id))
+    });
+    findings
+}
+
+/// The one line that stands for a finding whose root cause another finding
+/// on the same resource reports.
+fn root_cause_line(f: &Finding, cause: &str, words: &str) -> String {
+    let at = f
+        .location
+        .as_ref()
+        .map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column))
+        .unwrap_or_default();
+    let line = format!(
+        "  ↳ {}/{} on {}{at}: same root cause as {cause} ({words}); the {cause} fix covers it.",
+        f.rule_id, f.rule_name, f.address
+    );
+    let mut out: String = line
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    out.push('\n');
+    out
+}
+
+/// The summary line (with its line break).
+pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
     let by_sev: Vec<String> = Severity::ALL
         .iter()
@@ -155,8 +194,8 @@ pub fn render(report: &Report, color: bool) -> String {
             )
         })
         .collect();
-    out.push_str(&format!(
-        "{} file{} linted, {} resource{} checked: {} finding{} ({}), {} unknown, {} suppressed, {} error{}\n",
+    format!(
+        "{} file{} linted, {} resource{} checked (managed resource instances, of any type): {} finding{} ({}), {} unknown, {} suppressed, {} error{}\n",
         s.files,
         plural(s.files),
         s.resources,
@@ -168,8 +207,7 @@ pub fn render(report: &Report, color: bool) -> String {
         s.suppressed,
         s.errors,
         plural(s.errors)
-    ));
-    out
+    )
 }
 
 fn plural(n: usize) -> &'static str {
