@@ -38,7 +38,7 @@ pub(crate) mod triage;
 
 use std::ffi::OsString;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use crate::cli::{Backend, Gate, UnknownMode};
 use crate::cli::{Cli, Command};
@@ -51,8 +51,13 @@ where
     T: Into<OsString> + Clone,
 {
     install_panic_hook();
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    // Parsed through ArgMatches: `--soft-fail` needs to know where each
+    // value came from (command line or environment).
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (mut cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -62,6 +67,15 @@ where
             };
         }
     };
+    if cli.command.is_none() {
+        match cli::fail_on(&cli.check, &matches) {
+            Ok(f) => cli.check.fail_on = f,
+            Err(e) => {
+                eprintln!("akslint: error: {}", escape::stderr_safe(&e));
+                return ExitStatus::Error;
+            }
+        }
+    }
     let env = settings::Env::from_process();
     let result = match cli.command {
         Some(Command::Rules { format, catalog }) => settings::select::catalog(

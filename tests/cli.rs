@@ -409,6 +409,16 @@ fn text_shows_the_tf_snippet_with_the_attribute_labelled() {
         "{text}"
     );
     assert!(text.contains("set here"), "{text}");
+    // AKS004 (not set) stands in one line under AKS001, its root cause:
+    // alone, it shows its snippet.
+    let out = run(&[
+        "--color",
+        "never",
+        "--skip-rule",
+        "AKS001",
+        &path_str(&root().join("fixtures/modules/plan.json")),
+    ]);
+    let text = stdout(&out);
     assert!(text.contains("is not set in this block"), "{text}");
 }
 

@@ -329,6 +329,8 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         eprintln!("akslint: warning: {}", visible(w));
     }
     let render = |format: Format, color: bool| match format {
+        Format::Text if settings.quiet => report::compact::render_quiet(&report),
+        Format::Text if settings.compact => report::compact::render(&report),
         Format::Text => report::text::render(&report, color, &files),
         Format::Json => report::json::render(&report),
         Format::Sarif => report::sarif::render(&report, settings.category.as_deref()),

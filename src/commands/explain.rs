@@ -48,7 +48,7 @@ pub(crate) fn list_rules(format: ListFormat, rules: &[Rule]) -> Result<ExitStatu
                     m.title
                 ));
                 if !m.related.is_empty() {
-                    s.push_str(&format!("{:<40}related: {}\n", "", m.related.join(", ")));
+                    s.push_str(&format!("{:<40}related: {}\n", "", peers(&m.related)));
                 }
             }
             s
@@ -56,6 +56,31 @@ pub(crate) fn list_rules(format: ListFormat, rules: &[Rule]) -> Result<ExitStatu
     };
     write_output(None, &visible_lines(&text))?;
     Ok(ExitStatus::Clean)
+}
+
+/// The peer tools of the rules' `related` ids (`ck:CKV_AZURE_115`).
+const PEERS: &[(&str, &str)] = &[
+    ("ck", "Checkov"),
+    ("tv", "Trivy"),
+    ("kics", "KICS"),
+    ("psrule", "PSRule"),
+    ("conftest", "conftest"),
+];
+
+/// `ck:CKV_AZURE_115, tv:AZU-0065` spelled out: `Checkov CKV_AZURE_115,
+/// Trivy AZU-0065` (an unknown prefix is kept as it is).
+pub fn peers(related: &[String]) -> String {
+    related
+        .iter()
+        .map(|r| match r.split_once(':') {
+            Some((tool, id)) => match PEERS.iter().find(|(p, _)| p.eq_ignore_ascii_case(tool)) {
+                Some((_, name)) => format!("{name} {id}"),
+                None => r.clone(),
+            },
+            None => r.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The text of `akslint explain`.
@@ -71,10 +96,7 @@ pub(crate) fn explain_text(m: &RuleMeta) -> String {
         m.resource_types.join(", ")
     ));
     if !m.related.is_empty() {
-        s.push_str(&format!(
-            "Related peer checks\n  {}\n\n",
-            m.related.join(", ")
-        ));
+        s.push_str(&format!("Related peer checks\n  {}\n\n", peers(&m.related)));
     }
     if !m.params.is_empty() {
         s.push_str("Parameters (data.akslint.params.");

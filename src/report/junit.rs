@@ -7,6 +7,8 @@
 //!   `AKS001 private-cluster` with the resource address as class name: a
 //!   `<failure>` (type = severity) when a finding failed, else (values known
 //!   only after apply) a `<failure>` with `--unknown fail` or a `<skipped>`;
+//! - with `--show-suppressed`, a `<skipped message="reason">` test case per
+//!   (rule, resource) pair of suppressed findings;
 //! - a passing test case per rule that ran and found nothing in the file
 //!   (class name = the file), so passes are visible.
 use std::collections::{BTreeMap, BTreeSet};
@@ -124,18 +126,22 @@ fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) 
     }
     text.push_str(&format!("See: akslint explain {rule}\n"));
     let name = format!("{} {}", first.rule_id, first.rule_name);
-    let outcome = match failing.first() {
-        Some(f) => Outcome::Failure {
+    // A group is all suppressed or all not (see `cases`).
+    let outcome = match (&first.suppression, failing.first()) {
+        (Some(s), _) => Outcome::Skipped {
+            message: s.justification.clone(),
+        },
+        (None, Some(f)) => Outcome::Failure {
             message: f.message.clone(),
             kind: f.severity.as_str().to_string(),
             text,
         },
-        None if report.unknown == UnknownMode::Fail => Outcome::Failure {
+        (None, None) if report.unknown == UnknownMode::Fail => Outcome::Failure {
             message: format!("{} (known only after apply)", first.message),
             kind: first.severity.as_str().to_string(),
             text,
         },
-        None => Outcome::Skipped {
+        (None, None) => Outcome::Skipped {
             message: format!("known only after apply: {}", first.message),
         },
     };
@@ -171,22 +177,24 @@ fn error_case(e: &InputError) -> Case {
 
 fn cases(report: &Report, file: &FileReport) -> Vec<Case> {
     let mut out: Vec<Case> = file.errors.iter().map(error_case).collect();
-    let mut groups: BTreeMap<(&str, &str), Vec<&Finding>> = BTreeMap::new();
-    for f in file
-        .findings
-        .iter()
-        .filter(|f| report.is_shown(f) && f.suppression.is_none())
-    {
+    // Suppressed findings (listed with --show-suppressed) make their own
+    // `<skipped>` case, beside the failing one of the same rule and resource.
+    let mut groups: BTreeMap<(&str, &str, bool), Vec<&Finding>> = BTreeMap::new();
+    for f in file.findings.iter().filter(|f| report.is_shown(f)) {
         groups
-            .entry((f.rule_id.as_str(), f.address.as_str()))
+            .entry((
+                f.rule_id.as_str(),
+                f.address.as_str(),
+                f.suppression.is_some(),
+            ))
             .or_default()
             .push(f);
     }
-    let with_findings: BTreeSet<&str> = groups.keys().map(|(rule, _)| *rule).collect();
+    let with_findings: BTreeSet<&str> = groups.keys().map(|(rule, _, _)| *rule).collect();
     out.extend(
         groups
             .iter()
-            .filter_map(|((rule, address), g)| finding_case(report, rule, address, g)),
+            .filter_map(|((rule, address, _), g)| finding_case(report, rule, address, g)),
     );
     if file.linted {
         let mut ran: Vec<_> = report

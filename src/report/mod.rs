@@ -1,9 +1,11 @@
 //! Reports: everything a run found, and the formats that render it.
+pub mod compact;
 pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub(crate) mod output;
+pub mod root_cause;
 pub mod sarif;
 pub mod text;
 

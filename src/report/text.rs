@@ -6,7 +6,7 @@ use miette::{
     Severity as MSeverity,
 };
 
-use super::Report;
+use super::{FileReport, Report};
 use crate::escape::{same_width, visible, visible_error, visible_lines};
 use crate::finding::{Change, Finding, Location, Severity, Status};
 use crate::source::SourceFiles;
@@ -113,13 +113,7 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         .with_width(100);
     let mut out = String::new();
     for file in &report.files {
-        let findings: Vec<&Finding> = file
-            .findings
-            .iter()
-            .filter(|f| {
-                f.status == Status::Fail || report.unknown != crate::cli::UnknownMode::Ignore
-            })
-            .collect();
+        let findings = ordered(report, file);
         if findings.is_empty() && file.errors.is_empty() && file.fixed.is_empty() {
             continue;
         }
@@ -139,6 +133,10 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
             }
             out.push_str(&format!("\n{} ({n})\n", change.as_str()));
             for f in findings.iter().filter(|f| f.change == change) {
+                if let Some((cause, words)) = super::root_cause::reported_by(report, f) {
+                    out.push_str(&root_cause_line(f, cause, words));
+                    continue;
+                }
                 match snippet(f, files) {
                     Some((source, label)) => {
                         let d = diagnostic(report, f, true).with_label(label);
@@ -174,6 +172,44 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
     if !report.warnings.is_empty() {
         out.push('\n');
     }
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// The findings of one input as the text formats list them: shown ones
+/// (`--unknown ignore`, `--show-suppressed`), ordered by file, line and rule.
+pub fn ordered<'a>(report: &Report, file: &'a FileReport) -> Vec<&'a Finding> {
+    let mut findings: Vec<&Finding> = file
+        .findings
+        .iter()
+        .filter(|f| report.is_shown(f))
+        .collect();
+    findings.sort_by(|a, b| {
+        let at = |f: &'a Finding| f.location.as_ref().map(|l| (l.file.as_str(), l.line));
+        (at(a), &a.rule_id).cmp(&(at(b), &b.rule_id))
+    });
+    findings
+}
+
+/// The one line that stands for a finding whose root cause another finding
+/// on the same resource reports.
+fn root_cause_line(f: &Finding, cause: &str, words: &str) -> String {
+    let at = f
+        .location
+        .as_ref()
+        .map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column))
+        .unwrap_or_default();
+    let line = format!(
+        "  ↳ {}/{} on {}{at}: same root cause as {cause} ({words}); the {cause} fix covers it.",
+        f.rule_id, f.rule_name, f.address
+    );
+    let mut out = visible(&line).into_owned();
+    out.push('\n');
+    out
+}
+
+/// The summary line (with its line break).
+pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
     let by_sev: Vec<String> = Severity::ALL
         .iter()
@@ -185,8 +221,8 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
             )
         })
         .collect();
-    out.push_str(&format!(
-        "{} file{} linted, {} resource{} checked: {} finding{} ({}), {} unknown, {} suppressed, {} error{}; {} new, {} existing, {} fixed\n",
+    format!(
+        "{} file{} linted, {} resource{} checked (managed resource instances, of any type): {} finding{} ({}), {} unknown, {} suppressed, {} error{}; {} new, {} existing, {} fixed\n",
         s.files,
         plural(s.files),
         s.resources,
@@ -201,8 +237,7 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         s.new,
         s.existing,
         s.fixed
-    ));
-    out
+    )
 }
 
 fn plural(n: usize) -> &'static str {

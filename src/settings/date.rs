@@ -1,67 +1,41 @@
-//! Calendar dates (`YYYY-MM-DD`) of exception and inline-ignore expiries.
+//! Calendar dates (`YYYY-MM-DD`) of exception and inline-ignore expiries,
+//! parsed and checked by the `time` crate.
 
 /// A calendar date (YYYY-MM-DD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
+pub struct Date(time::Date);
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let d = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
     }
 }
+
+/// `YYYY-MM-DD`: a four-digit year, two-digit month and day.
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 impl Date {
     /// Parses `YYYY-MM-DD`, checking the day exists.
     pub fn parse(s: &str) -> Option<Self> {
-        let mut parts = s.trim().splitn(3, '-');
-        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let s = s.trim();
+        // The `time` crate also reads a signed year; a date here is plain.
+        if s.len() != 10 || !s.starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
-        let date = Date {
-            year: y.parse().ok()?,
-            month: m.parse().ok()?,
-            day: d.parse().ok()?,
-        };
-        let leap = (date.year % 4 == 0 && date.year % 100 != 0) || date.year % 400 == 0;
-        let days = match date.month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (date.day >= 1 && date.day <= days).then_some(date)
+        time::Date::parse(s, DATE_FORMAT).ok().map(Self)
     }
 
     /// Today (UTC) by the system clock.
     pub(crate) fn today_utc() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Self::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
-    }
-
-    /// Civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    fn from_days(z: i64) -> Self {
-        let z = z + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Date {
-            year: i32::try_from(year).unwrap_or(1970),
-            month: u32::try_from(month).unwrap_or(1),
-            day: u32::try_from(day).unwrap_or(1),
-        }
+        Self(time::OffsetDateTime::now_utc().date())
     }
 }
 
@@ -79,8 +53,16 @@ mod tests {
         assert!(Date::parse("2028-02-29").is_some());
         assert!(Date::parse("2027-13-01").is_none());
         assert!(Date::parse("27-1-1").is_none());
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(20_781).to_string(), "2026-11-24");
-        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+        assert!(Date::parse("2027-1-01").is_none());
+        assert!(Date::parse("+2027-01-01").is_none());
+        assert!(Date::parse("2027-01-01x").is_none());
+        assert_eq!(
+            Date::parse(" 2000-02-29 ")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2000-02-29")
+        );
+        assert!(Date::parse("2026-11-24") < Date::parse("2026-12-01"));
+        assert!(Date::today_utc() > Date::parse("2026-01-01").unwrap());
     }
 }

@@ -59,6 +59,10 @@ pub(crate) struct Settings {
     pub show_suppressed: bool,
     /// `--max-input-size` in bytes.
     pub max_input_size: u64,
+    /// `--compact`: one line per finding in the text format.
+    pub compact: bool,
+    /// `--quiet`: only errors, warnings and the summary in the text format.
+    pub quiet: bool,
     /// `--gate`.
     pub gate: Gate,
     /// `--base`: the before side of every input.
@@ -131,6 +135,8 @@ pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError>
         write_baseline: args.write_baseline.clone(),
         show_suppressed: args.show_suppressed,
         max_input_size: args.max_input_size,
+        compact: args.compact,
+        quiet: args.quiet,
         gate: args.gate,
         base: args.base.clone(),
         rules: selected.rules,

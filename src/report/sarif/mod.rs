@@ -60,13 +60,13 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/akslint/akslint";
 const SRCROOT: &str = "%SRCROOT%";
 
-/// FNV-1a, 64 bits: small, stable across platforms and Rust versions (unlike
-/// `std`'s `DefaultHasher`).
+/// FNV-1a, 64 bits (the `fnv` crate): small, stable across platforms and
+/// Rust versions (unlike `std`'s `DefaultHasher`).
 pub fn fnv1a64(data: &[u8]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    data.iter()
-        .fold(OFFSET, |h, b| (h ^ u64::from(*b)).wrapping_mul(PRIME))
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    h.write(data);
+    h.finish()
 }
 
 /// The line-independent fingerprint of a finding: rule id, resource address,

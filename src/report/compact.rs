@@ -1,0 +1,92 @@
+//! `--compact` and `--quiet` text output.
+//!
+//! Compact: one line per finding, `file:line:col: SEVERITY RULE address:
+//! message` (like ruff's concise output), ordered by file, line and rule,
+//! then the summary. Quiet: only errors, warnings and the summary.
+use super::text::{ordered, summary_line};
+use super::{root_cause, Report};
+use crate::finding::{Finding, Status};
+
+/// Plan and policy strings are hostile: control characters (escape
+/// sequences, line breaks) are written as `\u{..}` so that one finding stays
+/// one line and cannot drive the terminal.
+fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One finding's line.
+pub fn line(report: &Report, f: &Finding) -> String {
+    let (file, line, column) = match &f.location {
+        Some(l) => (l.file.as_str(), l.line.max(1), l.column.max(1)),
+        None => (f.file.as_str(), 1, 1),
+    };
+    let message = match root_cause::reported_by(report, f) {
+        Some((cause, words)) => {
+            format!("same root cause as {cause} on this resource ({words}); its fix covers this")
+        }
+        None => f.message.clone(),
+    };
+    let unknown = match f.status {
+        Status::Fail => "",
+        Status::Unknown => " (known only after apply)",
+    };
+    let suppressed = f
+        .suppression
+        .as_ref()
+        .map(|s| format!(" [suppressed: {}]", s.justification))
+        .unwrap_or_default();
+    clean(&format!(
+        "{file}:{line}:{column}: {} {} {}: {message}{unknown}{suppressed}",
+        f.severity.as_str().to_ascii_uppercase(),
+        f.rule_id,
+        f.address,
+    ))
+}
+
+/// Errors (one line each), then warnings.
+fn errors_and_warnings(report: &Report, out: &mut String) {
+    for e in report.errors() {
+        let text = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // The error's text names its file.
+        out.push_str(&clean(&format!("error[{}]: {text}", e.code())));
+        out.push('\n');
+    }
+    for w in &report.warnings {
+        out.push_str(&clean(&format!("warning: {w}")));
+        out.push('\n');
+    }
+}
+
+/// `--compact`.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for file in &report.files {
+        for f in ordered(report, file) {
+            out.push_str(&line(report, f));
+            out.push('\n');
+        }
+    }
+    errors_and_warnings(report, &mut out);
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// `--quiet`.
+pub fn render_quiet(report: &Report) -> String {
+    let mut out = String::new();
+    errors_and_warnings(report, &mut out);
+    out.push_str(&summary_line(report));
+    out
+}
