@@ -41,6 +41,10 @@ pub(crate) struct Target {
 
 pub(crate) const MAX_DEPTH: usize = 32;
 
+/// Where a reference leads: the module scope, its instance keys, and the
+/// expression to follow there.
+pub(crate) type Hop<'c> = (Vec<String>, Vec<Option<Value>>, &'c Value);
+
 impl<'c> TfConfiguration<'c> {
     pub fn new(configuration: &'c Value) -> Self {
         let mut idx = TfConfiguration::default();
@@ -118,6 +122,47 @@ impl<'c> TfConfiguration<'c> {
         }
     }
 
+    /// One hop of reference resolution: the expression that a
+    /// `module.CALL.OUTPUT` reference (the call's output) or a `var.NAME`
+    /// reference (the argument the calling module passes) stands for, with
+    /// the module scope and instance keys it is evaluated in. None for any
+    /// other reference, or one the configuration does not hold.
+    pub(crate) fn hop(
+        &self,
+        scope: &[String],
+        keys: &[Option<Value>],
+        segs: &[address::Segment],
+    ) -> Option<Hop<'c>> {
+        match segs.first()?.name.as_str() {
+            "module" => {
+                let (child, output) = (segs.get(1)?, segs.get(2)?);
+                let mut child_scope = scope.to_vec();
+                child_scope.push(child.name.clone());
+                let mut child_keys = keys.to_vec();
+                child_keys.push(child.key.clone());
+                let expr = self
+                    .modules
+                    .get(&child_scope)
+                    .and_then(|m| m.outputs.get(output.name.as_str()))
+                    .and_then(|o| o.get("expression"))?;
+                Some((child_scope, child_keys, expr))
+            }
+            "var" => {
+                let var = segs.get(1)?;
+                let (call, parent) = scope.split_last()?;
+                let parent_keys = keys.get(..parent.len()).unwrap_or_default();
+                let expr = self
+                    .modules
+                    .get(parent)
+                    .and_then(|m| m.calls.get(call.as_str()))
+                    .and_then(|c| c.get("expressions"))
+                    .and_then(|e| e.get(var.name.as_str()))?;
+                Some((parent.to_vec(), parent_keys.to_vec(), expr))
+            }
+            _ => None,
+        }
+    }
+
     /// Follows the references of an expression until a resource of
     /// `want_type` (through module outputs and module call arguments).
     pub(crate) fn resolve(
@@ -138,44 +183,11 @@ impl<'c> TfConfiguration<'c> {
             };
             let Some(first) = segs.first() else { continue };
             match first.name.as_str() {
-                "module" => {
-                    let (Some(child), Some(output)) = (segs.get(1), segs.get(2)) else {
+                "module" | "var" => {
+                    let Some((s, k, e)) = self.hop(scope, scope_keys, &segs) else {
                         continue;
                     };
-                    let mut child_scope = scope.to_vec();
-                    child_scope.push(child.name.clone());
-                    let mut child_keys = scope_keys.to_vec();
-                    child_keys.push(child.key.clone());
-                    let Some(out_expr) = self
-                        .modules
-                        .get(&child_scope)
-                        .and_then(|m| m.outputs.get(output.name.as_str()))
-                        .and_then(|o| o.get("expression"))
-                    else {
-                        continue;
-                    };
-                    if let Some(t) =
-                        self.resolve(&child_scope, &child_keys, out_expr, want_type, depth + 1)
-                    {
-                        return Some(t);
-                    }
-                }
-                "var" => {
-                    let (Some(var), Some((call_name, parent))) = (segs.get(1), scope.split_last())
-                    else {
-                        continue;
-                    };
-                    let parent_keys = scope_keys.get(..parent.len()).unwrap_or_default();
-                    let Some(arg) = self
-                        .modules
-                        .get(parent)
-                        .and_then(|m| m.calls.get(call_name.as_str()))
-                        .and_then(|c| c.get("expressions"))
-                        .and_then(|e| e.get(var.name.as_str()))
-                    else {
-                        continue;
-                    };
-                    if let Some(t) = self.resolve(parent, parent_keys, arg, want_type, depth + 1) {
+                    if let Some(t) = self.resolve(&s, &k, e, want_type, depth + 1) {
                         return Some(t);
                     }
                 }

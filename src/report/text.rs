@@ -36,7 +36,7 @@ fn byte_range(text: &str, loc: &Location) -> Option<std::ops::Range<usize>> {
 fn snippet(f: &Finding, files: &SourceFiles) -> Option<(NamedSource<String>, LabeledSpan)> {
     let loc = f.location.as_ref()?;
     let path = loc.source_path.as_ref()?;
-    let text = files.text(path)?.to_string();
+    let text = files.text(path)?;
     let range = byte_range(&text, loc)?;
     let attribute = f.attribute.last().map(|_| f.attribute_display());
     let shown = text.get(range.clone()).unwrap_or_default();

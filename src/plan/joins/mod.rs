@@ -182,43 +182,11 @@ fn resolve(
         };
         let Some(first) = segs.first() else { continue };
         match first.name.as_str() {
-            "module" => {
-                let (Some(child), Some(output)) = (segs.get(1), segs.get(2)) else {
+            "module" | "var" => {
+                let Some((s, k, e)) = cfg.hop(scope, keys, &segs) else {
                     continue;
                 };
-                let mut child_scope = scope.to_vec();
-                child_scope.push(child.name.clone());
-                let mut child_keys = keys.to_vec();
-                child_keys.push(child.key.clone());
-                let Some(out) = cfg
-                    .modules
-                    .get(&child_scope)
-                    .and_then(|m| m.outputs.get(output.name.as_str()))
-                    .and_then(|o| o.get("expression"))
-                else {
-                    continue;
-                };
-                match resolve(cfg, &child_scope, &child_keys, out, accept, depth + 1) {
-                    Ref::Outside => {}
-                    Ref::Other => other = true,
-                    found => return found,
-                }
-            }
-            "var" => {
-                let (Some(var), Some((call, parent))) = (segs.get(1), scope.split_last()) else {
-                    continue;
-                };
-                let parent_keys = keys.get(..parent.len()).unwrap_or_default();
-                let Some(arg) = cfg
-                    .modules
-                    .get(parent)
-                    .and_then(|m| m.calls.get(call.as_str()))
-                    .and_then(|c| c.get("expressions"))
-                    .and_then(|e| e.get(var.name.as_str()))
-                else {
-                    continue;
-                };
-                match resolve(cfg, parent, parent_keys, arg, accept, depth + 1) {
+                match resolve(cfg, &s, &k, e, accept, depth + 1) {
                     Ref::Outside => {}
                     Ref::Other => other = true,
                     found => return found,
