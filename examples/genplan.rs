@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example genplan -- --size-mb 100 --out /tmp/plan100.json
 //! cargo run --release --example genplan -- --dir /tmp/plans1000 --count 1000
+//! cargo run --release --example genplan -- --like-real ../shared/corpus/real-plans --size-mb 100 --out /tmp/real100.json
 //! ```
 //!
 //! The plans have the genuine shape of `terraform show -json` output:
@@ -1278,9 +1279,107 @@ pub fn generate_dir(dir: &Path, count: usize, seed: u64) -> std::io::Result<Stri
     ))
 }
 
+/// Writes a big plan of real resources (`--like-real DIR`): the
+/// `resource_changes` of every plan in `dir` (`*.json`, sorted by name),
+/// repeated under `module.mN` prefixes until the file reaches `size_mb`,
+/// and a `configuration` with a module call `mN` holding that plan's root
+/// module for each copy, so that the configuration joins (node pools and
+/// credentials to their cluster) resolve as in the original plans. Returns
+/// a one-line summary.
+pub fn generate_like_real(dir: &Path, out: &Path, size_mb: f64) -> std::io::Result<String> {
+    let bad = |e: serde_json::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    // (resource_changes, root module of the configuration) of each plan.
+    let mut plans: Vec<(Vec<Value>, Value, usize)> = Vec::new();
+    for p in &paths {
+        let v: Value = serde_json::from_slice(&std::fs::read(p)?).map_err(bad)?;
+        let changes = v
+            .get("resource_changes")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if changes.is_empty() {
+            continue;
+        }
+        let root = v
+            .pointer("/configuration/root_module")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let bytes = serde_json::to_vec(&changes).map_err(bad)?.len()
+            + serde_json::to_vec(&root).map_err(bad)?.len();
+        plans.push((changes, root, bytes));
+    }
+    let per_round: usize = plans.iter().map(|p| p.2).sum();
+    if per_round == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: no plan with resource_changes", dir.display()),
+        ));
+    }
+    let target = (size_mb * 1_000_000.0) as usize;
+    let rounds = (target / per_round).max(1);
+    let mut w = BufWriter::new(std::fs::File::create(out)?);
+    w.write_all(br#"{"format_version":"1.2","terraform_version":"1.9.8","resource_changes":["#)?;
+    let (mut first, mut total, mut clusters) = (true, 0usize, 0usize);
+    let mut calls = Map::new();
+    let mut k = 0usize;
+    for _ in 0..rounds {
+        for (changes, root, _) in &plans {
+            let prefix = format!("module.m{k}");
+            for c in changes {
+                let mut c = c.clone();
+                if let Some(o) = c.as_object_mut() {
+                    if let Some(Value::String(a)) = o.get_mut("address") {
+                        *a = format!("{prefix}.{a}");
+                    }
+                    let module = match o.get("module_address").and_then(Value::as_str) {
+                        Some(m) => format!("{prefix}.{m}"),
+                        None => prefix.clone(),
+                    };
+                    o.insert("module_address".into(), Value::String(module));
+                    if o.get("mode").and_then(Value::as_str) != Some("data") {
+                        total += 1;
+                        if o.get("type").and_then(Value::as_str)
+                            == Some("azurerm_kubernetes_cluster")
+                        {
+                            clusters += 1;
+                        }
+                    }
+                }
+                if !first {
+                    w.write_all(b",")?;
+                }
+                first = false;
+                serde_json::to_writer(&mut w, &c).map_err(bad)?;
+            }
+            calls.insert(
+                format!("m{k}"),
+                json!({ "source": format!("./m{k}"), "module": root }),
+            );
+            k += 1;
+        }
+    }
+    w.write_all(br#"],"configuration":{"root_module":{"module_calls":"#)?;
+    serde_json::to_writer(&mut w, &Value::Object(calls)).map_err(bad)?;
+    w.write_all(b"}}}")?;
+    w.flush()?;
+    let size = std::fs::metadata(out)?.len();
+    Ok(format!(
+        "{}: {:.1} MB, {} plans x {rounds}, {k} modules, {total} managed resource changes, {clusters} clusters",
+        out.display(),
+        size as f64 / 1e6,
+        plans.len()
+    ))
+}
+
 fn usage() -> ! {
     eprintln!(
-        "usage: genplan --size-mb N --out FILE [--seed N]\n       genplan --dir DIR --count N [--seed N]"
+        "usage: genplan --size-mb N --out FILE [--seed N]\n       genplan --dir DIR --count N [--seed N]\n       genplan --like-real DIR --size-mb N --out FILE"
     );
     std::process::exit(2)
 }
@@ -1288,6 +1387,7 @@ fn usage() -> ! {
 #[allow(dead_code)] // unused where benches/lint.rs includes this file as a module
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
+    let mut like_real = None::<PathBuf>;
     let (mut size_mb, mut out, mut dir, mut count, mut seed) = (
         None::<f64>,
         None::<PathBuf>,
@@ -1303,10 +1403,14 @@ fn main() -> std::io::Result<()> {
             "--dir" => dir = Some(PathBuf::from(val())),
             "--count" => count = Some(val().parse().unwrap_or_else(|_| usage())),
             "--seed" => seed = val().parse().unwrap_or_else(|_| usage()),
+            "--like-real" => like_real = Some(PathBuf::from(val())),
             _ => usage(),
         }
     }
     let summary = match (size_mb, out, dir, count) {
+        (Some(mb), Some(out), None, None) if like_real.is_some() => {
+            generate_like_real(like_real.as_deref().unwrap_or(Path::new(".")), &out, mb)?
+        }
         (Some(mb), Some(out), None, None) => generate_big(&out, mb, seed)?,
         (None, None, Some(dir), Some(n)) => generate_dir(&dir, n, seed)?,
         _ => usage(),

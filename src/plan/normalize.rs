@@ -344,7 +344,7 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
     });
     let (kind, doc) = parse::parse_keeping(src, keep.as_ref())?;
     let mut model = match kind {
-        Kind::Plan => normalize_plan(src, doc, filter),
+        Kind::Plan => normalize_plan(src, doc, filter, keep.as_ref()),
         Kind::State => normalize_state(src, doc, filter),
     }?;
     model.exposed = filter.clone();
@@ -354,12 +354,18 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
     Ok(model)
 }
 
-fn normalize_plan(src: &Source, doc: RawDoc<'_>, filter: &TypeFilter) -> Result<Model, InputError> {
+fn normalize_plan(
+    src: &Source,
+    doc: RawDoc<'_>,
+    filter: &TypeFilter,
+    keep: Option<&std::collections::HashSet<String>>,
+) -> Result<Model, InputError> {
     let file = &src.name;
     let configuration: Option<Value> = match doc.configuration {
-        Some(raw) => {
-            Some(serde_json::from_str(raw.get()).map_err(|e| fragment_err(src, raw.get(), &e))?)
-        }
+        Some(raw) => Some(
+            super::configuration::parse_pruned(raw.get(), keep)
+                .map_err(|e| fragment_err(src, raw.get(), &e))?,
+        ),
         None => None,
     };
     let cfg = configuration.as_ref().map(TfConfiguration::new);
