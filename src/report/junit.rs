@@ -11,44 +11,81 @@
 //!   (rule, resource) pair of suppressed findings;
 //! - a passing test case per rule that ran and found nothing in the file
 //!   (class name = the file), so passes are visible.
-//!
-//! The XML is written by `quick-junit`. Every string goes in through [`xml`]
-//! or [`xml_attr`] first: quick-junit escapes markup, but deletes control
-//! characters (akslint shows them, as `\u{1b}`) and passes through the
-//! noncharacters U+FFFE and U+FFFF, which XML 1.0 forbids.
 use std::collections::{BTreeMap, BTreeSet};
-
-use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::{FileReport, Report};
 use crate::cli::UnknownMode;
 use crate::error::InputError;
 use crate::finding::{Finding, Status};
 
-/// Element text for quick-junit: line breaks kept, every other control
-/// character visible (`\u{1b}`), characters XML 1.0 cannot carry as U+FFFD.
-fn xml(s: &str) -> String {
-    crate::escape::visible_lines(s)
-        .chars()
-        .map(|c| {
-            if c == '\n' || is_xml_char(c) {
-                c
-            } else {
-                '\u{FFFD}'
-            }
-        })
-        .collect()
+/// Escapes text for XML content and attribute values; characters XML 1.0
+/// cannot carry become U+FFFD, and line breaks are kept as character
+/// references (attribute values would otherwise lose them).
+pub fn escape_xml(s: &str) -> String {
+    let s = crate::escape::visible_except(s, &['\n', '\r', '\t']);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
 }
 
-/// An attribute value for quick-junit: as [`xml`], with line breaks as
-/// spaces, which is what an XML parser reads a raw line break in an
-/// attribute as (attribute-value normalization).
-fn xml_attr(s: &str) -> String {
-    xml(s).replace('\n', " ")
+/// Escapes element text (line breaks and tabs kept as they are).
+fn escape_text(s: &str) -> String {
+    let s = crate::escape::visible_except(s, &['\n', '\r', '\t']);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => {}
+            '\n' | '\t' => out.push(c),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
 }
 
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+enum Outcome {
+    Pass,
+    Failure {
+        message: String,
+        kind: String,
+        text: String,
+    },
+    Skipped {
+        message: String,
+    },
+    Error {
+        message: String,
+        kind: String,
+        text: String,
+    },
+}
+
+struct Case {
+    name: String,
+    classname: String,
+    /// Where the (first) finding is: `file` and `line` attributes.
+    location: Option<(String, usize)>,
+    outcome: Outcome,
 }
 
 fn location_line(f: &Finding) -> String {
@@ -58,34 +95,7 @@ fn location_line(f: &Finding) -> String {
     }
 }
 
-/// A `<failure>` or `<error>` with its message, type and text.
-fn non_success(kind: NonSuccessKind, message: &str, ty: &str, text: &str) -> TestCaseStatus {
-    let mut status = TestCaseStatus::non_success(kind);
-    status
-        .set_message(xml_attr(message))
-        .set_type(xml_attr(ty))
-        .set_description(xml(text));
-    status
-}
-
-fn skipped(message: &str) -> TestCaseStatus {
-    let mut status = TestCaseStatus::skipped();
-    status.set_message(xml_attr(message));
-    status
-}
-
-fn test_case(name: &str, classname: &str, status: TestCaseStatus) -> TestCase {
-    let mut case = TestCase::new(xml_attr(name), status);
-    case.set_classname(xml_attr(classname));
-    case
-}
-
-fn finding_case(
-    report: &Report,
-    rule: &str,
-    address: &str,
-    group: &[&Finding],
-) -> Option<TestCase> {
+fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) -> Option<Case> {
     let first = group.first()?;
     let failing: Vec<&&Finding> = group.iter().filter(|f| f.status == Status::Fail).collect();
     let mut text = String::new();
@@ -115,52 +125,58 @@ fn finding_case(
         }
     }
     text.push_str(&format!("See: akslint explain {rule}\n"));
-    // A group is all suppressed or all not (see `cases`).
-    let status = match (&first.suppression, failing.first()) {
-        (Some(s), _) => skipped(&s.justification),
-        (None, Some(f)) => non_success(
-            NonSuccessKind::Failure,
-            &f.message,
-            f.severity.as_str(),
-            &text,
-        ),
-        (None, None) if report.unknown == UnknownMode::Fail => non_success(
-            NonSuccessKind::Failure,
-            &format!("{} (known only after apply)", first.message),
-            first.severity.as_str(),
-            &text,
-        ),
-        (None, None) => skipped(&format!("known only after apply: {}", first.message)),
-    };
     let name = format!("{} {}", first.rule_id, first.rule_name);
-    let mut case = test_case(&name, address, status);
-    // Where the (first failing) finding is.
-    let location = failing
-        .first()
-        .copied()
-        .or(Some(first))
-        .and_then(|f| f.location.as_ref());
-    if let Some(l) = location {
-        case.extra.insert("file".into(), xml_attr(&l.file).into());
-        case.extra
-            .insert("line".into(), l.line.max(1).to_string().into());
-    }
-    Some(case)
+    // A group is all suppressed or all not (see `cases`).
+    let outcome = match (&first.suppression, failing.first()) {
+        (Some(s), _) => Outcome::Skipped {
+            message: s.justification.clone(),
+        },
+        (None, Some(f)) => Outcome::Failure {
+            message: f.message.clone(),
+            kind: f.severity.as_str().to_string(),
+            text,
+        },
+        (None, None) if report.unknown == UnknownMode::Fail => Outcome::Failure {
+            message: format!("{} (known only after apply)", first.message),
+            kind: first.severity.as_str().to_string(),
+            text,
+        },
+        (None, None) => Outcome::Skipped {
+            message: format!("known only after apply: {}", first.message),
+        },
+    };
+    Some(Case {
+        name,
+        classname: address.to_string(),
+        location: failing
+            .first()
+            .copied()
+            .or(Some(first))
+            .and_then(|f| f.location.as_ref())
+            .map(|l| (l.file.clone(), l.line.max(1))),
+        outcome,
+    })
 }
 
-fn error_case(e: &InputError) -> TestCase {
+fn error_case(e: &InputError) -> Case {
     let name = match e {
         InputError::Rule { rule, .. } => format!("{rule} (rule error)"),
         _ => format!("input ({})", e.code()),
     };
-    let message = e.to_string();
-    let status = non_success(NonSuccessKind::Error, &message, e.code(), &message);
-    test_case(&name, e.file(), status)
+    Case {
+        name,
+        classname: e.file().to_string(),
+        location: None,
+        outcome: Outcome::Error {
+            message: e.to_string(),
+            kind: e.code().to_string(),
+            text: e.to_string(),
+        },
+    }
 }
 
-fn suite(report: &Report, file: &FileReport) -> TestSuite {
-    let mut suite = TestSuite::new(xml_attr(&file.file));
-    suite.add_test_cases(file.errors.iter().map(error_case));
+fn cases(report: &Report, file: &FileReport) -> Vec<Case> {
+    let mut out: Vec<Case> = file.errors.iter().map(error_case).collect();
     // Suppressed findings (listed with --show-suppressed) make their own
     // `<skipped>` case, beside the failing one of the same rule and resource.
     let mut groups: BTreeMap<(&str, &str, bool), Vec<&Finding>> = BTreeMap::new();
@@ -175,7 +191,7 @@ fn suite(report: &Report, file: &FileReport) -> TestSuite {
             .push(f);
     }
     let with_findings: BTreeSet<&str> = groups.keys().map(|(rule, _, _)| *rule).collect();
-    suite.add_test_cases(
+    out.extend(
         groups
             .iter()
             .filter_map(|((rule, address, _), g)| finding_case(report, rule, address, g)),
@@ -188,44 +204,123 @@ fn suite(report: &Report, file: &FileReport) -> TestSuite {
             .collect();
         ran.sort_by(|a, b| a.id.cmp(&b.id));
         ran.dedup_by(|a, b| a.id == b.id);
-        suite.add_test_cases(ran.into_iter().map(|r| {
-            test_case(
-                &format!("{} {}", r.id, r.name),
-                &file.file,
-                TestCaseStatus::success(),
-            )
+        out.extend(ran.into_iter().map(|r| Case {
+            name: format!("{} {}", r.id, r.name),
+            classname: file.file.clone(),
+            location: None,
+            outcome: Outcome::Pass,
         }));
     }
-    suite
+    out
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+fn count(cases: &[Case]) -> Counts {
+    let mut c = Counts {
+        tests: cases.len(),
+        ..Counts::default()
+    };
+    for case in cases {
+        match case.outcome {
+            Outcome::Pass => {}
+            Outcome::Failure { .. } => c.failures += 1,
+            Outcome::Skipped { .. } => c.skipped += 1,
+            Outcome::Error { .. } => c.errors += 1,
+        }
+    }
+    c
+}
+
+fn write_case(out: &mut String, case: &Case) {
+    let mut open = format!(
+        "    <testcase name=\"{}\" classname=\"{}\"",
+        escape_xml(&case.name),
+        escape_xml(&case.classname)
+    );
+    if let Some((file, line)) = &case.location {
+        open.push_str(&format!(" file=\"{}\" line=\"{line}\"", escape_xml(file)));
+    }
+    match &case.outcome {
+        Outcome::Pass => out.push_str(&format!("{open}/>\n")),
+        Outcome::Skipped { message } => out.push_str(&format!(
+            "{open}>\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+            escape_xml(message)
+        )),
+        Outcome::Failure {
+            message,
+            kind,
+            text,
+        } => out.push_str(&format!(
+            "{open}>\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
+            escape_xml(message),
+            escape_xml(kind),
+            escape_text(text)
+        )),
+        Outcome::Error {
+            message,
+            kind,
+            text,
+        } => out.push_str(&format!(
+            "{open}>\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
+            escape_xml(message),
+            escape_xml(kind),
+            escape_text(text)
+        )),
+    }
 }
 
 /// Renders the report as JUnit XML.
 pub fn render(report: &Report) -> String {
-    let mut out = quick_junit::Report::new("akslint");
-    out.add_test_suites(report.files.iter().map(|file| suite(report, file)));
+    let suites: Vec<(&FileReport, Vec<Case>)> =
+        report.files.iter().map(|f| (f, cases(report, f))).collect();
+    let mut total = Counts::default();
+    for (_, cs) in &suites {
+        let c = count(cs);
+        total.tests += c.tests;
+        total.failures += c.failures;
+        total.errors += c.errors;
+        total.skipped += c.skipped;
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"akslint\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+        total.tests, total.failures, total.errors, total.skipped
+    ));
+    for (file, cs) in &suites {
+        let c = count(cs);
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+            escape_xml(&file.file),
+            c.tests,
+            c.failures,
+            c.errors,
+            c.skipped
+        ));
+        for case in cs {
+            write_case(&mut out, case);
+        }
+        out.push_str("  </testsuite>\n");
+    }
     // Warnings about the run (expired exceptions and inline ignores), once,
     // in a suite of their own with no test case.
     if !report.warnings.is_empty() {
-        let mut warnings = TestSuite::new("akslint warnings");
-        let text: String = report
-            .warnings
-            .iter()
-            .map(|w| format!("warning: {}\n", crate::escape::visible(w)))
-            .collect();
-        warnings.set_system_err(xml(&text));
-        out.add_test_suite(warnings);
+        out.push_str(
+            "  <testsuite name=\"akslint warnings\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n",
+        );
+        out.push_str("    <system-err>");
+        for w in &report.warnings {
+            let line = format!("warning: {}\n", crate::escape::visible(w));
+            out.push_str(&escape_text(&line));
+        }
+        out.push_str("</system-err>\n  </testsuite>\n");
     }
-    // Serializing into memory fails only on a bug in quick-junit: then one
-    // error, so that the run does not pass in the CI that reads the report.
-    out.to_string().unwrap_or_else(|_| WRITE_FAILED.to_string())
+    out.push_str("</testsuites>\n");
+    out
 }
-
-const WRITE_FAILED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="akslint" tests="1" skipped="0" failures="0" errors="1">
-    <testsuite name="akslint" tests="1" skipped="0" errors="1" failures="0">
-        <testcase name="JUnit report">
-            <error message="akslint could not write the JUnit report"/>
-        </testcase>
-    </testsuite>
-</testsuites>
-"#;
