@@ -18,6 +18,8 @@ fn hostile() -> impl Strategy<Value = String> {
         Just("\n".to_string()),
         Just("\n\n# Heading\n\n".to_string()),
         Just("\r".to_string()),
+        Just("\t".to_string()),
+        Just("\u{FFFF}".to_string()),
         Just("\u{1b}[31m".to_string()),
         Just("\u{7}".to_string()),
         Just("\u{0}".to_string()),
@@ -245,5 +247,37 @@ proptest! {
         prop_assert!(x.starts_with("<?xml"));
         prop_assert!(!x.contains("<img"));
         prop_assert!(!x.contains("</testsuite><"), "{}", x);
+        // Well-formed for a strict XML 1.0 parser, with the structure and the
+        // counts of the report: a rule error, a failure (two failing findings
+        // and an unknown one of one rule and resource), a suppressed finding.
+        let doc = roxmltree::Document::parse(&x).unwrap_or_else(|e| panic!("{e}: {x}"));
+        let root = doc.root_element();
+        prop_assert_eq!(root.tag_name().name(), "testsuites");
+        for (name, n) in [("tests", "3"), ("failures", "1"), ("errors", "1"), ("skipped", "1")] {
+            prop_assert_eq!(root.attribute(name), Some(n), "{}: {}", name, x);
+        }
+        let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+        prop_assert_eq!(suites.len(), 2);
+        prop_assert_eq!(suites[1].attribute("name"), Some("akslint warnings"));
+        // Strings come back as akslint shows them: control characters but
+        // line breaks and tabs visible, U+FFFF (not an XML character) as
+        // U+FFFD; a carriage return kept in attributes, dropped from text.
+        let attr = akslint::escape::visible_except(&s, &['\n', '\r', '\t']).replace('\u{FFFF}', "\u{FFFD}");
+        let shown = attr.replace('\r', "");
+        let file = format!("plans/{attr}.json");
+        prop_assert_eq!(suites[0].attribute("name"), Some(file.as_str()));
+        let cases: Vec<_> = suites[0].children().filter(|n| n.is_element()).collect();
+        prop_assert_eq!(cases.len(), 3);
+        let outcome = |i: usize| cases[i].first_element_child().unwrap();
+        prop_assert_eq!(outcome(0).tag_name().name(), "error");
+        prop_assert_eq!(outcome(1).tag_name().name(), "failure");
+        prop_assert_eq!(outcome(2).tag_name().name(), "skipped");
+        prop_assert_eq!(outcome(2).attribute("message"), Some(attr.as_str()));
+        let address = format!("module.m[\"{attr}\"].azurerm_kubernetes_cluster.c");
+        prop_assert_eq!(cases[1].attribute("classname"), Some(address.as_str()));
+        let message = format!("value `{attr}` is wrong: {attr}");
+        prop_assert_eq!(outcome(1).attribute("message"), Some(message.as_str()));
+        let text = outcome(1).text().unwrap_or_default();
+        prop_assert!(text.starts_with(&format!("[high] value `{shown}` is wrong: {shown}\n")), "{}", text);
     }
 }
