@@ -6,12 +6,16 @@
 //! - [`interpreter`]: regorus' interpreter, for custom policies;
 //! - [`deny`]: the `deny` contract every rule follows;
 //! - [`builtins`]: bounded replacements of builtins that could abort;
+//! - [`bounded`]: those whose result can be far larger than their arguments;
+//! - [`memory`]: the memory budget, and the check made before allocating;
 //! - [`guard`]: panics inside regorus caught per rule;
 //! - this file: loading, and scheduling the rules over one input.
+mod bounded;
 mod builtins;
 mod deny;
 pub(crate) mod guard;
 mod interpreter;
+pub(crate) mod memory;
 pub(crate) mod recursion;
 mod vm;
 
