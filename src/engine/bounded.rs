@@ -188,7 +188,10 @@ fn array_concat(args: &[Value]) -> Option<u64> {
     };
     let n = count(args.first()?)?.saturating_add(count(args.get(1)?)?);
     // Both arrays may be copied (when shared) before one is appended.
-    Some(n.saturating_mul(len(std::mem::size_of::<Value>())).saturating_mul(2))
+    Some(
+        n.saturating_mul(len(std::mem::size_of::<Value>()))
+            .saturating_mul(2),
+    )
 }
 
 /// The length of `s` after replacing every `old` with `new` (`old` empty:
@@ -440,11 +443,35 @@ mod tests {
             (0, vec![s("--"), Value::from(vec![s("ab"), s("c")])]),
             (2, vec![s("abcabc"), s(""), s("xy")]),
             (2, vec![s("abcabc"), s("b"), s("BBBB")]),
-            (3, vec![Value::from_json_str(r#"{"a":"AAA","":"-"}"#).unwrap(), s("banana")]),
-            (4, vec![s("%s=%5d %v %q"), Value::from_json_str(r#"["k", 7, {"a":[1,2.5,"\n"]}, "é\u0001"]"#).unwrap()]),
-            (5, vec![Value::from_json_str(r#"{"a":[1,2,{"b":"\"x\"\t"}],"c":null}"#).unwrap()]),
-            (6, vec![Value::from_json_str(r#"{"a":[1,[2,[3]]]}"#).unwrap(), Value::from_json_str(r#"{"indent":"    ","prefix":">>"}"#).unwrap()]),
-            (7, vec![Value::from_json_str(r#"{"a":[1,{"b":"x: y"}],"c":"multi\nline"}"#).unwrap()]),
+            (
+                3,
+                vec![
+                    Value::from_json_str(r#"{"a":"AAA","":"-"}"#).unwrap(),
+                    s("banana"),
+                ],
+            ),
+            (
+                4,
+                vec![
+                    s("%s=%5d %v %q"),
+                    Value::from_json_str(r#"["k", 7, {"a":[1,2.5,"\n"]}, "é\u0001"]"#).unwrap(),
+                ],
+            ),
+            (
+                5,
+                vec![Value::from_json_str(r#"{"a":[1,2,{"b":"\"x\"\t"}],"c":null}"#).unwrap()],
+            ),
+            (
+                6,
+                vec![
+                    Value::from_json_str(r#"{"a":[1,[2,[3]]]}"#).unwrap(),
+                    Value::from_json_str(r#"{"indent":"    ","prefix":">>"}"#).unwrap(),
+                ],
+            ),
+            (
+                7,
+                vec![Value::from_json_str(r#"{"a":[1,{"b":"x: y"}],"c":"multi\nline"}"#).unwrap()],
+            ),
             (8, vec![s("hello, world")]),
             (11, vec![s("hello")]),
         ];

@@ -121,7 +121,10 @@ mod tests {
     /// The message of an error, without the location lines.
     fn message(e: &anyhow::Error) -> String {
         let text = e.to_string();
-        text.rsplit("error: ").next().unwrap_or_default().to_string()
+        text.rsplit("error: ")
+            .next()
+            .unwrap_or_default()
+            .to_string()
     }
 
     #[test]

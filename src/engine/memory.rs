@@ -71,16 +71,13 @@ fn cgroup_limit() -> Option<u64> {
 /// files through `read` (tests pass a map).
 fn cgroup_limit_from(membership: &str, read: impl Fn(&str) -> Option<String>) -> Option<u64> {
     let parse = |text: Option<String>| -> Option<u64> {
-        text?
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|v| *v < UNLIMITED)
+        text?.trim().parse::<u64>().ok().filter(|v| *v < UNLIMITED)
     };
     let mut limits = Vec::new();
     for line in membership.lines() {
         let mut fields = line.splitn(3, ':');
-        let (Some(_), Some(controllers), Some(path)) = (fields.next(), fields.next(), fields.next())
+        let (Some(_), Some(controllers), Some(path)) =
+            (fields.next(), fields.next(), fields.next())
         else {
             continue;
         };
@@ -164,7 +161,10 @@ mod tests {
         assert_eq!(
             limit(
                 "0::/user.slice/build.scope\n",
-                &[("/sys/fs/cgroup/user.slice/build.scope/memory.max", "2147483648\n")]
+                &[(
+                    "/sys/fs/cgroup/user.slice/build.scope/memory.max",
+                    "2147483648\n"
+                )]
             ),
             Some(2_147_483_648)
         );

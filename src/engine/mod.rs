@@ -288,12 +288,23 @@ impl RuleEngine {
                     t_rule.elapsed().as_micros()
                 );
             }
+            // A custom policy's error names its file, also when regorus
+            // gives no location (a memory or time limit, a panic).
+            let blame = |reason: String| {
+                if rule.builtin || reason.contains(rule.path.as_str()) {
+                    reason
+                } else {
+                    format!("policy {}: {reason}", rule.path)
+                }
+            };
             let result = match outcome {
-                Some(r) => r,
+                Some(r) => r.map_err(blame),
                 None => {
                     failures.push(RuleFailure {
                         rule_id: rule.meta.id.clone(),
-                        reason: "the policy engine panicked while evaluating this rule".into(),
+                        reason: blame(
+                            "the policy engine panicked while evaluating this rule".into(),
+                        ),
                     });
                     continue;
                 }
