@@ -323,3 +323,36 @@ fn default_budget_follows_the_address_space_limit() {
     let msg = assert_names_the_policy(&json_of(&out), "MEM009", &path_str(&policy));
     assert!(msg.contains("memory limit"), "{msg}");
 }
+
+/// Known gap (regorus): an "unsafe var" error prints every variable in
+/// scope with `{:?}`, so a shared structure of 2^40 nodes in scope makes
+/// regorus format terabytes of text, inside one call that akslint cannot
+/// bound ("memory allocation of 520093696 bytes failed", SIGABRT, under a
+/// 4 GB limit). `walk` with an output argument inside a comprehension is
+/// one way to get that error.
+#[test]
+#[ignore]
+fn known_bug_error_text_of_a_shared_structure_in_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = doubling_policy(dir.path(), "MEM010", "[c.address]", "[S, S]", 40);
+    std::fs::write(
+        &policy,
+        std::fs::read_to_string(&policy).unwrap().replace(
+            "count(s40) > 0",
+            "ps := [p | walk(s40, [p, _])]\n\tcount(ps) > 0",
+        ),
+    )
+    .unwrap();
+    let out = limited(
+        4_000_000,
+        None,
+        &[
+            "--format",
+            "json",
+            "--policy",
+            &path_str(dir.path()),
+            &example(),
+        ],
+    );
+    assert_clean_failure(&out, "error text of a shared structure");
+}
