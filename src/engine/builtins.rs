@@ -59,14 +59,25 @@ fn bounded_range_step(args: Vec<regorus::Value>) -> anyhow::Result<regorus::Valu
     }
 }
 
-/// Installs the bounded builtins on an engine.
+/// Installs the bounded builtins on an engine: the ranges, and the builtins
+/// whose result can be far larger than their arguments ([`super::bounded`]).
 pub(crate) fn harden(engine: &mut regorus::Engine) -> Result<(), String> {
     engine
         .add_extension("numbers.range".into(), 2, Box::new(bounded_range))
         .map_err(|e| e.to_string())?;
     engine
         .add_extension("numbers.range_step".into(), 3, Box::new(bounded_range_step))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    for (i, b) in super::bounded::BOUNDED.iter().enumerate() {
+        engine
+            .add_extension(
+                b.name.into(),
+                b.arity,
+                Box::new(move |args| super::bounded::call(i, args)),
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -95,6 +106,80 @@ mod tests {
             eval("count(numbers.range(1, 100000))").unwrap().to_string(),
             "100000"
         );
+    }
+
+    /// The same query in an engine without akslint's replacements.
+    fn eval_native(query: &str) -> anyhow::Result<regorus::Value> {
+        let mut engine = regorus::Engine::new();
+        engine.add_policy(
+            "t.rego".into(),
+            format!("package t\nimport rego.v1\nx := {query}\n"),
+        )?;
+        engine.eval_rule("data.t.x".into())
+    }
+
+    /// The message of an error, without the location lines.
+    fn message(e: &anyhow::Error) -> String {
+        let text = e.to_string();
+        text.rsplit("error: ")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    #[test]
+    fn bounded_builtins_give_regorus_results_and_errors() {
+        for query in [
+            r#"concat(", ", ["a", "b", "c"])"#,
+            r#"concat("", {"b", "a"})"#,
+            r#"concat("-", [])"#,
+            r#"concat(1, ["a"])"#,
+            r#"concat("", ["a", 1])"#,
+            r#"concat("", "ab")"#,
+            r#"array.concat([1, "a"], [{"k": [2]}])"#,
+            r#"array.concat([1], "a")"#,
+            r#"replace("banana", "an", "AN")"#,
+            r#"replace("héllo", "", "-")"#,
+            r#"replace("x", 1, "y")"#,
+            r#"strings.replace_n({"a": "AA", "n": ""}, "banana")"#,
+            r#"strings.replace_n({"a": 1}, "banana")"#,
+            r#"sprintf("%s has %d items: %v (%q) %5d|%05d|%.2f|%x|%%", ["list", 3, [1, "two", {"k": null}], "q\t\"", 42, 7, 3.14159, 255])"#,
+            r#"sprintf("%v %v", [{"b": 1, "a": {2, 3}}, true])"#,
+            r#"sprintf("%d", ["x"])"#,
+            r#"sprintf("%s %s", ["one"])"#,
+            r#"sprintf("%s", "notarray")"#,
+            r#"json.marshal({"a": [1, 2.5, "x\ny"], "b": {"c": null, "d": {1, 2}}})"#,
+            r#"json.marshal_with_options({"a": [1, {"b": 2}]}, {"indent": "  ", "prefix": "> "})"#,
+            r#"json.marshal_with_options({"a": 1}, {"pretty": false})"#,
+            r#"json.marshal_with_options({"a": 1}, {"bogus": 1})"#,
+            r#"yaml.marshal({"a": [1, "two: 2", {"c": "multi\nline"}]})"#,
+            r#"base64.encode("hello, world")"#,
+            r#"base64url.encode("ÿþ?>")"#,
+            r#"base64url.encode_no_pad("ab")"#,
+            r#"base64.encode(1)"#,
+            r#"hex.encode("héllo")"#,
+        ] {
+            let ours = eval(query);
+            let theirs = eval_native(query);
+            match (&ours, &theirs) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{query}"),
+                (Err(a), Err(b)) => assert_eq!(message(a), message(b), "{query}"),
+                _ => panic!("{query}: hardened {ours:?}, regorus {theirs:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn undefined_arguments_stay_undefined() {
+        for query in [
+            "concat(\",\", input.nope)",
+            "sprintf(\"%v\", [input.nope])",
+            "json.marshal(input.nope)",
+        ] {
+            let ours = eval(&format!("is_string({query})"));
+            let theirs = eval_native(&format!("is_string({query})"));
+            assert_eq!(ours.ok(), theirs.ok(), "{query}");
+        }
     }
 
     #[test]

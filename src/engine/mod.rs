@@ -6,12 +6,16 @@
 //! - [`interpreter`]: regorus' interpreter, for custom policies;
 //! - [`deny`]: the `deny` contract every rule follows;
 //! - [`builtins`]: bounded replacements of builtins that could abort;
+//! - [`bounded`]: those whose result can be far larger than their arguments;
+//! - [`memory`]: the memory budget, and the check made before allocating;
 //! - [`guard`]: panics inside regorus caught per rule;
 //! - this file: loading, and scheduling the rules over one input.
+mod bounded;
 mod builtins;
 mod deny;
 pub(crate) mod guard;
 mod interpreter;
+pub(crate) mod memory;
 pub(crate) mod recursion;
 mod vm;
 
@@ -284,12 +288,23 @@ impl RuleEngine {
                     t_rule.elapsed().as_micros()
                 );
             }
+            // A custom policy's error names its file, also when regorus
+            // gives no location (a memory or time limit, a panic).
+            let blame = |reason: String| {
+                if rule.builtin || reason.contains(rule.path.as_str()) {
+                    reason
+                } else {
+                    format!("policy {}: {reason}", rule.path)
+                }
+            };
             let result = match outcome {
-                Some(r) => r,
+                Some(r) => r.map_err(blame),
                 None => {
                     failures.push(RuleFailure {
                         rule_id: rule.meta.id.clone(),
-                        reason: "the policy engine panicked while evaluating this rule".into(),
+                        reason: blame(
+                            "the policy engine panicked while evaluating this rule".into(),
+                        ),
                     });
                     continue;
                 }

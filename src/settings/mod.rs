@@ -25,11 +25,13 @@ pub(crate) use env::Env;
 
 /// Bytes the policy engine may have allocated in all before an evaluation
 /// fails with a memory-limit error (instead of the process aborting when the
-/// machine runs out). regorus checks it while it evaluates; akslint's own
-/// parsing is not limited by it. `AKSLINT_MEMORY_LIMIT_MB` overrides it.
-/// Set when custom policies are loaded (and for `akslint test`): the
-/// built-in rules are trusted, and the check costs about 5% of their
-/// evaluation.
+/// machine runs out). regorus checks it while it evaluates, and the bounded
+/// builtins before they allocate (`engine::memory`); akslint's own parsing
+/// is not limited by it. The default is this, or half of the process's
+/// memory limit (`ulimit -v`, the cgroup's) when that is lower;
+/// `AKSLINT_MEMORY_LIMIT_MB` overrides it. Set when custom policies are
+/// loaded (and for `akslint test`): the built-in rules are trusted, and the
+/// check costs about 5% of their evaluation.
 pub(crate) const DEFAULT_MEMORY_LIMIT_MB: u64 = 8 * 1024;
 
 /// Everything a lint run needs, validated.
@@ -157,9 +159,11 @@ pub(crate) fn today(env: &Env) -> Date {
         .unwrap_or_else(Date::today_utc)
 }
 
-/// `AKSLINT_MEMORY_LIMIT_MB`, else the default.
+/// `AKSLINT_MEMORY_LIMIT_MB`, else the default: [`DEFAULT_MEMORY_LIMIT_MB`]
+/// or half of the process's memory limit, whichever is lower.
 pub(crate) fn memory_limit_mb(env: &Env) -> u64 {
-    env.memory_limit_mb.unwrap_or(DEFAULT_MEMORY_LIMIT_MB)
+    env.memory_limit_mb
+        .unwrap_or_else(|| crate::engine::memory::default_budget_mb(DEFAULT_MEMORY_LIMIT_MB))
 }
 
 /// Gives the policy engine its memory budget (see [`DEFAULT_MEMORY_LIMIT_MB`]).

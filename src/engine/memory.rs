@@ -1,0 +1,212 @@
+//! The policy engine's memory budget, and the check that the bounded
+//! builtins ([`super::bounded`]) make before they allocate.
+//!
+//! regorus compares the bytes live in its allocator with its budget only
+//! after an allocation succeeded: a builtin whose result doubles a string
+//! asks the operating system for the whole result at once, and when that
+//! fails (an address-space or cgroup limit, or the machine's memory) the
+//! process aborts before the budget is ever compared. So:
+//!
+//! - the default budget respects the process's real limits (half of
+//!   `RLIMIT_AS` and of the cgroup's memory limit, at most 8 GiB);
+//! - the builtins whose result can be much larger than their arguments
+//!   compute its size first and fail with an error when the bytes in use
+//!   plus that size would pass the budget, or when the address space left
+//!   under `RLIMIT_AS` could not hold it.
+
+/// Bytes a result may need before [`reserve`] looks at the allocator: the
+/// check reads allocator statistics (and `/proc`), too costly for the small
+/// results of every `sprintf`.
+const CHECK_FROM: u64 = 1 << 20;
+
+/// Address space an allocation may take beyond its own size: mimalloc (the
+/// allocator regorus installs) reserves its arenas 1 GiB at a time, and a
+/// large allocation can reserve a fresh one besides its own mapping.
+const ARENA_SLACK: u64 = 1 << 30;
+
+const MIB: u64 = 1024 * 1024;
+
+/// The default budget when `AKSLINT_MEMORY_LIMIT_MB` is not set, in MiB:
+/// `cap_mb`, or half of the process's memory limit when that is lower
+/// ([`process_limit`]), and never below 64 MiB.
+pub(crate) fn default_budget_mb(cap_mb: u64) -> u64 {
+    match process_limit() {
+        Some(bytes) => (bytes / 2 / MIB).clamp(64, cap_mb.max(64)),
+        None => cap_mb,
+    }
+}
+
+/// The lowest of the process's limits on memory, in bytes: `RLIMIT_AS`
+/// (`ulimit -v`) and the cgroup's memory limit (v2 `memory.max`, v1
+/// `memory.limit_in_bytes`). None when neither is set.
+pub(crate) fn process_limit() -> Option<u64> {
+    [address_space_limit(), cgroup_limit()]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// `RLIMIT_AS` (the soft limit, the one the kernel enforces), if finite.
+#[cfg(unix)]
+pub(crate) fn address_space_limit() -> Option<u64> {
+    rustix::process::getrlimit(rustix::process::Resource::As).current
+}
+
+#[cfg(not(unix))]
+pub(crate) fn address_space_limit() -> Option<u64> {
+    None
+}
+
+/// Limits at or above this mean "no limit" (cgroup v1 writes
+/// 9223372036854771712 for an unlimited group).
+const UNLIMITED: u64 = 1 << 60;
+
+/// The memory limit of the cgroup this process is in, if any.
+fn cgroup_limit() -> Option<u64> {
+    let membership = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    cgroup_limit_from(&membership, |path| std::fs::read_to_string(path).ok())
+}
+
+/// [`cgroup_limit`] on the text of `/proc/self/cgroup`, reading the limit
+/// files through `read` (tests pass a map).
+fn cgroup_limit_from(membership: &str, read: impl Fn(&str) -> Option<String>) -> Option<u64> {
+    let parse = |text: Option<String>| -> Option<u64> {
+        text?.trim().parse::<u64>().ok().filter(|v| *v < UNLIMITED)
+    };
+    let mut limits = Vec::new();
+    for line in membership.lines() {
+        let mut fields = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let path = path.trim_end_matches('/');
+        if controllers.is_empty() {
+            // cgroup v2: the group's own limit, else the root's view (in a
+            // container the group is often mounted as the root).
+            limits.push(
+                parse(read(&format!("/sys/fs/cgroup{path}/memory.max")))
+                    .or_else(|| parse(read("/sys/fs/cgroup/memory.max"))),
+            );
+        } else if controllers.split(',').any(|c| c == "memory") {
+            limits.push(
+                parse(read(&format!(
+                    "/sys/fs/cgroup/memory{path}/memory.limit_in_bytes"
+                )))
+                .or_else(|| parse(read("/sys/fs/cgroup/memory/memory.limit_in_bytes"))),
+            );
+        }
+    }
+    limits.into_iter().flatten().min()
+}
+
+/// The process's mapped address space in bytes (Linux: `/proc/self/statm`).
+fn address_space_in_use() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages = statm.split_whitespace().next()?.parse::<u64>().ok()?;
+    #[cfg(unix)]
+    let page = rustix::param::page_size() as u64;
+    #[cfg(not(unix))]
+    let page = 4096;
+    Some(pages.saturating_mul(page))
+}
+
+/// Fails, naming `builtin`, when a result of `bytes` would pass the policy
+/// engine's memory budget (bytes live in regorus' allocator plus `bytes`)
+/// or would not fit in the address space `RLIMIT_AS` leaves.
+pub(crate) fn reserve(builtin: &str, bytes: u64) -> anyhow::Result<()> {
+    if bytes < CHECK_FROM {
+        return Ok(());
+    }
+    if let Some(limit) = regorus::global_memory_limit() {
+        regorus::flush_thread_memory_counters();
+        let in_use = regorus_mimalloc::global_allocation_stats_snapshot().allocated;
+        if in_use.saturating_add(bytes) > limit {
+            anyhow::bail!(
+                "{builtin}: its result needs about {} MiB, more than the policy memory limit \
+                 of {} MiB allows ({} MiB already in use; AKSLINT_MEMORY_LIMIT_MB sets it)",
+                bytes.div_ceil(MIB),
+                limit / MIB,
+                in_use / MIB
+            );
+        }
+    }
+    if let (Some(limit), Some(mapped)) = (address_space_limit(), address_space_in_use()) {
+        if mapped.saturating_add(bytes).saturating_add(ARENA_SLACK) > limit {
+            anyhow::bail!(
+                "{builtin}: its result needs about {} MiB, more than the process's \
+                 address-space limit (ulimit -v) of {} MiB leaves ({} MiB mapped)",
+                bytes.div_ceil(MIB),
+                limit / MIB,
+                mapped / MIB
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn limit(membership: &str, files: &[(&str, &str)]) -> Option<u64> {
+        let files: HashMap<&str, &str> = files.iter().copied().collect();
+        cgroup_limit_from(membership, |p| files.get(p).map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn cgroup_v2_limit_is_read_from_the_group() {
+        assert_eq!(
+            limit(
+                "0::/user.slice/build.scope\n",
+                &[(
+                    "/sys/fs/cgroup/user.slice/build.scope/memory.max",
+                    "2147483648\n"
+                )]
+            ),
+            Some(2_147_483_648)
+        );
+        // In a container the group is the root.
+        assert_eq!(
+            limit("0::/\n", &[("/sys/fs/cgroup/memory.max", "1073741824\n")]),
+            Some(1_073_741_824)
+        );
+        assert_eq!(
+            limit("0::/\n", &[("/sys/fs/cgroup/memory.max", "max\n")]),
+            None
+        );
+    }
+
+    #[test]
+    fn cgroup_v1_limit_and_unlimited() {
+        let v1 = "12:cpu,cpuacct:/docker/abc\n4:memory:/docker/abc\n";
+        assert_eq!(
+            limit(
+                v1,
+                &[(
+                    "/sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes",
+                    "536870912"
+                )]
+            ),
+            Some(536_870_912)
+        );
+        assert_eq!(
+            limit(
+                v1,
+                &[(
+                    "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                    "9223372036854771712"
+                )]
+            ),
+            None
+        );
+        assert_eq!(limit("", &[]), None);
+    }
+
+    #[test]
+    fn small_results_are_not_checked() {
+        assert!(reserve("t", 1000).is_ok());
+    }
+}
