@@ -76,6 +76,7 @@ where
             }
         }
     }
+    engine::memory::keep_freed_memory();
     let env = settings::Env::from_process();
     let result = match cli.command {
         Some(Command::Rules { format, catalog }) => settings::select::catalog(
