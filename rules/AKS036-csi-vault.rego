@@ -47,8 +47,13 @@ import data.akslint.joins
 import data.akslint.lib
 
 # A cluster with the Key Vault Secrets Provider add-on (a block known only
-# after apply counts as present).
+# after apply counts as present): `input.joins.csi_cluster`, computed over
+# the whole file (so that a slice of a large input knows it too), else
+# from the clusters.
+csi_cluster if object.get(input, ["joins", "csi_cluster"], null) == true
+
 csi_cluster if {
+	not is_boolean(object.get(input, ["joins", "csi_cluster"], null))
 	some c in lib.clusters
 	lib.is_set(c, ["key_vault_secrets_provider"])
 }

@@ -191,3 +191,90 @@ fn a_failing_rule_is_named_and_the_others_still_report() {
     assert!(!expected.is_empty());
     assert_eq!(findings, expected);
 }
+
+/// A large file's input is evaluated in slices (each cluster with what is
+/// joined to it, the rest in the first slice; see `Model::slices`).
+/// Whatever the number of slices, the findings are those of the whole
+/// input, on every fixture, every real plan and both kinds of generated
+/// plan. The whole input is evaluated without the facts about the file
+/// that akslint computes for the slices (`joins.any_cluster`,
+/// `joins.csi_cluster`), so that the rules compute them from the
+/// resources: this also checks that akslint computes them as the rules do.
+#[test]
+fn slices_find_what_the_whole_input_finds() {
+    use akslint::engine::{Backend, RuleEngine};
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let generated = tmp.path().join("generated.json");
+    genplan::generate_big(&generated, 1.5, 5).expect("generate plan");
+    let like_real = tmp.path().join("like-real.json");
+    genplan::generate_like_real(&corpus(), &like_real, 1.0).expect("generate plan");
+    let mut inputs = vec![generated, like_real];
+    for dir in std::fs::read_dir(root().join("fixtures")).expect("fixtures") {
+        let dir = dir.expect("fixture").path();
+        for name in ["plan.json", "state.json"] {
+            if dir.join(name).is_file() {
+                inputs.push(dir.join(name));
+            }
+        }
+    }
+    let mut real: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .expect("real plans")
+        .map(|e| e.expect("real plan").path())
+        .collect();
+    real.sort();
+    inputs.extend(real);
+    let mut engine = RuleEngine::new(
+        akslint::rules::builtin_rules().expect("built-in rules load"),
+        &akslint::rules::builtin_libs(),
+        &serde_json::Map::new(),
+        std::time::Duration::from_secs(60),
+        Backend::Vm,
+        false,
+    )
+    .expect("built-in rules load");
+    assert!(engine.sliceable());
+    let sorted = |f: Vec<akslint::engine::RawFinding>| {
+        let mut v: Vec<String> = f.iter().map(|f| format!("{f:?}")).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let mut compared = 0;
+    for path in &inputs {
+        let Ok(src) = akslint::plan::read(Some(path)) else {
+            continue;
+        };
+        let Ok(model) = akslint::plan::normalize(&src, &engine.type_filter()) else {
+            continue;
+        };
+        let mut input = model.to_input();
+        let joins = input
+            .as_object_mut()
+            .expect("input object")
+            .get_mut(&regorus::Value::from("joins"))
+            .expect("input.joins");
+        for fact in ["any_cluster", "csi_cluster"] {
+            joins
+                .as_object_mut()
+                .expect("joins object")
+                .insert(regorus::Value::from(fact), regorus::Value::Null);
+        }
+        let (whole, none) = engine.evaluate(input);
+        assert!(none.is_empty(), "{}: {none:?}", path.display());
+        let whole = sorted(whole);
+        for n in [1, 3, 16, 1000] {
+            let slices = model.slices(n);
+            assert!(!slices.is_empty() && slices.len() <= n);
+            let (r, p): (usize, usize) = slices.iter().fold((0, 0), |(r, p), s| {
+                (r + s.resources.len(), p + s.pools.len())
+            });
+            assert_eq!((r, p), (model.resources.len(), model.pools.len()));
+            let (parts, none) =
+                engine.evaluate_sliced(slices.len(), |i| model.slice_input(&slices[i]));
+            assert!(none.is_empty(), "{none:?}");
+            assert_eq!(sorted(parts), whole, "{}: {n} slices", path.display());
+        }
+        compared += 1;
+    }
+    assert!(compared >= 20, "only {compared} inputs compared");
+}

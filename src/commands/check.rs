@@ -25,16 +25,30 @@ use crate::triage;
 /// evaluated in parallel.
 const PARALLEL_RULES_THRESHOLD: usize = 200;
 
+/// Slices of a large file's input per worker (see `Model::slices`): more
+/// slices balance the load and keep less input alive at once.
+const SLICES_PER_WORKER: usize = 4;
+
 /// Marks a walked JSON file that is not Terraform output.
 const SKIPPED: &str = "\u{0}skipped";
 
 /// Runs the rules over one model: a large one gets the rules spread over
 /// the cores; small ones are already linted in parallel with each other.
 fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-    if model.resources.len() >= PARALLEL_RULES_THRESHOLD {
-        engine.evaluate_parallel(|| model.to_input())
-    } else {
+    if model.resources.len() < PARALLEL_RULES_THRESHOLD {
         engine.evaluate(model.to_input())
+    } else if engine.sliceable() {
+        // Slices of clusters with what is joined to them, a few per worker:
+        // the inputs alive at once are a fraction of the whole, whatever
+        // the number of workers.
+        let slices = model.slices(SLICES_PER_WORKER * rayon::current_num_threads());
+        engine.evaluate_sliced(slices.len(), |i| {
+            slices
+                .get(i)
+                .map_or_else(regorus::Value::new_object, |s| model.slice_input(s))
+        })
+    } else {
+        engine.evaluate_parallel(|| model.to_input())
     }
 }
 

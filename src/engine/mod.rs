@@ -241,6 +241,73 @@ impl RuleEngine {
         (findings, failures)
     }
 
+    /// Whether the rules may be evaluated on slices of one input
+    /// ([`RuleEngine::evaluate_sliced`]): the built-in rules judge one
+    /// resource, or one cluster with what is joined to it, and read the
+    /// facts about the whole file from `input.joins`, so the findings of the
+    /// slices are those of the whole (tests/engines.rs checks it on every
+    /// fixture and plan). A custom policy may read the whole input.
+    pub fn sliceable(&self) -> bool {
+        self.rules.iter().all(|r| r.builtin)
+    }
+
+    /// Evaluates every rule on `count` slices of one input across rayon's
+    /// workers: each worker has its own engine clone and builds the input of
+    /// one slice at a time (`input(i)`), so no value is shared between
+    /// threads and the inputs alive at once are `workers` slices, not
+    /// `workers` whole inputs. Results come back in rule order, as from
+    /// `evaluate`; a failure on several slices is reported once.
+    pub fn evaluate_sliced(
+        &self,
+        count: usize,
+        input: impl Fn(usize) -> regorus::Value + Sync,
+    ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Mutex;
+        type Part = (usize, (Vec<RawFinding>, Vec<RuleFailure>));
+        let next = AtomicUsize::new(0);
+        let parts: Mutex<Vec<Part>> = Mutex::new(Vec::with_capacity(count));
+        let workers = rayon::current_num_threads().clamp(1, count.max(1));
+        rayon::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| {
+                    let mut engine = self.clone();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count {
+                            break;
+                        }
+                        let part = engine.evaluate(input(i));
+                        parts
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push((i, part));
+                    }
+                });
+            }
+        });
+        let mut parts = parts
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        parts.sort_by_key(|p| p.0);
+        let mut findings = Vec::new();
+        let mut failures: Vec<RuleFailure> = Vec::new();
+        for (_, (mut f, e)) in parts {
+            findings.append(&mut f);
+            for e in e {
+                if !failures
+                    .iter()
+                    .any(|x| x.rule_id == e.rule_id && x.reason == e.reason)
+                {
+                    failures.push(e);
+                }
+            }
+        }
+        // Stable: within a rule, the slices' order.
+        findings.sort_by_key(|f| f.rule);
+        (findings, failures)
+    }
+
     fn evaluate_rules(
         &mut self,
         input: &regorus::Value,

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::normalize::{is_cluster_type, Model, Resource};
+use super::normalize::{is_cluster_type, Model, Pool, Resource};
 use crate::finding::Step;
 
 fn rv_str(s: &str) -> regorus::Value {
@@ -66,13 +66,129 @@ fn resource_value(r: &Resource) -> regorus::Value {
     ])
 }
 
+/// One slice of a model for evaluation (see [`Model::slices`]): indices
+/// into `resources` and `pools`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Slice {
+    pub resources: Vec<usize>,
+    pub pools: Vec<usize>,
+}
+
+/// The attribute of the Key Vault Secrets Store CSI driver add-on.
+const CSI: &str = "key_vault_secrets_provider";
+
+/// Facts about the whole file that rules on one slice need
+/// (docs/input-format.md "Joins"): whether it holds a cluster, and whether a
+/// cluster has the Key Vault Secrets Store CSI driver (`lib.is_set`: a
+/// value that is not empty, or one known only after apply).
+fn file_facts(resources: &[Resource]) -> Vec<(&'static str, regorus::Value)> {
+    let any_cluster = resources.iter().any(|r| is_cluster_type(&r.type_));
+    let csi_cluster = resources.iter().any(|r| {
+        r.type_ == super::normalize::CLUSTER
+            && (r.unknown.contains(CSI) || !is_empty(r.values.get(CSI)))
+    });
+    vec![
+        ("any_cluster", regorus::Value::from(any_cluster)),
+        ("csi_cluster", regorus::Value::from(csi_cluster)),
+    ]
+}
+
+/// Rego's `lib.empty`: absent, null, "", [] or {}.
+fn is_empty(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        Some(Value::Object(o)) => o.is_empty(),
+        Some(_) => false,
+    }
+}
+
 impl Model {
     /// The Rego `input` document (docs/input-format.md).
     pub fn to_input(&self) -> regorus::Value {
-        let mut by_type: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
-        let mut all = Vec::with_capacity(self.resources.len());
-        let mut clusters: Vec<regorus::Value> = Vec::new();
+        self.input_of(&mut self.resources.iter(), &mut self.pools.iter(), &|_| {
+            true
+        })
+    }
+
+    /// Splits the model into at most `n` slices, so that the built-in rules
+    /// can be evaluated on each alone and find, together, what they find on
+    /// the whole input: each cluster is in one slice with its pools and the
+    /// resources joined to it (node pools, federated credentials), and
+    /// with its joins; every other resource is in the first slice, which
+    /// also holds the first clusters. The facts about the whole file that
+    /// some rules read (`joins.any_cluster`, `joins.csi_cluster`) are in
+    /// every slice. Every resource and pool is in exactly one slice.
+    pub fn slices(&self, n: usize) -> Vec<Slice> {
+        use std::collections::HashMap;
+        // Group 0: what belongs to no cluster; then one group per cluster.
+        let mut groups: HashMap<&str, usize> = HashMap::new();
         for r in &self.resources {
+            if is_cluster_type(&r.type_) {
+                let next = groups.len() + 1;
+                groups.entry(r.address.as_str()).or_insert(next);
+            }
+        }
+        let group_of =
+            |cluster: Option<&str>| cluster.and_then(|c| groups.get(c)).copied().unwrap_or(0);
+        let total = groups.len() + 1;
+        let n = n.clamp(1, total);
+        let mut out = vec![Slice::default(); n];
+        let slot = |g: usize| g * n / total;
+        for (i, r) in self.resources.iter().enumerate() {
+            let g = if is_cluster_type(&r.type_) {
+                group_of(Some(&r.address))
+            } else {
+                group_of(r.cluster.as_deref().or(r.oidc_cluster.as_deref()))
+            };
+            if let Some(s) = out.get_mut(slot(g)) {
+                s.resources.push(i);
+            }
+        }
+        for (i, p) in self.pools.iter().enumerate() {
+            if let Some(s) = out.get_mut(slot(group_of(p.cluster.as_deref()))) {
+                s.pools.push(i);
+            }
+        }
+        out
+    }
+
+    /// The input document of one slice (see [`Model::slices`]).
+    pub fn slice_input(&self, slice: &Slice) -> regorus::Value {
+        let mut keys: std::collections::HashSet<&str> = slice
+            .resources
+            .iter()
+            .filter_map(|&i| self.resources.get(i))
+            .map(|r| r.address.as_str())
+            .collect();
+        keys.extend(
+            slice
+                .pools
+                .iter()
+                .filter_map(|&i| self.pools.get(i))
+                .map(|p| p.address.as_str()),
+        );
+        self.input_of(
+            &mut slice
+                .resources
+                .iter()
+                .filter_map(|&i| self.resources.get(i)),
+            &mut slice.pools.iter().filter_map(|&i| self.pools.get(i)),
+            &|k| keys.contains(k),
+        )
+    }
+
+    fn input_of<'a>(
+        &'a self,
+        resources: &mut dyn Iterator<Item = &'a Resource>,
+        pools: &mut dyn Iterator<Item = &'a Pool>,
+        has: &dyn Fn(&str) -> bool,
+    ) -> regorus::Value {
+        let mut by_type: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
+        let mut all = Vec::new();
+        let mut clusters: Vec<regorus::Value> = Vec::new();
+        for r in resources {
             if super::joins::hidden(&self.exposed, &r.type_) {
                 continue;
             }
@@ -84,9 +200,7 @@ impl Model {
             all.push(v);
         }
         let mut by_cluster: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
-        let pools: Vec<regorus::Value> = self
-            .pools
-            .iter()
+        let pools: Vec<regorus::Value> = pools
             .map(|p| {
                 let v = obj(vec![
                     ("address", rv_str(&p.address)),
@@ -118,13 +232,17 @@ impl Model {
             .into_iter()
             .map(|(k, v)| (k, regorus::Value::from(v)))
             .collect();
-        let joins = self.joins.to_input(&|a| {
-            self.resources
-                .binary_search_by(|r| r.address.as_str().cmp(a))
-                .ok()
-                .and_then(|i| self.resources.get(i))
-                .map(resource_value)
-        });
+        let joins = self.joins.to_input(
+            &|a| {
+                self.resources
+                    .binary_search_by(|r| r.address.as_str().cmp(a))
+                    .ok()
+                    .and_then(|i| self.resources.get(i))
+                    .map(resource_value)
+            },
+            has,
+            file_facts(&self.resources),
+        );
         obj(vec![
             ("format", regorus::Value::from(1u64)),
             ("file", rv_str(&self.file)),

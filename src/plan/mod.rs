@@ -13,6 +13,7 @@
 pub(crate) mod address;
 pub(crate) mod configuration;
 mod input;
+pub use input::Slice;
 mod join;
 pub(crate) mod joins;
 pub mod normalize;

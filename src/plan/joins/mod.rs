@@ -451,19 +451,32 @@ fn opt(s: &Option<String>) -> regorus::Value {
 
 impl Joins {
     /// `input.joins` (docs/input-format.md); `resource` gives the Resource
-    /// object of an address.
-    pub fn to_input(&self, resource: &dyn Fn(&str) -> Option<regorus::Value>) -> regorus::Value {
+    /// object of an address; `has` tells which keys (cluster, pool and role
+    /// assignment addresses) the input holds: a slice of the input gets the
+    /// joins of its own clusters, pools and role assignments, and the lists
+    /// of unresolved ones whole (they concern every cluster). `file` holds
+    /// the facts about the whole file (`any_cluster`, `csi_cluster`).
+    pub fn to_input(
+        &self,
+        resource: &dyn Fn(&str) -> Option<regorus::Value>,
+        has: &dyn Fn(&str) -> bool,
+        file: Vec<(&str, regorus::Value)>,
+    ) -> regorus::Value {
         let list = |addrs: &[String]| -> regorus::Value {
             regorus::Value::from(addrs.iter().filter_map(|a| resource(a)).collect::<Vec<_>>())
         };
         let map_of = |m: &BTreeMap<String, Vec<String>>| -> regorus::Value {
-            let out: BTreeMap<regorus::Value, regorus::Value> =
-                m.iter().map(|(k, v)| (rv(k), list(v))).collect();
+            let out: BTreeMap<regorus::Value, regorus::Value> = m
+                .iter()
+                .filter(|(k, _)| has(k))
+                .map(|(k, v)| (rv(k), list(v)))
+                .collect();
             regorus::Value::from(out)
         };
         let roles: BTreeMap<regorus::Value, regorus::Value> = self
             .roles
             .iter()
+            .filter(|(k, _)| has(k))
             .map(|(k, j)| {
                 (
                     rv(k),
@@ -480,6 +493,7 @@ impl Joins {
         let egress: BTreeMap<regorus::Value, regorus::Value> = self
             .egress
             .iter()
+            .filter(|(k, _)| has(k))
             .map(|(k, e)| {
                 let subnets: Vec<regorus::Value> = e
                     .subnets
@@ -524,7 +538,8 @@ impl Joins {
                 )
             })
             .collect();
-        obj(vec![
+        let mut entries = file;
+        entries.extend([
             ("diagnostic_settings", map_of(&self.diagnostics)),
             (
                 "diagnostic_settings_unresolved",
@@ -537,7 +552,8 @@ impl Joins {
                 list(&self.roles_unresolved_scope),
             ),
             ("egress", regorus::Value::from(egress)),
-        ])
+        ]);
+        obj(entries)
     }
 }
 
