@@ -12,6 +12,15 @@
 //!   resources about 3% of the resource instances), stages and whole run,
 //!   next to `floor`: the same file read and parsed by serde_json into
 //!   `IgnoredAny`.
+//! - `likereal100mb/*`: a 100 MB plan of real resources
+//!   (`genplan --like-real`: the resource_changes of
+//!   ../shared/corpus/real-plans repeated under `module.mN` prefixes, with
+//!   their configuration), when the corpus is there: dense in clusters and
+//!   findings, unlike the generated plans.
+//! - For both 100 MB plans, the whole run on 1, 2 and all threads
+//!   (`run_t1`, `run_t2`, `run`: a rayon pool of that size), with the peak
+//!   resident memory of each above the memory before it, printed at the end
+//!   against the file size (Linux: `/proc/self/clear_refs` resets the peak).
 //! - `dir1000/run`: a directory of 1,000 small real-size plans, whole run
 //!   (rayon uses every core; set RAYON_NUM_THREADS=1 to compare).
 //!
@@ -62,6 +71,93 @@ fn big_plan(mb: u32) -> PathBuf {
             path
         })
         .clone()
+}
+
+/// The 100 MB plan of real resources (None without the shared corpus).
+fn like_real_plan() -> Option<PathBuf> {
+    static MADE: OnceLock<Option<PathBuf>> = OnceLock::new();
+    MADE.get_or_init(|| {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real-plans");
+        if !corpus.is_dir() {
+            eprintln!("no {}: likereal100mb skipped", corpus.display());
+            return None;
+        }
+        let path = workdir().join("likereal100.json");
+        let summary = genplan::generate_like_real(&corpus, &path, 100.0).expect("generate plan");
+        eprintln!("generated {summary}");
+        Some(path)
+    })
+    .clone()
+}
+
+/// Resets the peak resident memory and returns the resident memory now, in
+/// KiB (Linux only: writing 5 to /proc/self/clear_refs resets the peak).
+fn reset_peak() -> Option<u64> {
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    proc_status("VmRSS:")
+}
+
+fn proc_status(key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Highest peak memory per benchmark above the memory before its
+/// iterations, in KiB, and the file's size, for the summary.
+static PEAKS: Mutex<BTreeMap<String, (u64, u64)>> = Mutex::new(BTreeMap::new());
+
+/// The whole run on `threads` workers (0: all cores).
+fn run_on(threads: usize, path: &Path) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    pool.install(|| run_akslint(&[path]));
+}
+
+/// Floor, and the whole run on 1, 2 and all threads, each with its time and
+/// its peak memory above the memory before it.
+fn threads(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    path: impl Fn() -> PathBuf,
+) {
+    for (id, n) in [
+        ("floor", None),
+        ("run_t1", Some(1)),
+        ("run_t2", Some(2)),
+        ("run", Some(0)),
+    ] {
+        let key = format!("{name}/{id}");
+        group.bench_function(id, |b| {
+            let p = path();
+            let size = std::fs::metadata(&p).map_or(0, |m| m.len());
+            b.iter_custom(|iters| {
+                let before = reset_peak();
+                let start = Instant::now();
+                for _ in 0..iters {
+                    match n {
+                        None => floor(&p),
+                        Some(n) => run_on(n, &p),
+                    }
+                }
+                let elapsed = start.elapsed();
+                record(
+                    &key,
+                    elapsed / u32::try_from(iters.max(1)).unwrap_or(u32::MAX),
+                );
+                if let (Some(before), Some(peak)) = (before, proc_status("VmHWM:")) {
+                    let mut peaks = PEAKS
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let e = peaks.entry(key.clone()).or_insert((0, size));
+                    e.0 = e.0.max(peak.saturating_sub(before));
+                }
+                elapsed
+            });
+        });
+    }
 }
 
 fn plan_dir() -> &'static Path {
@@ -202,13 +298,33 @@ fn big(c: &mut Criterion, mb: u32) {
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(if mb >= 100 { 20 } else { 5 }));
-    timed(&mut group, "floor", &format!("{name}/floor"), || {
-        floor(&big_plan(mb))
-    });
-    timed(&mut group, "run", &format!("{name}/run"), || {
-        run_akslint(&[&big_plan(mb)]);
-    });
+    if mb >= 100 {
+        threads(&mut group, &name, || big_plan(mb));
+    } else {
+        timed(&mut group, "floor", &format!("{name}/floor"), || {
+            floor(&big_plan(mb))
+        });
+        timed(&mut group, "run", &format!("{name}/run"), || {
+            run_akslint(&[&big_plan(mb)]);
+        });
+    }
     stages(&mut group, || big_plan(mb));
+    group.finish();
+}
+
+fn like_real(c: &mut Criterion) {
+    // Generated only when a benchmark of the group is selected.
+    let mut group = c.benchmark_group("likereal100mb");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(30));
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real-plans");
+    if corpus.is_dir() {
+        threads(&mut group, "likereal100mb", || {
+            like_real_plan().expect("the corpus is there")
+        });
+    }
     group.finish();
 }
 
@@ -275,17 +391,30 @@ fn print_ratios() {
             println!("  {k:<24} {:>10.3} ms", m.as_secs_f64() * 1e3);
         }
     }
-    for mb in [10, 100] {
-        let (run, floor) = (
-            med(&format!("plan{mb}mb/run")),
-            med(&format!("plan{mb}mb/floor")),
-        );
-        if let (Some(run), Some(floor)) = (run, floor) {
-            println!(
-                "  plan{mb}mb: run / floor = {:.2} (target for 100 MB: <= 2.00)",
-                run.as_secs_f64() / floor.as_secs_f64()
-            );
+    for name in ["plan10mb", "plan100mb", "likereal100mb"] {
+        for run in ["run_t1", "run_t2", "run"] {
+            let (r, f) = (med(&format!("{name}/{run}")), med(&format!("{name}/floor")));
+            if let (Some(r), Some(f)) = (r, f) {
+                println!(
+                    "  {name}/{run}: run / floor = {:.2}",
+                    r.as_secs_f64() / f.as_secs_f64()
+                );
+            }
         }
+    }
+    println!(
+        "  (run_t1, run_t2: 1 and 2 threads; run: all {} threads)",
+        rayon::current_num_threads()
+    );
+    for (what, (kib, size)) in PEAKS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+    {
+        println!(
+            "  peak memory {what:<24} {kib:>9} KiB = {:.2}x the file",
+            (*kib * 1024) as f64 / (*size).max(1) as f64
+        );
     }
 }
 
@@ -294,6 +423,7 @@ fn main() {
     real(&mut c);
     big(&mut c, 10);
     big(&mut c, 100);
+    like_real(&mut c);
     dir1000(&mut c);
     engines(&mut c, "real", || {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example/plan.json")

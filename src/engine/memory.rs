@@ -180,10 +180,10 @@ pub(crate) fn keep_freed_memory() {
 
 /// mimalloc's purge delay now (a test checks the option index).
 #[cfg(test)]
-fn purge_delay() -> i64 {
+fn purge_delay() -> std::ffi::c_long {
     #[allow(unsafe_code)]
     // SAFETY: reads mimalloc's option table.
-    i64::from(unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) })
+    unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) }
 }
 
 #[cfg(test)]
