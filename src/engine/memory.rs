@@ -183,7 +183,9 @@ pub(crate) fn keep_freed_memory() {
 fn purge_delay() -> std::ffi::c_long {
     #[allow(unsafe_code)]
     // SAFETY: reads mimalloc's option table.
-    unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) }
+    unsafe {
+        mi::mi_option_get(MI_OPTION_PURGE_DELAY)
+    }
 }
 
 #[cfg(test)]
