@@ -275,6 +275,14 @@ impl<'de> Visitor<'de> for Pruned<'_> {
                 (Pruned::Call(keep, depth), "module") if depth < MAX_DEPTH => {
                     map.next_value_seed(Pruned::Module(keep, depth + 1))?
                 }
+                (Pruned::Module(..), "outputs") => map.next_value_seed(Outputs)?,
+                (Pruned::Call(..), "expressions") => map.next_value::<Value>()?,
+                // Nothing else of a module (variables, provider
+                // configurations) or a call (source, count) is read.
+                (Pruned::Module(..) | Pruned::Call(..), _) => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    continue;
+                }
                 _ => map.next_value::<Value>()?,
             };
             out.insert(key, value);
@@ -315,6 +323,28 @@ impl<'de> Visitor<'de> for Pruned<'_> {
     }
 }
 
+/// What [`TfConfiguration`] and the joins read of a configuration resource.
+const RESOURCE_KEYS: [&str; 5] = ["address", "mode", "type", "name", "expressions"];
+
+/// A module's `outputs`: only each output's `expression` is read.
+struct Outputs;
+
+impl<'de> DeserializeSeed<'de> for Outputs {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        let mut v = Value::deserialize(d)?;
+        if let Value::Object(outputs) = &mut v {
+            for o in outputs.values_mut() {
+                if let Value::Object(o) = o {
+                    o.retain(|k, _| k == "expression");
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+
 /// A module's `resources`: those of other types are skipped.
 struct Resources<'k>(Option<&'k HashSet<String>>);
 
@@ -345,7 +375,11 @@ impl<'de> Visitor<'de> for Resources<'_> {
                     }
                 }
             }
-            out.push(serde_json::from_str(raw.get()).map_err(A::Error::custom)?);
+            let mut r: Value = serde_json::from_str(raw.get()).map_err(A::Error::custom)?;
+            if let Value::Object(m) = &mut r {
+                m.retain(|k, _| RESOURCE_KEYS.contains(&k.as_str()));
+            }
+            out.push(r);
         }
         Ok(Value::Array(out))
     }
@@ -553,5 +587,79 @@ mod tests {
             )
             .unwrap();
         assert_eq!(t.module, vec!["aks".to_string()]);
+    }
+
+    #[test]
+    fn the_pruned_configuration_keeps_what_the_joins_read() {
+        let raw = r#"{"provider_config": {"azurerm": {"name": "azurerm"}},
+            "root_module": {
+                "variables": {"v": {"default": "x"}},
+                "outputs": {"o": {"expression": {"references": ["module.m.id"]}, "description": "d"}},
+                "resources": [
+                    {"address": "azurerm_kubernetes_cluster.c", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "c",
+                     "provider_config_key": "azurerm", "schema_version": 2,
+                     "expressions": {"dns_prefix": {"constant_value": "c"}}},
+                    {"address": "azurerm_application_gateway.g", "mode": "managed", "type": "azurerm_application_gateway", "name": "g",
+                     "expressions": {"name": {"constant_value": "g"}}},
+                    {"address": "data.azurerm_role_definition.r", "mode": "data", "type": "azurerm_role_definition", "name": "r",
+                     "expressions": {"name": {"constant_value": "AcrPull"}}}
+                ],
+                "module_calls": {"m": {"source": "./m", "expressions": {"x": {"references": ["var.v"]}},
+                    "module": {"resources": [
+                        {"address": "azurerm_public_ip.p", "mode": "managed", "type": "azurerm_public_ip", "name": "p"},
+                        {"address": "azurerm_kubernetes_cluster_node_pool.n", "mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "n",
+                         "expressions": {"kubernetes_cluster_id": {"references": ["var.x"]}}}
+                    ]}}}
+            }}"#;
+        let keep: HashSet<String> = [
+            "azurerm_kubernetes_cluster",
+            "azurerm_kubernetes_cluster_node_pool",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        let pruned = parse_pruned(raw, Some(&keep)).unwrap();
+        let expected = serde_json::json!({
+            "provider_config": {"azurerm": {"name": "azurerm"}},
+            "root_module": {
+                "outputs": {"o": {"expression": {"references": ["module.m.id"]}}},
+                "resources": [
+                    {"address": "azurerm_kubernetes_cluster.c", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "c",
+                     "expressions": {"dns_prefix": {"constant_value": "c"}}},
+                    {"address": "data.azurerm_role_definition.r", "mode": "data", "type": "azurerm_role_definition", "name": "r",
+                     "expressions": {"name": {"constant_value": "AcrPull"}}}
+                ],
+                "module_calls": {"m": {"expressions": {"x": {"references": ["var.v"]}},
+                    "module": {"resources": [
+                        {"address": "azurerm_kubernetes_cluster_node_pool.n", "mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "n",
+                         "expressions": {"kubernetes_cluster_id": {"references": ["var.x"]}}}
+                    ]}}}
+            }
+        });
+        assert_eq!(pruned, expected);
+        // Without a filter every resource is kept.
+        let all = parse_pruned(raw, None).unwrap();
+        let full: Value = serde_json::from_str(raw).unwrap();
+        assert_eq!(
+            all.pointer("/root_module/resources")
+                .map(|r| r.as_array().map(Vec::len)),
+            full.pointer("/root_module/resources")
+                .map(|r| r.as_array().map(Vec::len))
+        );
+        // And the index reads the same expressions from it.
+        let (a, b) = (TfConfiguration::new(&pruned), TfConfiguration::new(&full));
+        let pool = |c: &TfConfiguration<'_>| {
+            c.expressions(
+                &["m".to_string()],
+                "azurerm_kubernetes_cluster_node_pool",
+                "n",
+                "",
+            )
+            .cloned()
+        };
+        assert_eq!(pool(&a), pool(&b));
+        assert!(pool(&a).is_some());
+        // Malformed input is an error, not a panic.
+        assert!(parse_pruned("{\"root_module\": {\"resources\": [1,", Some(&keep)).is_err());
     }
 }
