@@ -232,7 +232,6 @@ fn slices_find_what_the_whole_input_finds() {
         false,
     )
     .expect("built-in rules load");
-    assert!(engine.sliceable());
     let sorted = |f: Vec<akslint::engine::RawFinding>| {
         let mut v: Vec<String> = f.iter().map(|f| format!("{f:?}")).collect();
         v.sort();
@@ -277,4 +276,56 @@ fn slices_find_what_the_whole_input_finds() {
         compared += 1;
     }
     assert!(compared >= 20, "only {compared} inputs compared");
+}
+
+/// With a custom policy loaded, a large file's built-in rules still run on
+/// slices and the custom policy on whole inputs (at most two at once): the
+/// report holds what the built-in rules find without the policy plus what
+/// the policy finds alone, whatever the number of threads.
+#[test]
+fn custom_policies_beside_sliced_built_in_rules() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let plan = tmp.path().join("like-real.json");
+    // 3 MB: several hundred resources of the types the rules read, over the
+    // threshold from which a file's rules are spread over the workers.
+    genplan::generate_like_real(&corpus(), &plan, 3.0).expect("generate plan");
+    let policy = root().join("fixtures/policies/org");
+    let findings = |threads: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["--format", "json", "--no-config"];
+        args.extend_from_slice(extra);
+        let plan = path_str(&plan);
+        args.push(&plan);
+        let out = akslint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(&args)
+            .output()
+            .expect("akslint runs");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
+        assert!(
+            v["errors"].as_array().is_some_and(Vec::is_empty),
+            "{}",
+            stderr(&out)
+        );
+        let mut f: Vec<String> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        f.sort();
+        f
+    };
+    let policy = path_str(&policy);
+    let builtin = findings("1", &[]);
+    let custom = findings("1", &["--policy", &policy, "--rule", "ORG001"]);
+    assert!(builtin.len() > 50 && !custom.is_empty());
+    let mut expected: Vec<String> = builtin.into_iter().chain(custom).collect();
+    expected.sort();
+    for threads in ["1", "3"] {
+        assert_eq!(
+            findings(threads, &["--policy", &policy]),
+            expected,
+            "{threads} threads"
+        );
+    }
 }

@@ -36,11 +36,12 @@ const SKIPPED: &str = "\u{0}skipped";
 /// the cores; small ones are already linted in parallel with each other.
 fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<RuleFailure>) {
     if model.resources.len() < PARALLEL_RULES_THRESHOLD {
-        engine.evaluate(model.to_input())
-    } else if engine.sliceable() {
-        // Slices of clusters with what is joined to them, a few per worker:
-        // the inputs alive at once are a fraction of the whole, whatever
-        // the number of workers.
+        return engine.evaluate(model.to_input());
+    }
+    // The built-in rules on slices (each cluster with what is joined to
+    // it), a few per worker: the inputs alive at once are a fraction of the
+    // whole, whatever the number of workers.
+    let (mut findings, mut failures) = if engine.has_builtin() {
         let slices = model.slices(SLICES_PER_WORKER * rayon::current_num_threads());
         engine.evaluate_sliced(slices.len(), |i| {
             slices
@@ -48,8 +49,17 @@ fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<Rul
                 .map_or_else(regorus::Value::new_object, |s| model.slice_input(s))
         })
     } else {
-        engine.evaluate_parallel(|| model.to_input())
+        (Vec::new(), Vec::new())
+    };
+    // Custom policies may read the whole input: on at most two whole
+    // inputs at once.
+    if engine.has_custom() {
+        let (mut f, mut e) = engine.evaluate_custom_parallel(|| model.to_input());
+        findings.append(&mut f);
+        failures.append(&mut e);
+        findings.sort_by_key(|f| f.rule);
     }
+    (findings, failures)
 }
 
 /// Raw findings as findings of `file`, not yet located.

@@ -25,6 +25,11 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 pub(crate) use builtins::harden;
+
+/// The most whole inputs of one file evaluated at once for its custom
+/// policies ([`RuleEngine::evaluate_custom_parallel`]), whatever the number
+/// of cores: memory must not grow with them.
+const MAX_WHOLE_INPUTS: usize = 2;
 use deny::{first_line, parse_deny, vm_error};
 pub use deny::{RawFinding, RuleFailure};
 pub(crate) use guard::guarded;
@@ -191,33 +196,38 @@ impl RuleEngine {
         Some((findings, rest))
     }
 
-    /// Evaluates the rules across rayon's workers, one rule at a time: for
-    /// one large file, where a single engine would leave the other cores
-    /// idle. Each worker has its own engine clone and its own input, made by
-    /// `input` (a shared one would make its reference counts contended).
-    /// Results come back in rule order, as from `evaluate`.
-    pub(crate) fn evaluate_parallel(
+    /// Evaluates the custom policies of one large file across at most
+    /// [`MAX_WHOLE_INPUTS`] of rayon's workers, one policy at a time. A
+    /// custom policy may read the whole input, so each of those workers
+    /// builds its own whole input with `input` (a shared one would make its
+    /// reference counts contended); the number of whole inputs alive at
+    /// once does not grow with the number of cores. Results come back in
+    /// rule order, with the policies set aside at load.
+    pub(crate) fn evaluate_custom_parallel(
         &self,
         input: impl Fn() -> regorus::Value + Sync,
     ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::sync::Mutex;
         type Part = (usize, (Vec<RawFinding>, Vec<RuleFailure>));
+        let ids: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.rules.get(i).is_some_and(|r| !r.builtin))
+            .collect();
         let next = AtomicUsize::new(0);
-        let parts: Mutex<Vec<Part>> = Mutex::new(Vec::with_capacity(self.rules.len()));
-        let workers = rayon::current_num_threads().clamp(1, self.rules.len().max(1));
-        // One task per worker, each taking the next rule until none is left:
-        // the slowest rules do not hold up fixed shares of the others.
+        let parts: Mutex<Vec<Part>> = Mutex::new(Vec::with_capacity(ids.len()));
+        let workers = rayon::current_num_threads().clamp(1, ids.len().clamp(1, MAX_WHOLE_INPUTS));
+        // One task per worker, each taking the next policy until none is
+        // left: the slowest policies do not hold up fixed shares.
         rayon::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|_| {
                     let mut engine = self.clone();
                     let input = input();
                     loop {
-                        let id = next.fetch_add(1, Ordering::Relaxed);
-                        if id >= self.rules.len() {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&id) = ids.get(n) else {
                             break;
-                        }
+                        };
                         let part = engine.evaluate_rules(&input, &[id]);
                         parts
                             .lock()
@@ -241,22 +251,43 @@ impl RuleEngine {
         (findings, failures)
     }
 
-    /// Whether the rules may be evaluated on slices of one input
-    /// ([`RuleEngine::evaluate_sliced`]): the built-in rules judge one
-    /// resource, or one cluster with what is joined to it, and read the
-    /// facts about the whole file from `input.joins`, so the findings of the
-    /// slices are those of the whole (tests/engines.rs checks it on every
-    /// fixture and plan). A custom policy may read the whole input.
-    pub fn sliceable(&self) -> bool {
-        self.rules.iter().all(|r| r.builtin)
+    /// Whether any built-in rule is loaded.
+    pub fn has_builtin(&self) -> bool {
+        self.rules.iter().any(|r| r.builtin)
     }
 
-    /// Evaluates every rule on `count` slices of one input across rayon's
-    /// workers: each worker has its own engine clone and builds the input of
-    /// one slice at a time (`input(i)`), so no value is shared between
-    /// threads and the inputs alive at once are `workers` slices, not
-    /// `workers` whole inputs. Results come back in rule order, as from
-    /// `evaluate`; a failure on several slices is reported once.
+    /// Whether any custom policy is loaded (or set aside at load).
+    pub fn has_custom(&self) -> bool {
+        !self.broken.is_empty() || self.rules.iter().any(|r| !r.builtin)
+    }
+
+    /// Every built-in rule on one input (the custom policies are left out).
+    fn evaluate_builtin(&mut self, input: regorus::Value) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+        let (mut findings, rest) = match self.evaluate_aggregate(&input) {
+            Some((f, rest)) => (f, rest),
+            None => (Vec::new(), (0..self.rules.len()).collect()),
+        };
+        let rest: Vec<usize> = rest
+            .into_iter()
+            .filter(|&i| self.rules.get(i).is_some_and(|r| r.builtin))
+            .collect();
+        let (mut f, failures) = self.evaluate_rules(&input, &rest);
+        findings.append(&mut f);
+        findings.sort_by_key(|f| f.rule);
+        (findings, failures)
+    }
+
+    /// Evaluates every built-in rule on `count` slices of one input across
+    /// rayon's workers (the custom policies are left out: see
+    /// [`RuleEngine::evaluate_custom_parallel`]). The built-in rules judge
+    /// one resource, or one cluster with what is joined to it, and read the
+    /// facts about the whole file from `input.joins`, so the findings of the
+    /// slices are those of the whole input (tests/engines.rs checks it on
+    /// every fixture and plan). Each worker has its own engine clone and
+    /// builds the input of one slice at a time (`input(i)`), so no value is
+    /// shared between threads and the inputs alive at once are `workers`
+    /// slices, not `workers` whole inputs. Results come back in rule order,
+    /// as from `evaluate`; a failure on several slices is reported once.
     pub fn evaluate_sliced(
         &self,
         count: usize,
@@ -277,7 +308,7 @@ impl RuleEngine {
                         if i >= count {
                             break;
                         }
-                        let part = engine.evaluate(input(i));
+                        let part = engine.evaluate_builtin(input(i));
                         parts
                             .lock()
                             .unwrap_or_else(std::sync::PoisonError::into_inner)
