@@ -7,7 +7,8 @@
 //! - [`deny`]: the `deny` contract every rule follows;
 //! - [`builtins`]: bounded replacements of builtins that could abort;
 //! - [`bounded`]: those whose result can be far larger than their arguments;
-//! - [`memory`]: the memory budget, and the check made before allocating;
+//! - [`memory`]: the memory budget, the check made before allocating, and
+//!   the allocator setting that keeps freed memory for the run;
 //! - [`guard`]: panics inside regorus caught per rule;
 //! - this file: loading, and scheduling the rules over one input.
 mod bounded;
