@@ -197,6 +197,49 @@ impl RuleEngine {
         Some((findings, rest))
     }
 
+    /// Runs `work` on the items `0..count` across at most `workers` of
+    /// rayon's workers: one task per worker, with its own engine clone and
+    /// its own `state` (made by `init`), each taking the next item until
+    /// none is left, so that the slowest items do not hold up fixed shares.
+    /// The results come back in item order.
+    fn on_workers<S, T: Send>(
+        &self,
+        count: usize,
+        workers: usize,
+        init: impl Fn() -> S + Sync,
+        work: impl Fn(&mut RuleEngine, &S, usize) -> T + Sync,
+    ) -> Vec<T> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Mutex;
+        let next = AtomicUsize::new(0);
+        let parts: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(count));
+        let workers = rayon::current_num_threads().clamp(1, workers.clamp(1, count.max(1)));
+        rayon::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|_| {
+                    let mut engine = self.clone();
+                    let state = init();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count {
+                            break;
+                        }
+                        let part = work(&mut engine, &state, i);
+                        parts
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push((i, part));
+                    }
+                });
+            }
+        });
+        let mut parts = parts
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        parts.sort_by_key(|p| p.0);
+        parts.into_iter().map(|(_, t)| t).collect()
+    }
+
     /// Evaluates the custom policies of one large file across at most
     /// [`MAX_WHOLE_INPUTS`] of rayon's workers, one policy at a time. A
     /// custom policy may read the whole input, so each of those workers
@@ -208,43 +251,18 @@ impl RuleEngine {
         &self,
         input: impl Fn() -> regorus::Value + Sync,
     ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::sync::Mutex;
-        type Part = (usize, (Vec<RawFinding>, Vec<RuleFailure>));
         let ids: Vec<usize> = (0..self.rules.len())
             .filter(|&i| self.rules.get(i).is_some_and(|r| !r.builtin))
             .collect();
-        let next = AtomicUsize::new(0);
-        let parts: Mutex<Vec<Part>> = Mutex::new(Vec::with_capacity(ids.len()));
-        let workers = rayon::current_num_threads().clamp(1, ids.len().clamp(1, MAX_WHOLE_INPUTS));
-        // One task per worker, each taking the next policy until none is
-        // left: the slowest policies do not hold up fixed shares.
-        rayon::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|_| {
-                    let mut engine = self.clone();
-                    let input = input();
-                    loop {
-                        let n = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&id) = ids.get(n) else {
-                            break;
-                        };
-                        let part = engine.evaluate_rules(&input, &[id]);
-                        parts
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .push((id, part));
-                    }
-                });
-            }
+        let workers = ids.len().clamp(1, MAX_WHOLE_INPUTS);
+        let parts = self.on_workers(ids.len(), workers, input, |engine, input, n| {
+            ids.get(n)
+                .map(|&id| engine.evaluate_rules(input, &[id]))
+                .unwrap_or_default()
         });
-        let mut parts = parts
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        parts.sort_by_key(|p| p.0);
         let mut findings = Vec::new();
         let mut failures = Vec::new();
-        for (_, (mut f, mut e)) in parts {
+        for (mut f, mut e) in parts {
             findings.append(&mut f);
             failures.append(&mut e);
         }
@@ -294,37 +312,15 @@ impl RuleEngine {
         count: usize,
         input: impl Fn(usize) -> regorus::Value + Sync,
     ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::sync::Mutex;
-        type Part = (usize, (Vec<RawFinding>, Vec<RuleFailure>));
-        let next = AtomicUsize::new(0);
-        let parts: Mutex<Vec<Part>> = Mutex::new(Vec::with_capacity(count));
-        let workers = rayon::current_num_threads().clamp(1, count.max(1));
-        rayon::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|_| {
-                    let mut engine = self.clone();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= count {
-                            break;
-                        }
-                        let part = engine.evaluate_builtin(input(i));
-                        parts
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .push((i, part));
-                    }
-                });
-            }
-        });
-        let mut parts = parts
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        parts.sort_by_key(|p| p.0);
+        let parts = self.on_workers(
+            count,
+            count,
+            || (),
+            |engine, (), i| engine.evaluate_builtin(input(i)),
+        );
         let mut findings = Vec::new();
         let mut failures: Vec<RuleFailure> = Vec::new();
-        for (_, (mut f, e)) in parts {
+        for (mut f, e) in parts {
             findings.append(&mut f);
             for e in e {
                 if !failures
