@@ -92,7 +92,7 @@ where
         )
         .and_then(|c| commands::explain::explain(&rule, &c.rules)),
         Some(Command::Test { dirs, builtin }) => {
-            settings::limit_policy_memory(settings::memory_limit_mb(&env));
+            engine::memory::set_budget_mb(settings::memory_limit_mb(&env));
             commands::test::run_tests(&dirs, builtin)
         }
         None => settings::resolve(&cli.check, &env).and_then(commands::check::lint),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::cli::Format;
+use crate::engine::process::Isolation;
 use crate::engine::RuleEngine;
 use crate::engine::{RawFinding, RuleFailure};
 use crate::error::{InputError, RunError};
@@ -16,7 +17,7 @@ use crate::finding::{Change, Finding};
 use crate::plan::{self, Expanded, Model, TypeFilter};
 use crate::report::output::write_output;
 use crate::report::{self, FileReport, Report};
-use crate::settings::{self, Settings};
+use crate::settings::Settings;
 use crate::source::locate::Locator;
 use crate::source::SourceFiles;
 use crate::triage;
@@ -286,15 +287,16 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         ..
     } = settings;
     if rules.iter().any(|r| !r.builtin) {
-        settings::limit_policy_memory(settings.memory_limit_mb);
+        crate::engine::memory::set_budget_mb(settings.memory_limit_mb);
     }
-    let engine = RuleEngine::new(
+    let engine = RuleEngine::with_isolation(
         rules.clone(),
         libs,
         &config_file.params,
         settings.policy_timeout,
         settings.backend,
         settings.timings,
+        Isolation::enabled(settings.memory_limit_mb).as_ref(),
     )?;
     let filter = engine.type_filter();
     let items = plan::read::expand(&settings.paths);

@@ -3,7 +3,7 @@
 use crate::finding::{Status, Step};
 
 /// What a rule's `deny` set says about one resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawFinding {
     pub rule: usize,
     pub message: String,
@@ -13,7 +13,7 @@ pub struct RawFinding {
 }
 
 /// A rule that failed to evaluate on one input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RuleFailure {
     pub rule_id: String,
     pub reason: String,

@@ -29,10 +29,12 @@ pub(super) struct InterpEval {
 /// fails whatever the input (regorus cannot schedule it, or it raises an
 /// error on an empty input). Each becomes an error for that policy on every
 /// input file, and the other rules still run. A syntax error, or recursion
-/// in a library, stops the run.
+/// in a library, stops the run. With `processes`, each policy's trial
+/// evaluation runs in a policy process.
 pub(super) fn screen(
     rules: Vec<Rule>,
     libs: &[(String, String)],
+    processes: Option<&super::process::Pool>,
 ) -> Result<(Vec<Rule>, Vec<RuleFailure>), RunError> {
     if !rules.iter().any(|r| !r.builtin) {
         return Ok((rules, Vec::new()));
@@ -52,7 +54,12 @@ pub(super) fn screen(
                 return Err(RunError::InvalidRule { path, reason });
             }
             Err((_, reason)) => Err(reason),
-            Ok(()) => check_alone(&rule, libs)?,
+            Ok(()) => match processes {
+                Some(pool) => pool
+                    .screen(&rule)
+                    .map_err(|(path, reason)| RunError::InvalidRule { path, reason })?,
+                None => check_alone(&rule, libs)?,
+            },
         };
         match verdict {
             Ok(()) => kept.push(rule),
@@ -68,7 +75,10 @@ pub(super) fn screen(
 /// Loads one policy with the libraries into a fresh engine and evaluates its
 /// `deny` on an empty input: a load error stops the run (outer error); an
 /// evaluation error is this policy's alone (inner error).
-fn check_alone(rule: &Rule, libs: &[(String, String)]) -> Result<Result<(), String>, RunError> {
+pub(super) fn check_alone(
+    rule: &Rule,
+    libs: &[(String, String)],
+) -> Result<Result<(), String>, RunError> {
     let invalid = |reason: String| RunError::InvalidRule {
         path: rule.path.clone(),
         reason,

@@ -26,6 +26,12 @@ const ARENA_SLACK: u64 = 1 << 30;
 
 const MIB: u64 = 1024 * 1024;
 
+/// Gives the policy engine its memory budget, in MiB (the settings'
+/// `memory_limit_mb`).
+pub(crate) fn set_budget_mb(mb: u64) {
+    regorus::set_global_memory_limit(Some(mb.saturating_mul(1024 * 1024)));
+}
+
 /// The default budget when `AKSLINT_MEMORY_LIMIT_MB` is not set, in MiB:
 /// `cap_mb`, or half of the process's memory limit when that is lower
 /// ([`process_limit`]), and never below 64 MiB.

@@ -10,6 +10,8 @@
 //! - [`memory`]: the memory budget, the check made before allocating, and
 //!   the allocator setting that keeps freed memory for the run;
 //! - [`guard`]: panics inside regorus caught per rule;
+//! - [`process`]: custom policies in policy processes, so that one that
+//!   ends its process (an abort inside regorus) fails alone;
 //! - this file: loading, and scheduling the rules over one input.
 mod bounded;
 mod builtins;
@@ -17,10 +19,12 @@ mod deny;
 pub(crate) mod guard;
 mod interpreter;
 pub(crate) mod memory;
+pub mod process;
 pub(crate) mod recursion;
 mod vm;
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -76,9 +80,13 @@ pub struct RuleEngine {
     /// Custom policies set aside at load ([`interpreter::screen`]): an
     /// error for each on every input.
     broken: Vec<RuleFailure>,
+    /// The policy processes that evaluate the custom policies (None: they
+    /// run in this process).
+    pool: Option<Arc<process::Pool>>,
 }
 
 impl RuleEngine {
+    /// An engine that evaluates every policy in this process.
     pub fn new(
         rules: Vec<Rule>,
         libs: &[(String, String)],
@@ -87,8 +95,44 @@ impl RuleEngine {
         backend: Backend,
         timings: bool,
     ) -> Result<Self, RunError> {
-        let (rules, broken) = interpreter::screen(rules, libs)?;
+        Self::with_isolation(rules, libs, params, timeout, backend, timings, None)
+    }
+
+    /// An engine that screens and evaluates the custom policies in policy
+    /// processes when `isolation` is set ([`process`]).
+    pub fn with_isolation(
+        rules: Vec<Rule>,
+        libs: &[(String, String)],
+        params: &Map<String, Value>,
+        timeout: Duration,
+        backend: Backend,
+        timings: bool,
+        isolation: Option<&process::Isolation>,
+    ) -> Result<Self, RunError> {
+        let isolation = isolation.filter(|_| rules.iter().any(|r| !r.builtin));
+        let pool_error = |reason: String| RunError::InvalidRule {
+            path: "policy process".into(),
+            reason,
+        };
+        let screener = isolation
+            .map(|iso| {
+                process::Pool::new(iso, &[], Vec::new(), libs, Value::Null, timeout)
+                    .map_err(pool_error)
+            })
+            .transpose()?;
+        let (rules, broken) = interpreter::screen(rules, libs, screener.as_ref())?;
+        drop(screener);
         let data = merge_params(&rules, params);
+        let pool = isolation
+            .map(|iso| {
+                let ids = (0..rules.len())
+                    .filter(|&i| rules.get(i).is_some_and(|r| !r.builtin))
+                    .collect();
+                process::Pool::new(iso, &rules, ids, libs, data.clone(), timeout)
+                    .map(Arc::new)
+                    .map_err(pool_error)
+            })
+            .transpose()?;
         let mut vm = None;
         let mut on_vm = vec![false; rules.len()];
         if backend == Backend::Vm && rules.iter().any(|r| r.builtin) {
@@ -121,6 +165,27 @@ impl RuleEngine {
             interp,
             timings,
             broken,
+            pool,
+        })
+    }
+
+    /// The engine of a policy process: `rules` (custom policies, screened
+    /// by the parent) in the interpreter.
+    fn in_policy_process(
+        rules: Vec<Rule>,
+        libs: &[(String, String)],
+        data: Value,
+        timeout: Duration,
+    ) -> Result<Self, RunError> {
+        let interp = interpreter::load(&rules, libs, regorus::Value::from(data), timeout)?;
+        Ok(Self {
+            on_vm: vec![false; rules.len()],
+            rules,
+            vm: None,
+            interp: Some(interp),
+            timings: false,
+            broken: Vec::new(),
+            pool: None,
         })
     }
 
@@ -255,9 +320,17 @@ impl RuleEngine {
             .filter(|&i| self.rules.get(i).is_some_and(|r| !r.builtin))
             .collect();
         let workers = ids.len().clamp(1, MAX_WHOLE_INPUTS);
-        let parts = self.on_workers(ids.len(), workers, input, |engine, input, n| {
-            ids.get(n)
-                .map(|&id| engine.evaluate_rules(input, &[id]))
+        // In policy processes, each worker sends its whole input once, with
+        // its share of the policies; here, policies are taken one by one.
+        let per_task = match self.pool {
+            Some(_) => ids.len().div_ceil(workers).max(1),
+            None => 1,
+        };
+        let tasks: Vec<&[usize]> = ids.chunks(per_task).collect();
+        let parts = self.on_workers(tasks.len(), workers, input, |engine, input, n| {
+            tasks
+                .get(n)
+                .map(|ids| engine.evaluate_rules(input, ids))
                 .unwrap_or_default()
         });
         let mut findings = Vec::new();
@@ -336,7 +409,68 @@ impl RuleEngine {
         (findings, failures)
     }
 
+    /// Evaluates the rules `ids` on one input, in their order: the custom
+    /// policies in policy processes when the engine has them (consecutive
+    /// ones in one request), the others here.
     fn evaluate_rules(
+        &mut self,
+        input: &regorus::Value,
+        ids: &[usize],
+    ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+        let Some(pool) = self.pool.clone() else {
+            return self.evaluate_here(input, ids);
+        };
+        let custom: Vec<bool> = self.rules.iter().map(|r| !r.builtin).collect();
+        let isolated = |i: &usize| custom.get(*i).copied().unwrap_or(false);
+        let mut findings = Vec::new();
+        let mut failures = Vec::new();
+        let mut rest = ids;
+        while let Some(first) = rest.first() {
+            let here = !isolated(first);
+            let n = rest
+                .iter()
+                .position(|i| isolated(i) == here)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(n);
+            rest = tail;
+            let (mut f, mut e) = if here {
+                self.evaluate_here(input, run)
+            } else {
+                // Positions in the pool's list of policies, and back.
+                let pos: Vec<usize> = run
+                    .iter()
+                    .filter_map(|i| pool.rules.iter().position(|r| r == i))
+                    .collect();
+                // A policy whose process ended: its id, and its file
+                // named in the reason.
+                let failed = |p: usize, reason: String| {
+                    let rule = pool.rules.get(p).and_then(|&i| self.rules.get(i));
+                    RuleFailure {
+                        rule_id: rule.map(|r| r.meta.id.clone()).unwrap_or_default(),
+                        reason: match rule {
+                            Some(r) => format!("policy {}: {reason}", r.path),
+                            None => reason,
+                        },
+                    }
+                };
+                let (mut f, e) = pool.evaluate(input, &pos, &failed);
+                f.retain_mut(|f| match pool.rules.get(f.rule) {
+                    Some(&i) => {
+                        f.rule = i;
+                        true
+                    }
+                    None => false,
+                });
+                (f, e)
+            };
+            findings.append(&mut f);
+            failures.append(&mut e);
+        }
+        (findings, failures)
+    }
+
+    /// Evaluates the rules `ids` on one input in this process.
+    fn evaluate_here(
         &mut self,
         input: &regorus::Value,
         ids: &[usize],

@@ -165,8 +165,3 @@ pub(crate) fn memory_limit_mb(env: &Env) -> u64 {
     env.memory_limit_mb
         .unwrap_or_else(|| crate::engine::memory::default_budget_mb(DEFAULT_MEMORY_LIMIT_MB))
 }
-
-/// Gives the policy engine its memory budget (see [`DEFAULT_MEMORY_LIMIT_MB`]).
-pub(crate) fn limit_policy_memory(mb: u64) {
-    regorus::set_global_memory_limit(Some(mb.saturating_mul(1024 * 1024)));
-}
