@@ -2,9 +2,16 @@
 //! sets (to tell truly unknown values from provider defaults), and where a
 //! reference points (to join node pools and federated credentials to their
 //! cluster through resources, module outputs and module call arguments).
+//!
+//! The section is indexed where it lies in the plan's text: each piece a
+//! reader needs (a resource's `expressions`, an output's `expression`, a
+//! call's `expressions`) is a slice of the text, parsed when it is read and
+//! dropped after. As a `Value` tree the section took about twelve times its
+//! size in memory (194 MB for the 16 MB the joins read of the 100 MB plan
+//! of real resources), all of it alive while the file was normalized.
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -14,20 +21,39 @@ use crate::finding::Step;
 
 /// One module of the configuration, by its call path (`["aks"]`).
 #[derive(Default)]
-pub(crate) struct ModuleCfg<'c> {
-    pub(crate) resources: HashMap<(&'c str, &'c str), &'c Map<String, Value>>,
-    pub(crate) outputs: HashMap<&'c str, &'c Value>,
-    pub(crate) calls: HashMap<&'c str, &'c Map<String, Value>>,
+struct ModuleCfg<'c> {
+    /// Managed resources: type -> name -> `expressions`.
+    resources: HashMap<String, HashMap<String, Option<&'c RawValue>>>,
+    /// Output name -> its `expression`.
+    outputs: HashMap<String, Option<&'c RawValue>>,
+    /// Module call name -> its `expressions`.
+    calls: HashMap<String, Option<&'c RawValue>>,
+}
+
+/// A data source of the configuration.
+pub(crate) struct DataSource<'c> {
+    pub module: Vec<String>,
+    pub type_: String,
+    pub name: String,
+    expressions: Option<&'c RawValue>,
+}
+
+impl DataSource<'_> {
+    /// Its `expressions` (empty when it has none).
+    pub fn expressions(&self) -> Map<String, Value> {
+        object(self.expressions)
+    }
 }
 
 /// The plan's Terraform `configuration` section, indexed (not to be confused
 /// with `.akslint.toml`, the settings' `ConfigFile`).
 #[derive(Default)]
 pub(crate) struct TfConfiguration<'c> {
-    pub(crate) modules: HashMap<Vec<String>, ModuleCfg<'c>>,
+    modules: HashMap<Vec<String>, ModuleCfg<'c>>,
     /// Resources declared under their full address in the root module (seen
     /// in some flattened real plans).
-    flat: HashMap<&'c str, &'c Map<String, Value>>,
+    flat: HashMap<String, Option<&'c RawValue>>,
+    data: Vec<DataSource<'c>>,
 }
 
 /// Where a reference leads: a resource in a module, maybe an instance.
@@ -46,83 +72,179 @@ pub(crate) const MAX_DEPTH: usize = 32;
 
 /// Where a reference leads: the module scope, its instance keys, and the
 /// expression to follow there.
-pub(crate) type Hop<'c> = (Vec<String>, Vec<Option<Value>>, &'c Value);
+pub(crate) type Hop = (Vec<String>, Vec<Option<Value>>, Value);
+
+// The shapes read, each field left as a slice of the text. A value of
+// another shape is skipped (what reads it would ignore it), as when the
+// section was a `Value` tree.
+
+#[derive(Deserialize)]
+struct RawDocument<'c> {
+    #[serde(borrow, default)]
+    root_module: Option<&'c RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawModule<'c> {
+    #[serde(borrow, default)]
+    resources: Option<&'c RawValue>,
+    #[serde(borrow, default)]
+    outputs: Option<&'c RawValue>,
+    #[serde(borrow, default)]
+    module_calls: Option<&'c RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawResource<'c> {
+    #[serde(borrow, default)]
+    address: Option<&'c RawValue>,
+    #[serde(borrow, default)]
+    mode: Option<&'c RawValue>,
+    #[serde(borrow, default, rename = "type")]
+    type_: Option<&'c RawValue>,
+    #[serde(borrow, default)]
+    name: Option<&'c RawValue>,
+    #[serde(borrow, default)]
+    expressions: Option<&'c RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawOutput<'c> {
+    #[serde(borrow, default)]
+    expression: Option<&'c RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawCall<'c> {
+    #[serde(borrow, default)]
+    expressions: Option<&'c RawValue>,
+    #[serde(borrow, default)]
+    module: Option<&'c RawValue>,
+}
+
+/// A field that is a string.
+fn string<'c>(raw: Option<&'c RawValue>) -> Option<Cow<'c, str>> {
+    serde_json::from_str(raw?.get()).ok()
+}
+
+/// A field that is an object (else an empty one).
+fn object(raw: Option<&RawValue>) -> Map<String, Value> {
+    raw.and_then(|r| serde_json::from_str(r.get()).ok())
+        .unwrap_or_default()
+}
+
+/// The entries of an object field, by key (none when it is not one; of a
+/// key given twice, the last, as in a `Value`).
+fn entries(raw: Option<&RawValue>) -> std::collections::BTreeMap<String, &RawValue> {
+    raw.and_then(|r| serde_json::from_str(r.get()).ok())
+        .unwrap_or_default()
+}
 
 impl<'c> TfConfiguration<'c> {
-    pub fn new(configuration: &'c Value) -> Self {
+    /// Indexes the section `raw` (text the index borrows), with the managed
+    /// resources of the types in `keep` only (None: every type); every
+    /// module's outputs, module calls and data sources are kept.
+    pub fn parse(raw: &'c str, keep: Option<&HashSet<String>>) -> Self {
         let mut idx = TfConfiguration::default();
-        if let Some(root) = configuration.get("root_module") {
-            idx.add_module(Vec::new(), root, 0);
+        if let Some(root) = serde_json::from_str::<RawDocument<'c>>(raw)
+            .ok()
+            .and_then(|d| d.root_module)
+        {
+            idx.add_module(Vec::new(), root, 0, keep);
         }
         idx
     }
 
-    fn add_module(&mut self, path: Vec<String>, module: &'c Value, depth: usize) {
+    fn add_module(
+        &mut self,
+        path: Vec<String>,
+        module: &'c RawValue,
+        depth: usize,
+        keep: Option<&HashSet<String>>,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
         let mut cfg = ModuleCfg::default();
-        if let Some(resources) = module.get("resources").and_then(Value::as_array) {
-            for r in resources.iter().filter_map(Value::as_object) {
-                let (Some(t), Some(n)) = (
-                    r.get("type").and_then(Value::as_str),
-                    r.get("name").and_then(Value::as_str),
-                ) else {
-                    continue;
-                };
-                if r.get("mode").and_then(Value::as_str) == Some("data") {
-                    continue;
-                }
-                if path.is_empty() {
-                    if let Some(a) = r.get("address").and_then(Value::as_str) {
-                        if a.starts_with("module.") {
-                            self.flat.insert(a, r);
-                            continue;
-                        }
-                    }
-                }
-                cfg.resources.insert((t, n), r);
+        let Ok(m) = serde_json::from_str::<RawModule<'c>>(module.get()) else {
+            self.modules.insert(path, cfg);
+            return;
+        };
+        let resources: Vec<&'c RawValue> = m
+            .resources
+            .and_then(|r| serde_json::from_str(r.get()).ok())
+            .unwrap_or_default();
+        for r in resources {
+            let Ok(r) = serde_json::from_str::<RawResource<'c>>(r.get()) else {
+                continue;
+            };
+            let (Some(t), Some(n)) = (string(r.type_), string(r.name)) else {
+                continue;
+            };
+            if string(r.mode).as_deref() == Some("data") {
+                self.data.push(DataSource {
+                    module: path.clone(),
+                    type_: t.into_owned(),
+                    name: n.into_owned(),
+                    expressions: r.expressions,
+                });
+                continue;
             }
+            if keep.is_some_and(|k| !k.contains(t.as_ref())) {
+                continue;
+            }
+            if path.is_empty() {
+                if let Some(a) = string(r.address).filter(|a| a.starts_with("module.")) {
+                    self.flat.insert(a.into_owned(), r.expressions);
+                    continue;
+                }
+            }
+            cfg.resources
+                .entry(t.into_owned())
+                .or_default()
+                .insert(n.into_owned(), r.expressions);
         }
-        if let Some(outputs) = module.get("outputs").and_then(Value::as_object) {
-            for (k, v) in outputs {
-                cfg.outputs.insert(k.as_str(), v);
-            }
+        for (name, o) in entries(m.outputs) {
+            let expression = serde_json::from_str::<RawOutput<'c>>(o.get())
+                .ok()
+                .and_then(|o| o.expression);
+            cfg.outputs.insert(name, expression);
         }
-        if let Some(calls) = module.get("module_calls").and_then(Value::as_object) {
-            for (name, call) in calls {
-                let Some(call_obj) = call.as_object() else {
-                    continue;
-                };
-                cfg.calls.insert(name.as_str(), call_obj);
-                if let Some(child) = call.get("module") {
-                    let mut p = path.clone();
-                    p.push(name.clone());
-                    self.add_module(p, child, depth + 1);
-                }
+        for (name, call) in entries(m.module_calls) {
+            let Ok(call) = serde_json::from_str::<RawCall<'c>>(call.get()) else {
+                continue;
+            };
+            if let Some(child) = call.module {
+                let mut p = path.clone();
+                p.push(name.clone());
+                self.add_module(p, child, depth + 1, keep);
             }
+            cfg.calls.insert(name, call.expressions);
         }
         self.modules.insert(path, cfg);
     }
 
-    /// The `expressions` of a resource's configuration, or None when the
-    /// resource is not in the configuration.
+    /// The data sources, in the order of the section.
+    pub fn data_sources(&self) -> &[DataSource<'c>] {
+        &self.data
+    }
+
+    /// The `expressions` of a resource's configuration (empty when it has
+    /// none), or None when the resource is not in the configuration.
     pub fn expressions(
         &self,
         module: &[String],
         type_: &str,
         name: &str,
         full_config_address: &str,
-    ) -> Option<&'c Map<String, Value>> {
-        let r = self
+    ) -> Option<Map<String, Value>> {
+        let raw = self
             .modules
             .get(module)
-            .and_then(|m| m.resources.get(&(type_, name)).copied())
-            .or_else(|| self.flat.get(full_config_address).copied())?;
-        match r.get("expressions") {
-            Some(Value::Object(e)) => Some(e),
-            _ => Some(empty_map()),
-        }
+            .and_then(|m| m.resources.get(type_))
+            .and_then(|by_name| by_name.get(name))
+            .or_else(|| self.flat.get(full_config_address))?;
+        Some(object(*raw))
     }
 
     /// One hop of reference resolution: the expression that a
@@ -135,7 +257,7 @@ impl<'c> TfConfiguration<'c> {
         scope: &[String],
         keys: &[Option<Value>],
         segs: &[address::Segment],
-    ) -> Option<Hop<'c>> {
+    ) -> Option<Hop> {
         match segs.first()?.name.as_str() {
             "module" => {
                 let (child, output) = (segs.get(1)?, segs.get(2)?);
@@ -143,29 +265,27 @@ impl<'c> TfConfiguration<'c> {
                 child_scope.push(child.name.clone());
                 let mut child_keys = keys.to_vec();
                 child_keys.push(child.key.clone());
-                let expr = self
+                let raw = (*self
                     .modules
-                    .get(&child_scope)
-                    .and_then(|m| m.outputs.get(output.name.as_str()))
-                    .and_then(|o| o.get("expression"))?;
+                    .get(&child_scope)?
+                    .outputs
+                    .get(output.name.as_str())?)?;
+                let expr = serde_json::from_str(raw.get()).ok()?;
                 Some((child_scope, child_keys, expr))
             }
             "var" => {
                 let var = segs.get(1)?;
                 let (call, parent) = scope.split_last()?;
                 let parent_keys = keys.get(..parent.len()).unwrap_or_default();
-                let expr = self
-                    .modules
-                    .get(parent)
-                    .and_then(|m| m.calls.get(call.as_str()))
-                    .and_then(|c| c.get("expressions"))
-                    .and_then(|e| e.get(var.name.as_str()))?;
+                let args = (*self.modules.get(parent)?.calls.get(call.as_str())?)?;
+                let expr = serde_json::from_str::<Map<String, Value>>(args.get())
+                    .ok()?
+                    .remove(var.name.as_str())?;
                 Some((parent.to_vec(), parent_keys.to_vec(), expr))
             }
             _ => None,
         }
     }
-
     /// Follows the references of an expression until a resource of
     /// `want_type` (through module outputs and module call arguments).
     pub(crate) fn resolve(
@@ -190,7 +310,7 @@ impl<'c> TfConfiguration<'c> {
                     let Some((s, k, e)) = self.hop(scope, scope_keys, &segs) else {
                         continue;
                     };
-                    if let Some(t) = self.resolve(&s, &k, e, want_type, depth + 1) {
+                    if let Some(t) = self.resolve(&s, &k, &e, want_type, depth + 1) {
                         return Some(t);
                     }
                 }
@@ -210,232 +330,6 @@ impl<'c> TfConfiguration<'c> {
         }
         None
     }
-}
-
-/// Parses the plan's `configuration` section, keeping only what
-/// [`TfConfiguration`] and the joins read of it: every module's outputs and
-/// module calls, its data sources, and its managed resources of the types in
-/// `keep` (None: every type). The configuration of a large plan is mostly
-/// the expressions of resources no rule reads; as a `Value` it takes about
-/// ten times its size in memory (430 MB for the 40 MB section of a 100 MB
-/// plan), so they are skipped while parsing, in one pass.
-pub(crate) fn parse_pruned(
-    raw: &str,
-    keep: Option<&HashSet<String>>,
-) -> Result<Value, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(raw);
-    let v = Pruned::Document(keep).deserialize(&mut de)?;
-    de.end()?;
-    Ok(v)
-}
-
-/// The scalar methods of a pruning visitor: a value of an unexpected shape
-/// is kept as it is (what reads it ignores it), as a plain parse would.
-macro_rules! scalars {
-    () => {
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
-            Ok(Value::String(v.to_string()))
-        }
-
-        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
-            Ok(Value::Bool(v))
-        }
-
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
-            Ok(Value::from(v))
-        }
-
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
-            Ok(Value::from(v))
-        }
-
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
-            Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-        }
-
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
-            Ok(Value::Null)
-        }
-    };
-}
-
-/// What is being parsed: the section, one module, one module call.
-#[derive(Clone, Copy)]
-enum Pruned<'k> {
-    Document(Option<&'k HashSet<String>>),
-    Module(Option<&'k HashSet<String>>, usize),
-    Call(Option<&'k HashSet<String>>, usize),
-}
-
-/// A configuration resource's mode and type, read before the rest.
-#[derive(serde::Deserialize)]
-struct Kind<'a> {
-    #[serde(borrow, default)]
-    mode: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow, default, rename = "type")]
-    type_: Option<std::borrow::Cow<'a, str>>,
-}
-
-impl<'de> DeserializeSeed<'de> for Pruned<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Pruned<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a Terraform configuration object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = match (self, key.as_str()) {
-                (Pruned::Document(keep), "root_module") => {
-                    map.next_value_seed(Pruned::Module(keep, 0))?
-                }
-                (Pruned::Module(keep, _), "resources") => map.next_value_seed(Resources(keep))?,
-                (Pruned::Module(keep, depth), "module_calls") => {
-                    map.next_value_seed(Calls(keep, depth))?
-                }
-                (Pruned::Call(keep, depth), "module") if depth < MAX_DEPTH => {
-                    map.next_value_seed(Pruned::Module(keep, depth + 1))?
-                }
-                (Pruned::Module(..), "outputs") => map.next_value_seed(Outputs)?,
-                (Pruned::Call(..), "expressions") => map.next_value::<Value>()?,
-                // Nothing else of a module (variables, provider
-                // configurations) or a call (source, count) is read.
-                (Pruned::Module(..) | Pruned::Call(..), _) => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                    continue;
-                }
-                _ => map.next_value::<Value>()?,
-            };
-            out.insert(key, value);
-        }
-        Ok(Value::Object(out))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element::<Value>()? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-
-    scalars!();
-}
-
-/// What [`TfConfiguration`] and the joins read of a configuration resource.
-const RESOURCE_KEYS: [&str; 5] = ["address", "mode", "type", "name", "expressions"];
-
-/// A module's `outputs`: only each output's `expression` is read.
-struct Outputs;
-
-impl<'de> DeserializeSeed<'de> for Outputs {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        let mut v = Value::deserialize(d)?;
-        if let Value::Object(outputs) = &mut v {
-            for o in outputs.values_mut() {
-                if let Value::Object(o) = o {
-                    o.retain(|k, _| k == "expression");
-                }
-            }
-        }
-        Ok(v)
-    }
-}
-
-/// A module's `resources`: those of other types are skipped.
-struct Resources<'k>(Option<&'k HashSet<String>>);
-
-impl<'de> DeserializeSeed<'de> for Resources<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Resources<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a list of configuration resources")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        use serde::de::Error;
-        let mut out = Vec::new();
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            if let Some(keep) = self.0 {
-                if let Ok(k) = serde_json::from_str::<Kind<'_>>(raw.get()) {
-                    let data = k.mode.as_deref() == Some("data");
-                    if !data && !k.type_.is_some_and(|t| keep.contains(t.as_ref())) {
-                        continue;
-                    }
-                }
-            }
-            let mut r: Value = serde_json::from_str(raw.get()).map_err(A::Error::custom)?;
-            if let Value::Object(m) = &mut r {
-                m.retain(|k, _| RESOURCE_KEYS.contains(&k.as_str()));
-            }
-            out.push(r);
-        }
-        Ok(Value::Array(out))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-    }
-
-    scalars!();
-}
-
-/// A module's `module_calls`: each call's `module` is pruned in turn.
-struct Calls<'k>(Option<&'k HashSet<String>>, usize);
-
-impl<'de> DeserializeSeed<'de> for Calls<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Calls<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("the module calls of a configuration module")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let call = map.next_value_seed(Pruned::Call(self.0, self.1))?;
-            out.insert(key, call);
-        }
-        Ok(Value::Object(out))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
-        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
-    }
-
-    scalars!();
-}
-
-fn empty_map() -> &'static Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(Map::new)
 }
 
 /// Is an expression object (`{"references": [...]}` / `{"constant_value": ...}`)
@@ -520,7 +414,8 @@ mod tests {
                         "expressions": {"kubernetes_cluster_id": {"references": ["var.cluster_id"]}}}]}}}
             }}}
         }});
-        let idx = TfConfiguration::new(&cfg);
+        let text = cfg.to_string();
+        let idx = TfConfiguration::parse(&text, None);
         let e = idx
             .expressions(&[], "azurerm_kubernetes_cluster_node_pool", "p", "")
             .unwrap();
@@ -554,7 +449,7 @@ mod tests {
     }
 
     #[test]
-    fn the_pruned_configuration_keeps_what_the_joins_read() {
+    fn the_index_keeps_what_the_joins_read() {
         let raw = r#"{"provider_config": {"azurerm": {"name": "azurerm"}},
             "root_module": {
                 "variables": {"v": {"default": "x"}},
@@ -566,7 +461,9 @@ mod tests {
                     {"address": "azurerm_application_gateway.g", "mode": "managed", "type": "azurerm_application_gateway", "name": "g",
                      "expressions": {"name": {"constant_value": "g"}}},
                     {"address": "data.azurerm_role_definition.r", "mode": "data", "type": "azurerm_role_definition", "name": "r",
-                     "expressions": {"name": {"constant_value": "AcrPull"}}}
+                     "expressions": {"name": {"constant_value": "AcrPull"}}},
+                    {"address": "module.flat.azurerm_kubernetes_cluster.f", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "f",
+                     "expressions": {"dns_prefix": {"constant_value": "f"}}}
                 ],
                 "module_calls": {"m": {"source": "./m", "expressions": {"x": {"references": ["var.v"]}},
                     "module": {"resources": [
@@ -582,48 +479,72 @@ mod tests {
         .iter()
         .map(|s| (*s).to_string())
         .collect();
-        let pruned = parse_pruned(raw, Some(&keep)).unwrap();
-        let expected = serde_json::json!({
-            "provider_config": {"azurerm": {"name": "azurerm"}},
-            "root_module": {
-                "outputs": {"o": {"expression": {"references": ["module.m.id"]}}},
-                "resources": [
-                    {"address": "azurerm_kubernetes_cluster.c", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "c",
-                     "expressions": {"dns_prefix": {"constant_value": "c"}}},
-                    {"address": "data.azurerm_role_definition.r", "mode": "data", "type": "azurerm_role_definition", "name": "r",
-                     "expressions": {"name": {"constant_value": "AcrPull"}}}
-                ],
-                "module_calls": {"m": {"expressions": {"x": {"references": ["var.v"]}},
-                    "module": {"resources": [
-                        {"address": "azurerm_kubernetes_cluster_node_pool.n", "mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "n",
-                         "expressions": {"kubernetes_cluster_id": {"references": ["var.x"]}}}
-                    ]}}}
-            }
-        });
-        assert_eq!(pruned, expected);
-        // Without a filter every resource is kept.
-        let all = parse_pruned(raw, None).unwrap();
-        let full: Value = serde_json::from_str(raw).unwrap();
-        assert_eq!(
-            all.pointer("/root_module/resources")
-                .map(|r| r.as_array().map(Vec::len)),
-            full.pointer("/root_module/resources")
-                .map(|r| r.as_array().map(Vec::len))
-        );
-        // And the index reads the same expressions from it.
-        let (a, b) = (TfConfiguration::new(&pruned), TfConfiguration::new(&full));
-        let pool = |c: &TfConfiguration<'_>| {
-            c.expressions(
-                &["m".to_string()],
-                "azurerm_kubernetes_cluster_node_pool",
-                "n",
-                "",
-            )
-            .cloned()
-        };
-        assert_eq!(pool(&a), pool(&b));
-        assert!(pool(&a).is_some());
-        // Malformed input is an error, not a panic.
-        assert!(parse_pruned("{\"root_module\": {\"resources\": [1,", Some(&keep)).is_err());
+        let m = ["m".to_string()];
+        for (idx, all) in [
+            (TfConfiguration::parse(raw, Some(&keep)), false),
+            (TfConfiguration::parse(raw, None), true),
+        ] {
+            assert_eq!(
+                idx.expressions(&[], "azurerm_kubernetes_cluster", "c", ""),
+                Some(
+                    json!({"dns_prefix": {"constant_value": "c"}})
+                        .as_object()
+                        .cloned()
+                        .unwrap()
+                )
+            );
+            // Resources of other types only without a filter, with no
+            // expressions an empty object.
+            assert_eq!(
+                idx.expressions(&[], "azurerm_application_gateway", "g", "")
+                    .is_some(),
+                all
+            );
+            assert_eq!(
+                idx.expressions(&m, "azurerm_public_ip", "p", "")
+                    .map(|e| e.len()),
+                all.then_some(0)
+            );
+            // Under its full address in the root module.
+            assert!(idx
+                .expressions(
+                    &[],
+                    "azurerm_kubernetes_cluster",
+                    "f",
+                    "module.flat.azurerm_kubernetes_cluster.f"
+                )
+                .is_some());
+            // The data source, whatever the filter.
+            let data: Vec<_> = idx
+                .data_sources()
+                .iter()
+                .map(|d| (d.type_.as_str(), d.name.as_str(), d.expressions()))
+                .collect();
+            assert_eq!(data.len(), 1);
+            assert_eq!(data[0].0, "azurerm_role_definition");
+            assert_eq!(data[0].2["name"]["constant_value"], "AcrPull");
+            // A call argument and a module output, one hop each.
+            let var = address::parse("var.x").unwrap();
+            let (scope, _, expr) = idx.hop(&m, &[None], &var).unwrap();
+            assert!(scope.is_empty());
+            assert_eq!(expr, json!({"references": ["var.v"]}));
+            let out = address::parse("module.m.id").unwrap();
+            assert!(
+                idx.hop(&[], &[], &out).is_none(),
+                "module m has no output `id`"
+            );
+        }
+        // Values of another shape are skipped, never a panic.
+        for odd in [
+            "{\"root_module\": 5}",
+            "{\"root_module\": {\"resources\": {}, \"outputs\": [], \"module_calls\": 1}}",
+            "{\"root_module\": {\"resources\": [1, {\"type\": 2, \"name\": \"n\"}], \"module_calls\": {\"a\": 3, \"b\": {\"module\": []}}}}",
+            "[]",
+        ] {
+            let idx = TfConfiguration::parse(odd, Some(&keep));
+            assert!(idx
+                .expressions(&[], "azurerm_kubernetes_cluster", "n", "")
+                .is_none());
+        }
     }
 }

@@ -361,14 +361,9 @@ fn normalize_plan(
     keep: Option<&std::collections::HashSet<String>>,
 ) -> Result<Model, InputError> {
     let file = &src.name;
-    let configuration: Option<Value> = match doc.configuration {
-        Some(raw) => Some(
-            super::configuration::parse_pruned(raw.get(), keep)
-                .map_err(|e| fragment_err(src, raw.get(), &e))?,
-        ),
-        None => None,
-    };
-    let cfg = configuration.as_ref().map(TfConfiguration::new);
+    let cfg = doc
+        .configuration
+        .map(|raw| TfConfiguration::parse(raw.get(), keep));
     let mut resources = Vec::new();
     let mut before = Vec::new();
     let changes = doc.resource_changes.unwrap_or_default();
@@ -436,7 +431,7 @@ fn normalize_plan(
             let mut paths = Vec::new();
             true_paths(au, &mut Vec::new(), &mut paths);
             for p in paths {
-                let truly = match exprs {
+                let truly = match &exprs {
                     Some(e) => sets_path(e, &p),
                     None => true,
                 };
@@ -468,11 +463,11 @@ fn normalize_plan(
         join_state(&mut before);
         let n = before.len();
         let mut b = finish(src, Kind::State, doc.terraform_version.clone(), before, n);
-        super::joins::join(&mut b, None, None);
+        super::joins::join(&mut b, None);
         Box::new(b)
     });
     let mut model = finish(src, Kind::Plan, doc.terraform_version, resources, count);
-    super::joins::join(&mut model, cfg.as_ref(), configuration.as_ref());
+    super::joins::join(&mut model, cfg.as_ref());
     model.before = before;
     Ok(model)
 }
@@ -575,7 +570,7 @@ fn normalize_state(
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     join_state(&mut resources);
     let mut model = finish(src, Kind::State, doc.terraform_version, resources, count);
-    super::joins::join(&mut model, None, None);
+    super::joins::join(&mut model, None);
     Ok(model)
 }
 

@@ -102,7 +102,8 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
         }
     }
     for r in idx.resources.iter().filter(|r| r.type_ == ROUTE) {
-        let expr = idx.exprs(r).and_then(|e| e.get("route_table_name"));
+        let exprs = idx.exprs(r);
+        let expr = exprs.as_ref().and_then(|e| e.get("route_table_name"));
         let mut table = match idx.resolve(r, expr, &|t| t == ROUTE_TABLE) {
             Ref::Managed(t) => idx.pick(&t, &r.index),
             _ => None,
@@ -159,8 +160,9 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 }
                 // Unknown in a plan: the configuration's block of that name.
                 let name = str_value(inline, "name")?;
-                let block = idx
-                    .exprs(vnet)
+                let exprs = idx.exprs(vnet);
+                let block = exprs
+                    .as_ref()
                     .and_then(|e| e.get("subnet"))
                     .and_then(Value::as_array)?
                     .iter()
@@ -175,7 +177,8 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             }
             Subnet::Resource(i) => {
                 let sub = idx.r(i);
-                let wo = idx.exprs(sub).and_then(|e| e.get("route_table_id_wo"));
+                let exprs = idx.exprs(sub);
+                let wo = exprs.as_ref().and_then(|e| e.get("route_table_id_wo"));
                 if let Some(expr) = wo {
                     return Some(match idx.resolve(sub, Some(expr), &|t| t == ROUTE_TABLE) {
                         Ref::Managed(t) => idx.pick(&t, &sub.index).ok_or(()),
@@ -227,7 +230,8 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
         let owner = idx.r(ri);
         let value = str_value(&p.values, "vnet_subnet_id");
         let unknown = p.unknown.contains("vnet_subnet_id");
-        let expr = idx.exprs(owner).and_then(|e| {
+        let exprs = idx.exprs(owner);
+        let expr = exprs.as_ref().and_then(|e| {
             if p.kind == "default" {
                 e.get("default_node_pool")
                     .and_then(|b| b.get(0))

@@ -186,7 +186,7 @@ fn resolve(
                 let Some((s, k, e)) = cfg.hop(scope, keys, &segs) else {
                     continue;
                 };
-                match resolve(cfg, &s, &k, e, accept, depth + 1) {
+                match resolve(cfg, &s, &k, &e, accept, depth + 1) {
                     Ref::Outside => {}
                     Ref::Other => other = true,
                     found => return found,
@@ -260,7 +260,7 @@ impl<'m> Index<'m> {
     }
 
     /// The configuration expressions of a resource.
-    fn exprs(&self, r: &Resource) -> Option<&'m Map<String, Value>> {
+    fn exprs(&self, r: &Resource) -> Option<Map<String, Value>> {
         let cfg = self.cfg?;
         let path = address::module_path(&r.module);
         let mods: Vec<String> = path.into_iter().map(|(n, _)| n).collect();
@@ -349,7 +349,8 @@ impl<'m> Index<'m> {
     /// source, a variable, a value that matches nothing); Err(false): the
     /// attribute is unset.
     fn join(&self, r: &Resource, attr: &str, types: &[&str]) -> Result<usize, bool> {
-        let expr = self.exprs(r).and_then(|e| e.get(attr));
+        let exprs = self.exprs(r);
+        let expr = exprs.as_ref().and_then(|e| e.get(attr));
         if let Ref::Managed(t) = self.resolve(r, expr, &|t| types.contains(&t)) {
             if let Some(i) = self.pick(&t, &r.index) {
                 return Ok(i);
@@ -399,7 +400,7 @@ fn is_cluster(t: &str) -> bool {
 }
 
 /// Computes the joins of a normalized file (`cfg`: the plan's configuration).
-pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>, configuration: Option<&Value>) {
+pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>) {
     let wanted = [
         ROLE_ASSIGNMENT,
         DIAGNOSTIC,
@@ -421,7 +422,7 @@ pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>, configuration: Opt
         let idx = Index::new(&m.resources, cfg.map(shorten));
         let mut joins = Joins::default();
         diagnostics(&idx, &mut joins);
-        roles(&idx, &mut joins, configuration);
+        roles(&idx, &mut joins);
         egress(&idx, m, &mut joins);
         joins
     };
@@ -581,8 +582,8 @@ mod tests {
 
     #[test]
     fn references_lead_through_outputs_to_resources_data_sources_and_others() {
-        let c = cfg_json();
-        let idx = ConfigIndex::new(&c);
+        let c = cfg_json().to_string();
+        let idx = ConfigIndex::parse(&c, None);
         let e = idx
             .expressions(&[], "azurerm_role_assignment", "r", "")
             .unwrap();
@@ -615,7 +616,7 @@ mod tests {
             ),
             Ref::Outside
         ));
-        let defs = role_definitions(Some(&c));
+        let defs = role_definitions(Some(&idx));
         assert_eq!(
             defs.get(&(Vec::new(), "c".to_string())).map(String::as_str),
             Some("Contributor")

@@ -17,7 +17,8 @@ pub(super) fn diagnostics(idx: &Index<'_>, joins: &mut Joins) {
                 .or_default()
                 .push(r.address.clone()),
             Err(_) => {
-                let expr = idx.exprs(r).and_then(|e| e.get("target_resource_id"));
+                let exprs = idx.exprs(r);
+                let expr = exprs.as_ref().and_then(|e| e.get("target_resource_id"));
                 let truly_unknown = r.unknown.contains("target_resource_id")
                     || (idx.cfg.is_none() && str_value(&r.values, "target_resource_id").is_none());
                 let references_plan = matches!(
@@ -37,61 +38,30 @@ pub(super) fn diagnostics(idx: &Index<'_>, joins: &mut Joins) {
 /// Data sources `azurerm_role_definition` of the configuration: (module
 /// path, name) -> the constant `name`.
 pub(super) fn role_definitions(
-    configuration: Option<&Value>,
+    cfg: Option<&ConfigIndex<'_>>,
 ) -> HashMap<(Vec<String>, String), String> {
-    fn walk(
-        m: &Value,
-        path: &mut Vec<String>,
-        out: &mut HashMap<(Vec<String>, String), String>,
-        depth: usize,
-    ) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        for r in m
-            .get("resources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if r.get("mode").and_then(Value::as_str) == Some("data")
-                && r.get("type").and_then(Value::as_str) == Some(ROLE_DEFINITION)
-            {
-                let (Some(n), Some(v)) = (
-                    r.get("name").and_then(Value::as_str),
-                    r.pointer("/expressions/name/constant_value")
-                        .and_then(Value::as_str),
-                ) else {
-                    continue;
-                };
-                out.insert((path.clone(), n.to_string()), v.to_string());
-            }
-        }
-        for (name, call) in m
-            .get("module_calls")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(child) = call.get("module") {
-                path.push(name.clone());
-                walk(child, path, out, depth + 1);
-                path.pop();
-            }
-        }
-    }
     let mut out = HashMap::new();
-    if let Some(root) = configuration.and_then(|c| c.get("root_module")) {
-        walk(root, &mut Vec::new(), &mut out, 0);
+    for d in cfg.map(ConfigIndex::data_sources).unwrap_or_default() {
+        if d.type_ != ROLE_DEFINITION {
+            continue;
+        }
+        let e = d.expressions();
+        if let Some(v) = e
+            .get("name")
+            .and_then(|n| n.get("constant_value"))
+            .and_then(Value::as_str)
+        {
+            out.insert((d.module.clone(), d.name.clone()), v.to_string());
+        }
     }
     out
 }
 
-pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&Value>) {
+pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
     if !idx.resources.iter().any(|r| r.type_ == ROLE_ASSIGNMENT) {
         return;
     }
-    let defs = role_definitions(configuration);
+    let defs = role_definitions(idx.cfg);
     // Kubelet identities: user-assigned identity -> cluster, and principal
     // (object id) value -> cluster.
     let mut identity_cluster: HashMap<usize, usize> = HashMap::new();
@@ -121,8 +91,9 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&V
         if let Some(oid) = nested_str(&c.values, "kubelet_identity", "object_id") {
             principal_cluster.insert(oid.to_ascii_lowercase(), ci);
         }
-        let expr = idx
-            .exprs(c)
+        let exprs = idx.exprs(c);
+        let expr = exprs
+            .as_ref()
             .and_then(|e| e.get("kubelet_identity"))
             .and_then(|b| b.get(0))
             .and_then(|b| b.get("user_assigned_identity_id"));
@@ -145,7 +116,7 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins, configuration: Option<&V
     }
     for r in idx.resources.iter().filter(|r| r.type_ == ROLE_ASSIGNMENT) {
         let exprs = idx.exprs(r);
-        let expr = |k: &str| exprs.and_then(|e| e.get(k));
+        let expr = |k: &str| exprs.as_ref().and_then(|e| e.get(k));
         // The principal.
         let mut kubelet =
             match idx.resolve(r, expr("principal_id"), &|t| is_cluster(t) || t == IDENTITY) {
