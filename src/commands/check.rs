@@ -18,7 +18,7 @@ use crate::plan::{self, Expanded, Model, TypeFilter};
 use crate::report::output::write_output;
 use crate::report::{self, FileReport, Report};
 use crate::settings::Settings;
-use crate::source::locate::Locator;
+use crate::source::locate::{plan_positions, Locator, PlanPositions};
 use crate::source::SourceFiles;
 use crate::triage;
 
@@ -164,6 +164,14 @@ fn lint_one(
         }
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
+    // The text is needed again only for the findings' lines in the plan:
+    // those of every address are found now, and the text (as large as the
+    // file) is dropped before the rules run.
+    let positions = match path {
+        Some(_) => plan_positions(&src.text, &model),
+        None => PlanPositions::new(),
+    };
+    drop(src);
     let t2 = std::time::Instant::now();
     let (raw, mut failures) = evaluate(engine, &model);
     let t3 = std::time::Instant::now();
@@ -193,18 +201,13 @@ fn lint_one(
     };
     let mut fixed = triage::change::classify(&mut findings, before, default);
     let t4 = std::time::Instant::now();
-    let wanted = findings
-        .iter()
-        .chain(&fixed)
-        .map(|f| f.address.clone())
-        .collect();
     let locator = Locator::new(
-        &src,
+        path,
+        positions,
         &model,
         files,
         settings.source_dir.as_deref(),
         settings.repo_root.as_deref(),
-        wanted,
     );
     for f in &mut findings {
         f.location = locator.locate(&model, &f.address, &f.attribute);

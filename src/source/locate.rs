@@ -6,35 +6,49 @@ use std::sync::Arc;
 use super::plan_index::address_index;
 use super::{find_repo_root, SourceFiles, SourceMap};
 use crate::finding;
-use crate::plan::{Model, Source};
+use crate::plan::Model;
+
+/// Where each address of a file's model first appears in the plan file
+/// (line, column, end column): found while the file's text is in memory
+/// (one forward pass, which stops once every address is found), so that
+/// the text can be dropped before the rules run.
+pub(crate) type PlanPositions = std::collections::HashMap<String, (usize, usize, usize)>;
+
+/// The positions of every address a finding on `model` can have (its
+/// resources and those of its before side) in the plan `text`.
+pub(crate) fn plan_positions(text: &str, model: &Model) -> PlanPositions {
+    let wanted: HashSet<String> = model
+        .resources
+        .iter()
+        .chain(model.before.iter().flat_map(|b| b.resources.iter()))
+        .map(|r| r.address.clone())
+        .collect();
+    address_index(text, &wanted)
+}
 
 /// Finds where a finding belongs: the `.tf` source when it is known, else
 /// the resource's line in the plan file.
 pub(crate) struct Locator<'a> {
-    src: &'a Source,
+    /// The plan file (None: standard input, which has no line to point to).
+    path: Option<&'a std::path::Path>,
     pub(crate) map: SourceMap,
     pub(crate) repo_root: Option<std::path::PathBuf>,
-    /// Where each address first appears in the plan file (built on first
-    /// use, in one pass).
-    plan_index: std::sync::OnceLock<std::collections::HashMap<String, (usize, usize, usize)>>,
-    /// The addresses the findings name: the only ones looked up in the plan.
-    wanted: HashSet<String>,
+    /// Where each address first appears in the plan file.
+    plan_index: PlanPositions,
     /// The plan file as reported.
     plan_display: std::sync::OnceLock<String>,
 }
 
 impl<'a> Locator<'a> {
     pub(crate) fn new(
-        src: &'a Source,
+        path: Option<&'a std::path::Path>,
+        plan_index: PlanPositions,
         model: &Model,
         files: &Arc<SourceFiles>,
         source_dir: Option<&std::path::Path>,
         repo_root: Option<&std::path::Path>,
-        wanted: HashSet<String>,
     ) -> Self {
-        let plan_dir = src
-            .path
-            .as_deref()
+        let plan_dir = path
             .and_then(std::path::Path::parent)
             .map(|p| {
                 if p.as_os_str().is_empty() {
@@ -50,7 +64,7 @@ impl<'a> Locator<'a> {
             .or_else(|| find_repo_root(&source_dir));
         let root_for_map = repo_root.clone().unwrap_or_else(|| source_dir.clone());
         Self {
-            src,
+            path,
             map: SourceMap::new(
                 files.clone(),
                 model.configuration.as_ref(),
@@ -58,8 +72,7 @@ impl<'a> Locator<'a> {
                 &root_for_map,
             ),
             repo_root,
-            plan_index: std::sync::OnceLock::new(),
-            wanted,
+            plan_index,
             plan_display: std::sync::OnceLock::new(),
         }
     }
@@ -82,11 +95,8 @@ impl<'a> Locator<'a> {
 
     /// The resource's `"address": "..."` in the plan file itself.
     fn in_plan(&self, address: &str) -> Option<finding::Location> {
-        let path = self.src.path.as_deref()?;
-        let index = self
-            .plan_index
-            .get_or_init(|| address_index(&self.src.text, &self.wanted));
-        let (line, column, end_column) = *index.get(address)?;
+        let path = self.path?;
+        let (line, column, end_column) = *self.plan_index.get(address)?;
         Some(finding::Location {
             file: self
                 .plan_display
