@@ -289,7 +289,11 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         ref config_file,
         ..
     } = settings;
-    if rules.iter().any(|r| !r.builtin) {
+    // The memory budget binds custom policies: in policy processes, each
+    // takes its share there; else this process has it. (Set here, it would
+    // also bind the inputs this process builds for them.)
+    let isolation = Isolation::enabled(settings.memory_limit_mb);
+    if isolation.is_none() && rules.iter().any(|r| !r.builtin) {
         crate::engine::memory::set_budget_mb(settings.memory_limit_mb);
     }
     let engine = RuleEngine::with_isolation(
@@ -299,7 +303,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         settings.policy_timeout,
         settings.backend,
         settings.timings,
-        Isolation::enabled(settings.memory_limit_mb).as_ref(),
+        isolation.as_ref(),
     )?;
     let filter = engine.type_filter();
     let items = plan::read::expand(&settings.paths);

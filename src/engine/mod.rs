@@ -469,6 +469,14 @@ impl RuleEngine {
         (findings, failures)
     }
 
+    /// Drops the input the interpreter holds (a policy process keeps its
+    /// engine, not its last input, between requests).
+    fn clear_input(&mut self) {
+        if let Some(i) = self.interp.as_mut() {
+            i.engine.set_input(regorus::Value::Null);
+        }
+    }
+
     /// Evaluates the rules `ids` on one input in this process.
     fn evaluate_here(
         &mut self,

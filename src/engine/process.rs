@@ -17,15 +17,26 @@
 //!
 //! The protocol is JSON values, one per line: a [`Setup`] first, then
 //! requests, each answered by one [`Response`]. A policy process keeps its
-//! engine between requests and serves one request at a time; the pool keeps
-//! the idle ones for the next request (so there are at most as many as
-//! rayon's workers).
+//! engine between requests (not the input) and serves one request at a
+//! time. At most [`MAX_PROCESSES`] run at once (fewer with fewer threads),
+//! each with an equal share of the memory budget, so that together they
+//! stay within it (a cgroup limit is shared by the whole process tree).
+//!
+//! A policy process that does not answer in time (`--policy-timeout` per
+//! policy, plus time to read the input) is killed and counts as ended. One
+//! dies with akslint (Linux: `PR_SET_PDEATHSIG`; elsewhere, when its input
+//! closes).
+//!
+//! Not carried over: what a policy `print`s (regorus' standard error in the
+//! policy process is read only to tell why it ended), and the per-policy
+//! lines of `AKSLINT_TIMINGS`.
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +46,13 @@ use crate::rules::Rule;
 
 /// The first argument that makes akslint serve as a policy process.
 pub const SERVE_ARG: &str = "__akslint-policy-process";
+
+/// The most policy processes of one engine alive at once.
+const MAX_PROCESSES: usize = 4;
+
+/// Time a policy process has to answer beyond `--policy-timeout` per
+/// policy: starting, reading the input (plus a second per 10 MB sent).
+const ANSWER_SLACK: Duration = Duration::from_secs(10);
 
 /// The executable policy processes run, once [`enable`] has set it.
 static EXE: OnceLock<PathBuf> = OnceLock::new();
@@ -49,7 +67,7 @@ pub fn enable() {
 }
 
 /// How policy processes are set up: the executable and the memory budget
-/// (bytes per policy process, as in the parent).
+/// they share (MiB).
 #[derive(Clone, Debug)]
 pub struct Isolation {
     exe: PathBuf,
@@ -77,9 +95,12 @@ struct Policy {
 /// What a policy process needs before its first request.
 #[derive(Serialize, Deserialize)]
 struct Setup {
+    /// The akslint process that started it (it ends when that one does).
+    parent: u32,
     libs: Vec<(String, String)>,
     data: serde_json::Value,
     timeout: Duration,
+    /// Its share of the memory budget.
     memory_limit_mb: u64,
     /// The policies `Eval` requests refer to, by position.
     policies: Vec<Policy>,
@@ -88,10 +109,7 @@ struct Setup {
 #[derive(Serialize)]
 enum RequestOut<'a> {
     Screen(&'a Policy),
-    Eval {
-        ids: &'a [usize],
-        input: &'a regorus::Value,
-    },
+    Eval { ids: &'a [usize], input: Wire<'a> },
 }
 
 #[derive(Deserialize)]
@@ -103,6 +121,51 @@ enum RequestIn {
     },
 }
 
+/// An input as sent: regorus' own serialization writes numbers in decimal,
+/// so a float with an integral value past 2^53 (`1e16`) would come back an
+/// integer and `±1.7976931348623157e308` would not be written at all; here
+/// such a float is written as one. The input holds no
+/// sets, no undefined values and only string keys; anything else is
+/// written as regorus writes it (sets as arrays), except an undefined
+/// value, which is an error.
+struct Wire<'a>(&'a regorus::Value);
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use regorus::Value;
+        use serde::ser::{Error, SerializeMap, SerializeSeq};
+        /// 2^53: up to it, regorus treats an integral float as an integer.
+        const SAFE: f64 = 9_007_199_254_740_992.0;
+        match self.0 {
+            // regorus gives a float value for every float, and for an
+            // integer only up to 2^53: past it, or with a fraction, the
+            // number is a float, and is written as one.
+            Value::Number(n) => match (n.as_f64(), n.as_i64(), n.as_u64()) {
+                (Some(f), _, _) if f.fract() != 0.0 || f.abs() > SAFE => s.serialize_f64(f),
+                (_, Some(i), _) => s.serialize_i64(i),
+                (_, _, Some(u)) => s.serialize_u64(u),
+                _ => self.0.serialize(s),
+            },
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for v in a.iter() {
+                    seq.serialize_element(&Wire(v))?;
+                }
+                seq.end()
+            }
+            Value::Object(o) if o.keys().all(|k| matches!(k, Value::String(_))) => {
+                let mut map = s.serialize_map(Some(o.len()))?;
+                for (k, v) in o.iter() {
+                    map.serialize_entry(&Wire(k), &Wire(v))?;
+                }
+                map.end()
+            }
+            Value::Undefined => Err(S::Error::custom("an undefined value in the input")),
+            other => other.serialize(s),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 enum Response {
     /// The screening of a policy at load: `Err((path, reason))` stops the
@@ -112,28 +175,76 @@ enum Response {
         findings: Vec<RawFinding>,
         failures: Vec<RuleFailure>,
     },
-    /// The policy process could not do what was asked (a policy that
-    /// loaded in the parent and not here): the reason, for every policy.
+    /// The policy process could not do what was asked (it could not read
+    /// the request, or a policy that loaded in the parent did not load
+    /// there): the reason, for every policy. It ends after saying so.
     Failed(String),
+}
+
+/// Why a request got no answer.
+enum NoAnswer {
+    /// The policy process ended (or was stopped): the reason.
+    Ended(String),
+    /// The request could not be written (a value the protocol cannot
+    /// carry): the policy process is fine, the request is not.
+    Unsendable(String),
+}
+
+impl NoAnswer {
+    fn reason(self) -> String {
+        match self {
+            NoAnswer::Ended(r) => r,
+            NoAnswer::Unsendable(r) => {
+                format!("the input could not be sent to a policy process: {r}")
+            }
+        }
+    }
+}
+
+/// Counts the bytes written through it (the answer deadline grows with
+/// the size of the request).
+struct Counting<W> {
+    inner: W,
+    written: Arc<AtomicU64>,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// One running policy process.
 struct Worker {
-    child: Child,
-    input: BufWriter<ChildStdin>,
+    child: Arc<Mutex<Child>>,
+    input: BufWriter<Counting<ChildStdin>>,
+    written: Arc<AtomicU64>,
     output: serde_json::Deserializer<serde_json::de::IoRead<BufReader<ChildStdout>>>,
-    /// Drains the process' standard error (kept: the tail, read only to
-    /// tell why it ended; never printed, since a policy controls it).
+    /// Drains the process' standard error (its tail is read only to tell
+    /// why it ended; never printed, since a policy controls it).
     stderr: Option<JoinHandle<Vec<u8>>>,
+    /// Set when the watchdog killed it for not answering in time.
+    stopped: Arc<AtomicBool>,
 }
 
 /// How much of a policy process' standard error is kept.
 const STDERR_TAIL: usize = 16 * 1024;
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl Worker {
     fn spawn(exe: &PathBuf, setup: &[u8]) -> Result<Self, String> {
         let mut child = Command::new(exe)
             .arg(SERVE_ARG)
+            .env("RUST_BACKTRACE", "0")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -163,14 +274,23 @@ impl Worker {
                 tail
             })
             .ok();
+        let written = Arc::new(AtomicU64::new(0));
         let mut worker = Self {
-            child,
-            input: BufWriter::with_capacity(1 << 16, stdin),
+            child: Arc::new(Mutex::new(child)),
+            input: BufWriter::with_capacity(
+                1 << 16,
+                Counting {
+                    inner: stdin,
+                    written: written.clone(),
+                },
+            ),
+            written,
             output: serde_json::Deserializer::from_reader(BufReader::with_capacity(
                 1 << 16,
                 stdout,
             )),
             stderr,
+            stopped: Arc::new(AtomicBool::new(false)),
         };
         let sent = worker
             .input
@@ -183,28 +303,86 @@ impl Worker {
         }
     }
 
-    /// Sends one request and reads its answer; on any failure, the reason
-    /// the process ended (it is then gone).
-    fn call(&mut self, request: &RequestOut) -> Result<Response, String> {
-        let sent = serde_json::to_writer(&mut self.input, request)
-            .map_err(std::io::Error::from)
-            .and_then(|()| self.input.write_all(b"\n"))
-            .and_then(|()| self.input.flush());
-        if sent.is_err() {
-            return Err(self.end());
+    /// Sends one request and reads its answer, under a watchdog that kills
+    /// the process when the answer is later than `allowed` (plus a second
+    /// per 10 MB sent).
+    fn call(&mut self, request: &RequestOut, allowed: Duration) -> Result<Response, NoAnswer> {
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let watchdog = {
+            let child = self.child.clone();
+            let stopped = self.stopped.clone();
+            let written = self.written.clone();
+            let start = Instant::now();
+            let base = written.load(Ordering::Relaxed);
+            std::thread::Builder::new()
+                .name("akslint-policy-watchdog".into())
+                .spawn(move || {
+                    // Until the answer comes (the sender is dropped).
+                    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                        wait.recv_timeout(Duration::from_millis(100))
+                    {
+                        let sent = written.load(Ordering::Relaxed).saturating_sub(base);
+                        let limit = allowed + Duration::from_secs(sent / 10_000_000);
+                        if start.elapsed() > limit {
+                            stopped.store(true, Ordering::Relaxed);
+                            let _ = lock(&child).kill();
+                            break;
+                        }
+                    }
+                })
+                .ok()
+        };
+        let answer = self.exchange(request);
+        drop(done);
+        if let Some(w) = watchdog {
+            let _ = w.join();
         }
-        Response::deserialize(&mut self.output).map_err(|_| self.end())
+        answer
+    }
+
+    fn exchange(&mut self, request: &RequestOut) -> Result<Response, NoAnswer> {
+        let sent = serde_json::to_writer(&mut self.input, request)
+            .map_err(|e| if e.is_io() { None } else { Some(e.to_string()) })
+            .and_then(|()| {
+                self.input
+                    .write_all(b"\n")
+                    .and_then(|()| self.input.flush())
+                    .map_err(|_| None)
+            });
+        match sent {
+            Ok(()) => {}
+            // Half a request is in the pipe: this process cannot be used
+            // again.
+            Err(Some(reason)) => {
+                let _ = self.end();
+                return Err(NoAnswer::Unsendable(reason));
+            }
+            // It stopped reading: it may have said why before it ended.
+            Err(None) => {}
+        }
+        match Response::deserialize(&mut self.output) {
+            Ok(response) => Ok(response),
+            Err(_) => Err(NoAnswer::Ended(self.end())),
+        }
     }
 
     /// Ends the process (killed if it still runs) and says why it ended.
     fn end(&mut self) -> String {
-        let _ = self.child.kill();
-        let status = self.child.wait().ok();
+        let status = {
+            let mut child = lock(&self.child);
+            let _ = child.kill();
+            child.wait().ok()
+        };
         let tail = self
             .stderr
             .take()
             .and_then(|h| h.join().ok())
             .unwrap_or_default();
+        if self.stopped.load(Ordering::Relaxed) {
+            return "the policy process evaluating it did not answer in time \
+                    (--policy-timeout per policy, plus time to read the input) and was stopped"
+                .to_string();
+        }
         why_it_ended(status, &String::from_utf8_lossy(&tail))
     }
 }
@@ -214,30 +392,39 @@ impl Drop for Worker {
         // Closing its input ends a policy process that is waiting for a
         // request; kill it in case it is not.
         let _ = self.input.flush();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let mut child = lock(&self.child);
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 
-/// Why a policy process ended without answering, from its exit status and
-/// the messages Rust's runtime prints before aborting (the rest of its
-/// standard error is not repeated: a policy controls it).
+/// Why a policy process ended without answering: from its exit status,
+/// and for an abort, from the message Rust's runtime prints before it
+/// aborts (nothing of its standard error is repeated: a policy controls
+/// it).
 fn why_it_ended(status: Option<ExitStatus>, stderr: &str) -> String {
-    let what = if stderr.contains("memory allocation of") {
-        "ran out of memory (an allocation failed)".to_string()
-    } else if stderr.contains("has overflowed its stack") {
-        "overflowed its stack".to_string()
-    } else {
-        match status {
-            Some(s) => match signal_of(s) {
-                Some(sig) => format!("was ended by signal {sig}"),
-                None => match s.code() {
-                    Some(code) => format!("exited with status {code} without answering"),
-                    None => "ended without answering".to_string(),
-                },
+    // The runtime's message is the last one of either kind (a note may
+    // follow it).
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("memory allocation of ") || l.contains("has overflowed its stack"))
+        .unwrap_or("");
+    let what = match status {
+        Some(s) => match signal_of(s) {
+            Some(6) if last.starts_with("memory allocation of") => {
+                "ran out of memory (an allocation failed)".to_string()
+            }
+            Some(6) if last.contains("has overflowed its stack") => {
+                "overflowed its stack".to_string()
+            }
+            Some(sig) => format!("was ended by signal {sig}"),
+            None => match s.code() {
+                Some(code) => format!("exited with status {code} without answering"),
+                None => "ended without answering".to_string(),
             },
-            None => "ended without answering".to_string(),
-        }
+        },
+        None => "ended without answering".to_string(),
     };
     format!("the policy process evaluating it {what}")
 }
@@ -254,13 +441,17 @@ fn signal_of(_: ExitStatus) -> Option<i32> {
 }
 
 /// The policy processes of one engine: the setup each gets, the engine's
-/// rule index of each policy, and the idle processes.
+/// rule index of each policy, the idle processes and how many are alive.
 pub(super) struct Pool {
     exe: PathBuf,
     setup: Vec<u8>,
     /// `rules[i]`: the engine's index of the policy process' policy `i`.
     pub(super) rules: Vec<usize>,
-    idle: Mutex<Vec<Worker>>,
+    timeout: Duration,
+    max: usize,
+    /// The idle processes, and how many processes are alive.
+    state: Mutex<(Vec<Worker>, usize)>,
+    freed: Condvar,
 }
 
 impl std::fmt::Debug for Pool {
@@ -280,6 +471,7 @@ impl Pool {
         data: serde_json::Value,
         timeout: Duration,
     ) -> Result<Self, String> {
+        let max = rayon::current_num_threads().clamp(1, MAX_PROCESSES);
         let policies = ids
             .iter()
             .filter_map(|&i| rules.get(i))
@@ -289,10 +481,11 @@ impl Pool {
             })
             .collect();
         let setup = serde_json::to_vec(&Setup {
+            parent: std::process::id(),
             libs: libs.to_vec(),
             data,
             timeout,
-            memory_limit_mb: isolation.memory_limit_mb,
+            memory_limit_mb: (isolation.memory_limit_mb / max as u64).max(1),
             policies,
         })
         .map_err(|e| e.to_string())?;
@@ -300,28 +493,57 @@ impl Pool {
             exe: isolation.exe.clone(),
             setup,
             rules: ids,
-            idle: Mutex::new(Vec::new()),
+            timeout,
+            max,
+            state: Mutex::new((Vec::new(), 0)),
+            freed: Condvar::new(),
         })
     }
 
-    /// Runs one request on an idle policy process (or a new one), which
-    /// goes back to the pool if it answered.
-    fn call(&self, request: &RequestOut) -> Result<Response, String> {
-        let idle = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        let mut worker = match idle {
-            Some(w) => w,
-            None => Worker::spawn(&self.exe, &self.setup)?,
-        };
-        let response = worker.call(request)?;
-        self.idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(worker);
-        Ok(response)
+    /// An idle policy process, or a new one when fewer than `max` are
+    /// alive; else waits for one.
+    fn take(&self) -> Result<Worker, String> {
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(w) = state.0.pop() {
+                return Ok(w);
+            }
+            if state.1 < self.max {
+                state.1 += 1;
+                drop(state);
+                return Worker::spawn(&self.exe, &self.setup).inspect_err(|_| self.gone());
+            }
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// A policy process ended.
+    fn gone(&self) {
+        lock(&self.state).1 -= 1;
+        self.freed.notify_one();
+    }
+
+    /// Runs one request on a policy process, which goes back to the pool
+    /// if it answered and is still serving.
+    fn call(&self, request: &RequestOut, policies: usize) -> Result<Response, NoAnswer> {
+        let mut worker = self.take().map_err(NoAnswer::Ended)?;
+        let allowed = self.timeout.saturating_mul(policies as u32 + 1) + ANSWER_SLACK;
+        let response = worker.call(request, allowed);
+        match &response {
+            Ok(Response::Screened(_) | Response::Evaluated { .. }) => {
+                lock(&self.state).0.push(worker);
+                self.freed.notify_one();
+            }
+            // A process that failed a request has ended, or cannot go on.
+            _ => {
+                drop(worker);
+                self.gone();
+            }
+        }
+        response
     }
 
     /// Screens one custom policy at load, in a policy process (see
@@ -331,39 +553,72 @@ impl Pool {
             path: rule.path.clone(),
             source: rule.source.clone(),
         };
-        match self.call(&RequestOut::Screen(&policy)) {
+        let request = RequestOut::Screen(&policy);
+        // A second try in a new process, in case something else ended the
+        // first.
+        let answer = match self.call(&request, 1) {
+            Err(NoAnswer::Ended(_)) => self.call(&request, 1),
+            other => other,
+        };
+        match answer {
             Ok(Response::Screened(verdict)) => verdict,
             Ok(Response::Failed(reason)) => Ok(Err(reason)),
             Ok(Response::Evaluated { .. }) => {
                 Ok(Err("the policy process answered out of turn".into()))
             }
-            Err(reason) => Ok(Err(reason)),
+            Err(e) => Ok(Err(e.reason())),
         }
     }
 
     /// Evaluates the policies `ids` (positions in [`Pool::rules`]) on one
     /// input. When the process ends without answering, each policy is
-    /// evaluated again alone, so that only the one that ended it fails.
-    /// Findings carry the pool's positions; the caller maps them back.
+    /// evaluated again alone, so that only the one that ended it fails (a
+    /// policy alone gets a second try in a new process, in case something
+    /// else ended the first). Findings carry the pool's positions; the
+    /// caller maps them back.
     pub(super) fn evaluate(
         &self,
         input: &regorus::Value,
         ids: &[usize],
         failed: &dyn Fn(usize, String) -> RuleFailure,
     ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-        let reason = match self.call(&RequestOut::Eval { ids, input }) {
+        self.evaluate_tries(input, ids, failed, 2)
+    }
+
+    fn evaluate_tries(
+        &self,
+        input: &regorus::Value,
+        ids: &[usize],
+        failed: &dyn Fn(usize, String) -> RuleFailure,
+        tries: usize,
+    ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+        let request = RequestOut::Eval {
+            ids,
+            input: Wire(input),
+        };
+        let reason = match self.call(&request, ids.len()) {
             Ok(Response::Evaluated { findings, failures }) => return (findings, failures),
             Ok(Response::Failed(reason)) => reason,
             Ok(Response::Screened(_)) => "the policy process answered out of turn".into(),
-            Err(reason) => reason,
+            // Nothing to retry: the same input cannot be sent again.
+            Err(e @ NoAnswer::Unsendable(_)) => {
+                let reason = e.reason();
+                return (
+                    Vec::new(),
+                    ids.iter().map(|&id| failed(id, reason.clone())).collect(),
+                );
+            }
+            Err(NoAnswer::Ended(reason)) => reason,
         };
         match ids {
-            [id] => (Vec::new(), vec![failed(*id, reason)]),
+            [id] if tries <= 1 => (Vec::new(), vec![failed(*id, reason)]),
+            [_] => self.evaluate_tries(input, ids, failed, tries - 1),
             _ => {
                 let mut findings = Vec::new();
                 let mut failures = Vec::new();
                 for id in ids {
-                    let (mut f, mut e) = self.evaluate(input, std::slice::from_ref(id), failed);
+                    let (mut f, mut e) =
+                        self.evaluate_tries(input, std::slice::from_ref(id), failed, tries);
                     findings.append(&mut f);
                     failures.append(&mut e);
                 }
@@ -378,6 +633,9 @@ impl Pool {
 pub fn serve() -> std::process::ExitCode {
     // A panic inside regorus is caught per policy (guard.rs); say nothing.
     std::panic::set_hook(Box::new(|_| {}));
+    super::memory::keep_freed_memory();
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL));
     let stdin = BufReader::with_capacity(1 << 16, std::io::stdin().lock());
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     // One deserializer for the whole stream: each value is read up to its
@@ -389,6 +647,11 @@ pub fn serve() -> std::process::ExitCode {
     let Ok(setup) = Setup::deserialize(&mut messages) else {
         return std::process::ExitCode::from(2);
     };
+    // The parent ended before the death signal was set: end too.
+    #[cfg(target_os = "linux")]
+    if rustix::process::getppid().map(|p| p.as_raw_nonzero().get() as u32) != Some(setup.parent) {
+        return std::process::ExitCode::from(2);
+    }
     super::memory::set_budget_mb(setup.memory_limit_mb);
     let mut engine: Option<Result<RuleEngine, String>> = None;
     loop {
@@ -397,9 +660,19 @@ pub fn serve() -> std::process::ExitCode {
             Err(e) if e.is_eof() => break,
             Err(e) => {
                 // The stream cannot be followed past a value it cannot read.
+                // serde_json's position is in the pipe, not in any file.
+                let text = e.to_string();
+                let text = match text.rfind(" at line ") {
+                    Some(at) => text.get(..at).unwrap_or(&text),
+                    None => &text,
+                };
                 let _ = answer(
                     &mut out,
-                    &Response::Failed(format!("the policy process could not read a request: {e}")),
+                    &Response::Failed(format!(
+                        "the policy process could not read its input ({} MiB, its share of the \
+                         memory budget): {text}",
+                        setup.memory_limit_mb
+                    )),
                 );
                 break;
             }
@@ -419,13 +692,17 @@ pub fn serve() -> std::process::ExitCode {
                 match engine {
                     Ok(engine) => {
                         let (findings, failures) = engine.evaluate_rules(&input, &ids);
+                        // The input is not kept until the next request.
+                        drop(input);
+                        engine.clear_input();
                         Response::Evaluated { findings, failures }
                     }
                     Err(reason) => Response::Failed(reason.clone()),
                 }
             }
         };
-        if answer(&mut out, &response).is_err() {
+        let failed = matches!(response, Response::Failed(_));
+        if answer(&mut out, &response).is_err() || failed {
             break;
         }
     }
