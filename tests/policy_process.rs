@@ -1,4 +1,4 @@
-//! Custom policies run in policy processes (src/engine/process.rs): what
+//! Custom policies run in policy processes (src/engine/process/): what
 //! crosses the pipe must be the whole input, whatever it holds.
 mod common;
 

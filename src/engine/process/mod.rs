@@ -184,7 +184,8 @@ impl Pool {
         let allowed = self.timeout.saturating_mul(policies as u32 + 1) + ANSWER_SLACK;
         let response = worker.call(request, allowed);
         match &response {
-            Ok(Response::Screened(_) | Response::Evaluated { .. }) => {
+            // Not one the watchdog stopped just after it answered.
+            Ok(Response::Screened(_) | Response::Evaluated { .. }) if !worker.was_stopped() => {
                 lock(&self.state).0.push(worker);
                 self.freed.notify_one();
             }
@@ -247,18 +248,20 @@ impl Pool {
             ids,
             input: Wire(input),
         };
+        let all_fail = |reason: String| {
+            (
+                Vec::new(),
+                ids.iter().map(|&id| failed(id, reason.clone())).collect(),
+            )
+        };
         let reason = match self.call(&request, ids.len()) {
             Ok(Response::Evaluated { findings, failures }) => return (findings, failures),
-            Ok(Response::Failed(reason)) => reason,
+            // What the policy process could not do (read this input, load
+            // the policies) it would not do again: no retry.
+            Ok(Response::Failed(reason)) => return all_fail(reason),
             Ok(Response::Screened(_)) => "the policy process answered out of turn".into(),
             // Nothing to retry: the same input cannot be sent again.
-            Err(e @ NoAnswer::Unsendable(_)) => {
-                let reason = e.reason();
-                return (
-                    Vec::new(),
-                    ids.iter().map(|&id| failed(id, reason.clone())).collect(),
-                );
-            }
+            Err(e @ NoAnswer::Unsendable(_)) => return all_fail(e.reason()),
             Err(NoAnswer::Ended(reason)) => reason,
         };
         match ids {

@@ -34,7 +34,17 @@ pub fn serve() -> std::process::ExitCode {
     crate::engine::memory::set_budget_mb(setup.memory_limit_mb);
     let mut engine: Option<Result<RuleEngine, String>> = None;
     loop {
-        let request = match RequestIn::deserialize(&mut messages) {
+        // The input is read without a limit (akslint built it without one
+        // and holds it already), then the share binds what the policies
+        // allocate beyond it.
+        regorus::set_global_memory_limit(None);
+        let request = RequestIn::deserialize(&mut messages);
+        regorus::flush_thread_memory_counters();
+        let in_use = regorus_mimalloc::global_allocation_stats_snapshot().allocated;
+        regorus::set_global_memory_limit(Some(
+            in_use.saturating_add(setup.memory_limit_mb.saturating_mul(1024 * 1024)),
+        ));
+        let request = match request {
             Ok(request) => request,
             Err(e) if e.is_eof() => break,
             Err(e) => {

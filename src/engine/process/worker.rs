@@ -138,6 +138,11 @@ impl Worker {
     /// Sends one request and reads its answer, under a watchdog that kills
     /// the process when the answer is later than `allowed` (plus a second
     /// per 10 MB sent).
+    /// Whether the watchdog stopped it (then it cannot be used again).
+    pub(super) fn was_stopped(&self) -> bool {
+        self.stopped.load(Ordering::Relaxed)
+    }
+
     pub(super) fn call(
         &mut self,
         request: &RequestOut,
