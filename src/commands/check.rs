@@ -15,7 +15,7 @@ use crate::escape::visible;
 use crate::exit::ExitStatus;
 use crate::finding::{Change, Finding};
 use crate::plan::{self, Expanded, Model, TypeFilter};
-use crate::report::output::write_output;
+use crate::report::output::{write_output, write_with, Out};
 use crate::report::{self, FileReport, Report};
 use crate::settings::Settings;
 use crate::source::locate::{plan_positions, Locator, PlanPositions};
@@ -361,23 +361,28 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     for w in &report.warnings {
         eprintln!("akslint: warning: {}", visible(w));
     }
-    let render = |format: Format, color: bool| match format {
-        Format::Text if settings.quiet => report::compact::render_quiet(&report),
-        Format::Text if settings.compact => report::compact::render(&report),
-        Format::Text => report::text::render(&report, color, &files),
-        Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report, settings.category.as_deref()),
-        Format::Markdown => report::markdown::render(&report, settings.link_base.as_deref()),
-        Format::Github => report::github::render(&report),
-        Format::Junit => report::junit::render(&report),
+    // Written as rendered: a large report is never held whole.
+    let render = |format: Format, color: bool, out: &mut Out<'_>| match format {
+        Format::Text if settings.quiet => report::compact::render_quiet_to(&report, out),
+        Format::Text if settings.compact => report::compact::render_to(&report, out),
+        Format::Text => report::text::render_to(&report, color, &files, out),
+        Format::Json => report::json::render_to(&report, out),
+        Format::Sarif => report::sarif::render_to(&report, settings.category.as_deref(), out),
+        Format::Markdown => {
+            out.push_str(&report::markdown::render(
+                &report,
+                settings.link_base.as_deref(),
+            ));
+        }
+        Format::Github => report::github::render_to(&report, out),
+        Format::Junit => report::junit::render_to(&report, out),
     };
     for (format, path) in &settings.reports {
-        write_output(Some(path), &render(*format, false))?;
+        write_with(Some(path), |out| render(*format, false, out))?;
     }
-    write_output(
-        settings.output.as_deref(),
-        &render(settings.format, settings.color),
-    )?;
+    write_with(settings.output.as_deref(), |out| {
+        render(settings.format, settings.color, out);
+    })?;
     if let Some(path) = &settings.write_baseline {
         write_output(Some(path), &triage::baseline::render(path, &report)?)?;
         // Recording today's findings is the point: only errors fail the run.

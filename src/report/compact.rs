@@ -3,6 +3,7 @@
 //! Compact: one line per finding, `file:line:col: SEVERITY RULE address:
 //! message` (like ruff's concise output), ordered by file, line and rule,
 //! then the summary. Quiet: only errors, warnings and the summary.
+use super::output::Out;
 use super::text::{ordered, summary_line};
 use super::{root_cause, Report};
 use crate::finding::{Finding, Status};
@@ -52,7 +53,7 @@ pub fn line(report: &Report, f: &Finding) -> String {
 }
 
 /// Errors (one line each), then warnings.
-fn errors_and_warnings(report: &Report, out: &mut String) {
+fn errors_and_warnings(report: &Report, out: &mut Out<'_>) {
     for e in report.errors() {
         let text = e
             .to_string()
@@ -71,22 +72,28 @@ fn errors_and_warnings(report: &Report, out: &mut String) {
 
 /// `--compact`.
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    super::output::render_string(|out| render_to(report, out))
+}
+
+/// The same, written as it is rendered.
+pub fn render_to(report: &Report, out: &mut Out<'_>) {
     for file in &report.files {
         for f in ordered(report, file) {
             out.push_str(&line(report, f));
             out.push('\n');
         }
     }
-    errors_and_warnings(report, &mut out);
+    errors_and_warnings(report, out);
     out.push_str(&summary_line(report));
-    out
 }
 
 /// `--quiet`.
 pub fn render_quiet(report: &Report) -> String {
-    let mut out = String::new();
-    errors_and_warnings(report, &mut out);
+    super::output::render_string(|out| render_quiet_to(report, out))
+}
+
+/// The same, written as it is rendered.
+pub fn render_quiet_to(report: &Report, out: &mut Out<'_>) {
+    errors_and_warnings(report, out);
     out.push_str(&summary_line(report));
-    out
 }

@@ -10,6 +10,7 @@
 //! not mapped to the Terraform source point at line 1 of the input plan.
 //! Input errors are `::error file=F::message`. A last plain line summarises
 //! the run in the log.
+use super::output::Out;
 use super::{Gate, Report};
 use crate::error::InputError;
 use crate::finding::{Change, Finding, Severity, Status};
@@ -101,7 +102,11 @@ pub fn error_command(e: &InputError) -> String {
 
 /// Renders the report as workflow commands, one a line.
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    super::output::render_string(|out| render_to(report, out))
+}
+
+/// The same, written as it is rendered.
+pub fn render_to(report: &Report, out: &mut Out<'_>) {
     for e in report.errors() {
         out.push_str(&error_command(e));
         out.push('\n');
@@ -132,5 +137,4 @@ pub fn render(report: &Report) -> String {
         s.fixed,
         if s.failed { ": failed" } else { "" }
     ));
-    out
 }

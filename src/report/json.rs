@@ -17,6 +17,7 @@
 //! ```
 use serde::Serialize;
 
+use super::output::Out;
 use super::{Report, Summary};
 use crate::finding::{Change, Finding, Location, Severity, Status, Step, Suppression};
 
@@ -83,6 +84,11 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
 }
 
 pub fn render(report: &Report) -> String {
+    super::output::render_string(|out| render_to(report, out))
+}
+
+/// [`render`], written as it is serialized.
+pub fn render_to(report: &Report, out: &mut Out<'_>) {
     let doc = Doc {
         version: 1,
         tool: Tool {
@@ -102,7 +108,9 @@ pub fn render(report: &Report) -> String {
         warnings: &report.warnings,
         summary: report.summary(),
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    // Out's writes do not fail (it keeps a write error for `finish`).
+    if serde_json::to_writer_pretty(&mut *out, &doc).is_err() {
+        out.push_str("{}");
+    }
     out.push('\n');
-    out
 }

@@ -11,6 +11,7 @@
 //!   (rule, resource) pair of suppressed findings;
 //! - a passing test case per rule that ran and found nothing in the file
 //!   (class name = the file), so passes are visible.
+use super::output::Out;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{FileReport, Report};
@@ -238,7 +239,7 @@ fn count(cases: &[Case]) -> Counts {
     c
 }
 
-fn write_case(out: &mut String, case: &Case) {
+fn write_case(out: &mut Out<'_>, case: &Case) {
     let mut open = format!(
         "    <testcase name=\"{}\" classname=\"{}\"",
         escape_xml(&case.name),
@@ -278,6 +279,11 @@ fn write_case(out: &mut String, case: &Case) {
 
 /// Renders the report as JUnit XML.
 pub fn render(report: &Report) -> String {
+    super::output::render_string(|out| render_to(report, out))
+}
+
+/// The same, written as it is rendered.
+pub fn render_to(report: &Report, out: &mut Out<'_>) {
     let suites: Vec<(&FileReport, Vec<Case>)> =
         report.files.iter().map(|f| (f, cases(report, f))).collect();
     let mut total = Counts::default();
@@ -288,7 +294,7 @@ pub fn render(report: &Report) -> String {
         total.errors += c.errors;
         total.skipped += c.skipped;
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"akslint\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
         total.tests, total.failures, total.errors, total.skipped
@@ -304,7 +310,7 @@ pub fn render(report: &Report) -> String {
             c.skipped
         ));
         for case in cs {
-            write_case(&mut out, case);
+            write_case(out, case);
         }
         out.push_str("  </testsuite>\n");
     }
@@ -322,5 +328,4 @@ pub fn render(report: &Report) -> String {
         out.push_str("</system-err>\n  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
 }

@@ -4,7 +4,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
-pub(crate) mod output;
+pub mod output;
 pub mod root_cause;
 pub mod sarif;
 pub mod text;

@@ -4,22 +4,142 @@ use std::io::Write;
 
 use crate::error::RunError;
 
+/// A report as it is rendered. Written to a file or stdout, the text is
+/// handed on every 64 KiB, so a large report (65 MB of JSON for 87,000
+/// findings) is never held whole; rendered to a string, it is kept.
+pub struct Out<'w> {
+    buf: Vec<u8>,
+    sink: Option<&'w mut dyn Write>,
+    /// The first write error; what follows it is dropped.
+    error: Option<std::io::Error>,
+}
+
+/// How much is kept before it is handed to the writer.
+const CHUNK: usize = 64 * 1024;
+
+impl<'w> Out<'w> {
+    /// Keeps everything: [`Out::into_string`] returns it.
+    pub fn buffer() -> Out<'static> {
+        Out {
+            buf: Vec::new(),
+            sink: None,
+            error: None,
+        }
+    }
+
+    /// Hands the text to `sink` as it grows; [`Out::finish`] ends it.
+    pub fn to(sink: &'w mut dyn Write) -> Self {
+        Out {
+            buf: Vec::with_capacity(CHUNK + 1024),
+            sink: Some(sink),
+            error: None,
+        }
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+        self.spill();
+    }
+
+    pub fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    fn spill(&mut self) {
+        if self.buf.len() >= CHUNK {
+            self.drain();
+        }
+    }
+
+    fn drain(&mut self) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if self.error.is_none() {
+            if let Err(e) = sink.write_all(&self.buf) {
+                self.error = Some(e);
+            }
+        }
+        self.buf.clear();
+    }
+
+    /// Writes what is left and flushes; the first write error, if any.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.drain();
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        match self.sink {
+            Some(sink) => sink.flush(),
+            None => Ok(()),
+        }
+    }
+
+    /// The text of a buffer ([`Out::buffer`]).
+    pub fn into_string(self) -> String {
+        // Everything written is `str` or serde_json's UTF-8 output.
+        String::from_utf8(self.buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+impl std::fmt::Write for Out<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+/// For serializers (`serde_json::to_writer`): bytes of UTF-8 text.
+impl Write for Out<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        self.spill();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders a whole text into a string with a writer-based renderer.
+pub(crate) fn render_string(write: impl FnOnce(&mut Out<'_>)) -> String {
+    let mut out = Out::buffer();
+    write(&mut out);
+    out.into_string()
+}
+
 /// Writes to the output file, or stdout (a closed pipe is not an error).
 pub(crate) fn write_output(path: Option<&std::path::Path>, text: &str) -> Result<(), RunError> {
+    write_with(path, |out| out.push_str(text))
+}
+
+/// Renders straight to the output file, or stdout (a closed pipe is not an
+/// error), 64 KiB at a time.
+pub(crate) fn write_with(
+    path: Option<&std::path::Path>,
+    render: impl FnOnce(&mut Out<'_>),
+) -> Result<(), RunError> {
+    let failed = |path: &std::path::Path, e: std::io::Error| RunError::Output {
+        path: path.to_path_buf(),
+        reason: e.kind().to_string(),
+    };
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| RunError::Output {
-            path: p.to_path_buf(),
-            reason: e.kind().to_string(),
-        }),
+        Some(p) => {
+            let mut file = std::fs::File::create(p).map_err(|e| failed(p, e))?;
+            let mut out = Out::to(&mut file);
+            render(&mut out);
+            out.finish().map_err(|e| failed(p, e))
+        }
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            let mut stdout = std::io::stdout().lock();
+            let mut out = Out::to(&mut stdout);
+            render(&mut out);
+            match out.finish() {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(RunError::Output {
-                    path: "<stdout>".into(),
-                    reason: e.kind().to_string(),
-                }),
+                Err(e) => Err(failed(std::path::Path::new("<stdout>"), e)),
             }
         }
     }
@@ -37,4 +157,60 @@ pub(crate) fn encode_path(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn long_text(out: &mut Out<'_>) {
+        for i in 0..20_000 {
+            out.push_str(&format!("line {i}: é\n"));
+            out.push('→');
+        }
+        let _ = serde_json::to_writer(&mut *out, &serde_json::json!({"k": "v\u{1f600}"}));
+    }
+
+    #[test]
+    fn written_in_chunks_is_the_text_rendered_whole() {
+        let whole = render_string(long_text);
+        assert!(whole.len() > 3 * CHUNK);
+        let mut sink = Vec::new();
+        let mut out = Out::to(&mut sink);
+        long_text(&mut out);
+        out.finish().unwrap();
+        assert_eq!(String::from_utf8(sink).unwrap(), whole);
+    }
+
+    struct Fails {
+        after: usize,
+        written: usize,
+    }
+
+    impl Write for Fails {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.written + b.len() > self.after {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.written += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_write_error_is_returned_by_finish() {
+        let mut sink = Fails {
+            after: CHUNK * 2,
+            written: 0,
+        };
+        let mut out = Out::to(&mut sink);
+        long_text(&mut out);
+        let e = out.finish().unwrap_err();
+        assert_eq!(e.to_string(), "disk full");
+        // Nothing was written after the error.
+        assert!(sink.written <= CHUNK * 2);
+    }
 }

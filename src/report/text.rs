@@ -1,6 +1,7 @@
 //! `--format text`: miette diagnostics grouped per input file (counts first,
 //! then new, existing and fixed findings), then a summary.
 
+use super::output::Out;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
     Severity as MSeverity,
@@ -103,6 +104,11 @@ fn diagnostic(report: &Report, f: &Finding, has_snippet: bool) -> MietteDiagnost
 /// The report as miette diagnostics, with `.tf` snippets from the run's
 /// source files.
 pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
+    super::output::render_string(|out| render_to(report, color, files, out))
+}
+
+/// The same, written as it is rendered.
+pub fn render_to(report: &Report, color: bool, files: &SourceFiles, out: &mut Out<'_>) {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -111,7 +117,6 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100);
-    let mut out = String::new();
     for file in &report.files {
         let findings = ordered(report, file);
         if findings.is_empty() && file.errors.is_empty() && file.fixed.is_empty() {
@@ -119,7 +124,7 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         }
         out.push_str(&format!("{}\n", visible(&file.file)));
         for e in &file.errors {
-            let _ = handler.render_report(&mut out, &visible_error(e));
+            let _ = handler.render_report(out, &visible_error(e));
         }
         let count = |c: Change| findings.iter().filter(|f| f.change == c).count();
         let (new, existing) = (count(Change::New), count(Change::Existing));
@@ -141,10 +146,10 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
                     Some((source, label)) => {
                         let d = diagnostic(report, f, true).with_label(label);
                         let r = miette::Report::new(d).with_source_code(source);
-                        let _ = handler.render_report(&mut out, r.as_ref());
+                        let _ = handler.render_report(out, r.as_ref());
                     }
                     None => {
-                        let _ = handler.render_report(&mut out, &diagnostic(report, f, false));
+                        let _ = handler.render_report(out, &diagnostic(report, f, false));
                     }
                 }
             }
@@ -173,7 +178,6 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
         out.push('\n');
     }
     out.push_str(&summary_line(report));
-    out
 }
 
 /// The findings of one input as the text formats list them: shown ones

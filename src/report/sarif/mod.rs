@@ -40,7 +40,7 @@ use serde_sarif::sarif::{
     Tool, ToolComponent, VersionControlDetails,
 };
 
-use super::output::encode_path;
+use super::output::{encode_path, Out};
 use super::Report;
 use crate::error::InputError;
 use crate::finding::{Change, Finding, Severity, Status};
@@ -511,9 +511,24 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
     render_in(report, category, Repository::detect().as_ref())
 }
 
+/// [`render`], written as it is serialized.
+pub fn render_to(report: &Report, category: Option<&str>, out: &mut Out<'_>) {
+    render_in_to(report, category, Repository::detect().as_ref(), out);
+}
+
 /// [`render`] for a given repository (`None`: not in one; paths as given,
 /// no `versionControlProvenance`).
 pub fn render_in(report: &Report, category: Option<&str>, repo: Option<&Repository>) -> String {
+    crate::report::output::render_string(|out| render_in_to(report, category, repo, out))
+}
+
+/// [`render_in`], written as it is serialized.
+pub fn render_in_to(
+    report: &Report,
+    category: Option<&str>,
+    repo: Option<&Repository>,
+    out: &mut Out<'_>,
+) {
     let mut paths = Paths {
         repo,
         cache: BTreeMap::new(),
@@ -666,7 +681,9 @@ pub fn render_in(report: &Report, category: Option<&str>, repo: Option<&Reposito
         .version(Value::from("2.1.0"))
         .runs(vec![run])
         .build();
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string());
+    // Out's writes do not fail (it keeps a write error for `finish`).
+    if serde_json::to_writer_pretty(&mut *out, &log).is_err() {
+        out.push_str("{}");
+    }
     out.push('\n');
-    out
 }
