@@ -1,7 +1,7 @@
 //! The cross-resource joins: node pools and federated credentials to their
 //! cluster, through the plan's configuration references (module outputs and
 //! arguments included), or through id values in state.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
@@ -12,32 +12,46 @@ use super::normalize::{
     is_cluster_type, Resource, AUTOMATIC_CLUSTER, CLUSTER, FEDERATED, NODE_POOL,
 };
 
+/// A cluster as `pick_cluster` reads it: its address parts, not its values
+/// (a copy of every cluster's values was 60 MB on a dense plan).
+struct ClusterKey {
+    address: String,
+    index: Option<Value>,
+    /// Module instance keys, in the order of the module path.
+    module_keys: Vec<Option<Value>>,
+}
+
+/// (type, name, module names without keys) -> the clusters so declared.
+type ClusterIndex = HashMap<(String, String, Vec<String>), Vec<ClusterKey>>;
+
 /// Picks the cluster instance a resolved reference means, for a resource
 /// with the given module instance path and index.
 fn pick_cluster(
-    clusters: &[(usize, &Resource)],
+    clusters: &ClusterIndex,
     target: &Target,
     own_index: &Option<Value>,
 ) -> Option<String> {
-    let candidates: Vec<&Resource> = clusters
-        .iter()
-        .map(|(_, c)| *c)
-        .filter(|c| c.type_ == target.type_ && c.name == target.name)
+    let key = (
+        target.type_.clone(),
+        target.name.clone(),
+        target.module.clone(),
+    );
+    let candidates: Vec<&ClusterKey> = clusters
+        .get(&key)
+        .into_iter()
+        .flatten()
         .filter(|c| {
-            let path = address::module_path(&c.module);
-            path.len() == target.module.len()
-                && path.iter().zip(&target.module).all(|((n, _), t)| n == t)
-                && path
-                    .iter()
-                    .zip(&target.module_keys)
-                    .all(|((_, key), want)| match (key, want) {
-                        (_, None) => true,
-                        (Some(k), Some(w)) => address::same_key(k, w),
-                        (None, Some(_)) => false,
-                    })
+            c.module_keys
+                .iter()
+                .zip(&target.module_keys)
+                .all(|(key, want)| match (key, want) {
+                    (_, None) => true,
+                    (Some(k), Some(w)) => address::same_key(k, w),
+                    (None, Some(_)) => false,
+                })
         })
         .collect();
-    let chosen: Vec<&&Resource> = match &target.index {
+    let chosen: Vec<&&ClusterKey> = match &target.index {
         Some(ix) => candidates
             .iter()
             .filter(|c| c.index.as_ref().is_some_and(|i| address::same_key(i, ix)))
@@ -58,35 +72,22 @@ fn pick_cluster(
 }
 
 pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration<'_>) {
-    let clusters: Vec<(usize, Resource)> = resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| is_cluster_type(&r.type_))
-        // What `pick_cluster` reads: the address parts, not the values
-        // (a copy of every cluster's values was 60 MB on a dense plan).
-        .map(|(i, r)| {
-            (
-                i,
-                Resource {
-                    address: r.address.clone(),
-                    type_: r.type_.clone(),
-                    name: r.name.clone(),
-                    module: r.module.clone(),
-                    index: r.index.clone(),
-                    actions: Vec::new(),
-                    values: Value::Null,
-                    unknown: Default::default(),
-                    sensitive: Default::default(),
-                    cluster: None,
-                    oidc_cluster: None,
-                },
-            )
-        })
-        .collect();
+    let mut clusters = ClusterIndex::new();
+    for r in resources.iter().filter(|r| is_cluster_type(&r.type_)) {
+        let path = address::module_path(&r.module);
+        let (names, module_keys): (Vec<String>, Vec<Option<Value>>) = path.into_iter().unzip();
+        clusters
+            .entry((r.type_.clone(), r.name.clone(), names))
+            .or_default()
+            .push(ClusterKey {
+                address: r.address.clone(),
+                index: r.index.clone(),
+                module_keys,
+            });
+    }
     if clusters.is_empty() {
         return;
     }
-    let cluster_refs: Vec<(usize, &Resource)> = clusters.iter().map(|(i, r)| (*i, r)).collect();
     for r in resources.iter_mut() {
         let (attr, is_pool) = if r.type_ == NODE_POOL {
             ("kubernetes_cluster_id", true)
@@ -122,7 +123,7 @@ pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration<'_>) {
         if !is_pool && target.attr.as_deref() != Some("oidc_issuer_url") {
             continue;
         }
-        let picked = pick_cluster(&cluster_refs, &target, &r.index);
+        let picked = pick_cluster(&clusters, &target, &r.index);
         if is_pool {
             r.cluster = picked;
         } else {

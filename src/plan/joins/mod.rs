@@ -222,10 +222,19 @@ fn resolve(
     }
 }
 
+/// A module instance path: `[("a", Some("x")), ("b", None)]`.
+type ModulePath = Vec<(String, Option<Value>)>;
+
+/// Module names (without instance keys) -> positions of resources.
+type ByModule = HashMap<Vec<String>, Vec<usize>>;
+
 /// Indexes over one file's resources.
 struct Index<'m> {
     resources: &'m [Resource],
-    by_name: HashMap<(&'m str, &'m str), Vec<usize>>,
+    /// (type, name) -> module names (without instance keys) -> positions.
+    by_name: HashMap<(&'m str, &'m str), ByModule>,
+    /// Module address -> its instance path, parsed once.
+    paths: HashMap<&'m str, ModulePath>,
     /// Lower-case `id` value -> resources (an association's id is its
     /// subnet's).
     by_id: HashMap<String, Vec<usize>>,
@@ -234,11 +243,17 @@ struct Index<'m> {
 
 impl<'m> Index<'m> {
     fn new(resources: &'m [Resource], cfg: Option<&'m ConfigIndex<'m>>) -> Self {
-        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(&str, &str), ByModule> = HashMap::new();
+        let mut paths: HashMap<&str, ModulePath> = HashMap::new();
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
+            let path = paths
+                .entry(r.module.as_str())
+                .or_insert_with(|| address::module_path(&r.module));
             by_name
                 .entry((r.type_.as_str(), r.name.as_str()))
+                .or_default()
+                .entry(path.iter().map(|(n, _)| n.clone()).collect())
                 .or_default()
                 .push(i);
             if let Some(id) = str_value(&r.values, "id") {
@@ -248,6 +263,7 @@ impl<'m> Index<'m> {
         Index {
             resources,
             by_name,
+            paths,
             by_id,
             cfg,
         }
@@ -259,11 +275,18 @@ impl<'m> Index<'m> {
         self.resources.get(i).unwrap_or_else(|| empty_resource())
     }
 
+    /// The module instance path of a resource.
+    fn path(&self, r: &Resource) -> std::borrow::Cow<'_, ModulePath> {
+        match self.paths.get(r.module.as_str()) {
+            Some(p) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(address::module_path(&r.module)),
+        }
+    }
+
     /// The configuration expressions of a resource.
     fn exprs(&self, r: &Resource) -> Option<Map<String, Value>> {
         let cfg = self.cfg?;
-        let path = address::module_path(&r.module);
-        let mods: Vec<String> = path.into_iter().map(|(n, _)| n).collect();
+        let mods: Vec<String> = self.path(r).iter().map(|(n, _)| n.clone()).collect();
         let mut full = String::new();
         for m in &mods {
             full.push_str("module.");
@@ -281,33 +304,32 @@ impl<'m> Index<'m> {
         let (Some(cfg), Some(expr)) = (self.cfg, expr) else {
             return Ref::Outside;
         };
-        let path = address::module_path(&r.module);
+        let path = self.path(r);
         let mods: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
-        let keys: Vec<Option<Value>> = path.into_iter().map(|(_, k)| k).collect();
+        let keys: Vec<Option<Value>> = path.iter().map(|(_, k)| k.clone()).collect();
         resolve(cfg, &mods, &keys, expr, accept, 0)
     }
 
     /// The instance a reference means, for a resource with index `own`.
     fn pick(&self, target: &Target, own: &Option<Value>) -> Option<usize> {
+        // Same type, name and module names; then the module keys that the
+        // reference fixes.
         let candidates: Vec<usize> = self
             .by_name
             .get(&(target.type_.as_str(), target.name.as_str()))
+            .and_then(|by_module| by_module.get(target.module.as_slice()))
             .into_iter()
             .flatten()
             .copied()
             .filter(|&i| {
-                let c = self.r(i);
-                let path = address::module_path(&c.module);
-                path.len() == target.module.len()
-                    && path.iter().zip(&target.module).all(|((n, _), t)| n == t)
-                    && path
-                        .iter()
-                        .zip(&target.module_keys)
-                        .all(|((_, key), want)| match (key, want) {
-                            (_, None) => true,
-                            (Some(k), Some(w)) => address::same_key(k, w),
-                            (None, Some(_)) => false,
-                        })
+                self.path(self.r(i))
+                    .iter()
+                    .zip(&target.module_keys)
+                    .all(|((_, key), want)| match (key, want) {
+                        (_, None) => true,
+                        (Some(k), Some(w)) => address::same_key(k, w),
+                        (None, Some(_)) => false,
+                    })
             })
             .collect();
         let chosen: Vec<usize> = match &target.index {
