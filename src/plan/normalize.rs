@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::address;
@@ -360,99 +361,32 @@ fn normalize_plan(
     filter: &TypeFilter,
     keep: Option<&std::collections::HashSet<String>>,
 ) -> Result<Model, InputError> {
-    let file = &src.name;
     let cfg = doc
         .configuration
         .map(|raw| TfConfiguration::parse(raw.get(), keep));
-    let mut resources = Vec::new();
-    let mut before = Vec::new();
     let changes = doc.resource_changes.unwrap_or_default();
     let mut count = changes.others;
-    for rc in changes.kept {
-        let managed = rc.mode.as_deref().unwrap_or("managed") == "managed"
-            && !rc.address.starts_with("data.")
-            && !rc.address.contains(".data.");
-        if !managed || rc.deposed.is_some() {
-            continue;
-        }
-        let want = wanted(filter, &rc.type_);
-        // Values are parsed only for the resource types a rule reads.
-        let parse =
-            |raw: Option<&serde_json::value::RawValue>| -> Result<Option<Value>, InputError> {
-                match raw {
-                    Some(r) if want => serde_json::from_str(r.get())
-                        .map(Some)
-                        .map_err(|e| fragment_err(src, r.get(), &e)),
-                    _ => Ok(None),
-                }
-            };
-        if want {
-            if let Some(r) = before_resource(src, &rc, parse(rc.change.before)?)? {
-                before.push(r);
-            }
-        }
-        let change = Change {
-            after: parse(rc.change.after)?,
-            after_unknown: parse(rc.change.after_unknown)?,
-            after_sensitive: parse(rc.change.after_sensitive)?,
-            actions: rc.change.actions.into_iter().map(Cow::into_owned).collect(),
-        };
-        let acts: Vec<&str> = change.actions.iter().map(String::as_str).collect();
-        if acts == ["delete"] || acts == ["forget"] {
-            continue;
-        }
-        count += 1;
-        if !want {
-            continue;
-        }
-        let module = rc.module_address.as_deref().unwrap_or_default().to_string();
-        let mut values = match change.after {
-            Some(v @ Value::Object(_)) => v,
-            Some(Value::Null) | None => Value::Object(Map::new()),
-            Some(_) => {
-                return Err(InputError::NotTerraform {
-                    file: file.clone(),
-                    reason: format!("{}: change.after is not an object", rc.address),
-                })
-            }
-        };
-        let sensitive = apply_sensitive(&mut values, change.after_sensitive.as_ref(), &rc.type_);
-        let mods = module_names(&module);
-        let exprs = cfg.as_ref().and_then(|c| {
-            c.expressions(
-                &mods,
-                &rc.type_,
-                &rc.name,
-                &configuration_address(&mods, &rc.type_, &rc.name),
-            )
-        });
-        let mut unknown = BTreeSet::new();
-        if let Some(au) = &change.after_unknown {
-            let mut paths = Vec::new();
-            true_paths(au, &mut Vec::new(), &mut paths);
-            for p in paths {
-                let truly = match &exprs {
-                    Some(e) => sets_path(e, &p),
-                    None => true,
-                };
-                if truly {
-                    unknown.insert(path_key(&p));
-                }
-            }
-        }
-        resources.push(Resource {
-            address: rc.address.into_owned(),
-            type_: rc.type_.into_owned(),
-            name: rc.name.into_owned(),
-            module,
-            index: rc.index,
-            actions: change.actions,
-            values,
-            unknown,
-            sensitive,
-            cluster: None,
-            oidc_cluster: None,
-        });
+    // Each change is normalized on its own: a large file's in parallel,
+    // gathered in file order (the same model, and the same first error,
+    // whatever the thread count).
+    let one = |rc| normalize_change(src, rc, filter, cfg.as_ref());
+    let done: Vec<Result<Normalized, InputError>> = if changes.kept.len() >= PARALLEL_CHANGES {
+        changes
+            .kept
+            .into_par_iter()
+            .with_min_len(64)
+            .map(one)
+            .collect()
+    } else {
+        changes.kept.into_iter().map(one).collect()
+    };
+    let mut resources = Vec::new();
+    let mut before = Vec::new();
+    for n in done {
+        let n = n?;
+        before.extend(n.before);
+        count += usize::from(n.counted);
+        resources.extend(n.resource);
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     if let Some(cfg) = &cfg {
@@ -470,6 +404,113 @@ fn normalize_plan(
     super::joins::join(&mut model, cfg.as_ref());
     model.before = before;
     Ok(model)
+}
+
+/// Changes from which a file's are normalized in parallel.
+const PARALLEL_CHANGES: usize = 512;
+
+/// What one change of `resource_changes` gives.
+#[derive(Default)]
+struct Normalized {
+    /// It counts among the file's resources (not a data source, deposed
+    /// object, delete or forget).
+    counted: bool,
+    /// Its resource, when a rule reads its type.
+    resource: Option<Resource>,
+    /// Its before side (state semantics), when a rule reads its type.
+    before: Option<Resource>,
+}
+
+fn normalize_change(
+    src: &Source,
+    rc: parse::RawChange<'_>,
+    filter: &TypeFilter,
+    cfg: Option<&TfConfiguration<'_>>,
+) -> Result<Normalized, InputError> {
+    let file = &src.name;
+    let mut out = Normalized::default();
+    let managed = rc.mode.as_deref().unwrap_or("managed") == "managed"
+        && !rc.address.starts_with("data.")
+        && !rc.address.contains(".data.");
+    if !managed || rc.deposed.is_some() {
+        return Ok(out);
+    }
+    let want = wanted(filter, &rc.type_);
+    // Values are parsed only for the resource types a rule reads.
+    let parse = |raw: Option<&serde_json::value::RawValue>| -> Result<Option<Value>, InputError> {
+        match raw {
+            Some(r) if want => serde_json::from_str(r.get())
+                .map(Some)
+                .map_err(|e| fragment_err(src, r.get(), &e)),
+            _ => Ok(None),
+        }
+    };
+    if want {
+        out.before = before_resource(src, &rc, parse(rc.change.before)?)?;
+    }
+    let change = Change {
+        after: parse(rc.change.after)?,
+        after_unknown: parse(rc.change.after_unknown)?,
+        after_sensitive: parse(rc.change.after_sensitive)?,
+        actions: rc.change.actions.into_iter().map(Cow::into_owned).collect(),
+    };
+    let acts: Vec<&str> = change.actions.iter().map(String::as_str).collect();
+    if acts == ["delete"] || acts == ["forget"] {
+        return Ok(out);
+    }
+    out.counted = true;
+    if !want {
+        return Ok(out);
+    }
+    let module = rc.module_address.as_deref().unwrap_or_default().to_string();
+    let mut values = match change.after {
+        Some(v @ Value::Object(_)) => v,
+        Some(Value::Null) | None => Value::Object(Map::new()),
+        Some(_) => {
+            return Err(InputError::NotTerraform {
+                file: file.clone(),
+                reason: format!("{}: change.after is not an object", rc.address),
+            })
+        }
+    };
+    let sensitive = apply_sensitive(&mut values, change.after_sensitive.as_ref(), &rc.type_);
+    let mods = module_names(&module);
+    let exprs = cfg.as_ref().and_then(|c| {
+        c.expressions(
+            &mods,
+            &rc.type_,
+            &rc.name,
+            &configuration_address(&mods, &rc.type_, &rc.name),
+        )
+    });
+    let mut unknown = BTreeSet::new();
+    if let Some(au) = &change.after_unknown {
+        let mut paths = Vec::new();
+        true_paths(au, &mut Vec::new(), &mut paths);
+        for p in paths {
+            let truly = match &exprs {
+                Some(e) => sets_path(e, &p),
+                None => true,
+            };
+            if truly {
+                unknown.insert(path_key(&p));
+            }
+        }
+    }
+    out.resource = Some(Resource {
+        address: rc.address.into_owned(),
+        type_: rc.type_.into_owned(),
+        name: rc.name.into_owned(),
+        module,
+        index: rc.index,
+        actions: change.actions,
+        values,
+        unknown,
+        sensitive,
+        cluster: None,
+        oidc_cluster: None,
+    });
+    Ok(out)
 }
 
 /// The before side of one change, with a state file's value semantics:
