@@ -281,6 +281,21 @@ fn lint_one(
     ))
 }
 
+/// An input of [`crate::engine::memory::LARGE_INPUT`] bytes or more.
+fn is_large(item: &Expanded) -> bool {
+    let len = match item {
+        Expanded::File(p) | Expanded::Walked(p) => std::fs::metadata(p).map(|m| m.len()),
+        #[cfg(unix)]
+        Expanded::Stdin => rustix::fs::fstat(std::io::stdin())
+            .map(|s| u64::try_from(s.st_size).unwrap_or(0))
+            .map_err(std::io::Error::from),
+        #[cfg(not(unix))]
+        Expanded::Stdin => return false,
+        Expanded::Error(_) => return false,
+    };
+    len.is_ok_and(|n| n >= crate::engine::memory::LARGE_INPUT)
+}
+
 /// Lints every input and writes the report; returns the exit status.
 pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     let Settings {
@@ -307,6 +322,9 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     )?;
     let filter = engine.type_filter();
     let items = plan::read::expand(&settings.paths);
+    if items.iter().any(is_large) {
+        crate::engine::memory::for_large_input();
+    }
     let files = Arc::new(SourceFiles::new());
     let base = match &settings.base {
         Some(path) => Some(base_findings(path, &mut engine.clone(), &filter)?),

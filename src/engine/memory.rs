@@ -161,6 +161,7 @@ mod mi {
     extern "C" {
         // Public mimalloc API, compiled into regorus-mimalloc-sys.
         pub(super) fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
+        pub(super) fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
         #[cfg(test)]
         pub(super) fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
     }
@@ -172,8 +173,9 @@ mod mi {
 /// pages after 10 ms and faults them in again on the next allocation: on a
 /// 100 MB plan that was 7,000 to 11,000 transparent-huge-page faults, each
 /// zeroing 2 MiB, about a quarter of the run's CPU time (`perf`), against
-/// about 1,000 faults without purging, for the same peak memory. akslint
-/// is a short-lived process, so its peak is what matters.
+/// about 1,000 faults without purging. For small inputs, whose peak is
+/// small anyway, that is the better trade; a large input switches to
+/// [`for_large_input`].
 pub(crate) fn keep_freed_memory() {
     #[allow(unsafe_code)]
     // SAFETY: mi_option_set_default only stores a value in mimalloc's
@@ -181,6 +183,35 @@ pub(crate) fn keep_freed_memory() {
     // the index is checked against the header by a test.
     unsafe {
         mi::mi_option_set_default(MI_OPTION_PURGE_DELAY, -1);
+    }
+}
+
+/// Inputs from this size on run in the large-input memory mode.
+pub(crate) const LARGE_INPUT: u64 = 8 * 1024 * 1024;
+
+/// For a run with a large input: freed memory goes back to the operating
+/// system at once (`purge_delay = 0`, unless `MIMALLOC_PURGE_DELAY` is
+/// set), and (Linux) the process uses no transparent huge pages, whose
+/// 2 MiB granules kept freed and sparsely used memory resident. What the
+/// stages free (the file's text, the values parsed while normalizing, each
+/// worker's slice inputs) is then not kept beside what the next stage
+/// allocates. 100 MB plan of real resources, peak RSS at 1 / 2 / 16
+/// threads: 340 / 350 / 445 MB kept, 278 / 278 / 281 MB returned, for the
+/// same CPU time (docs/performance.md). Call before the workers start.
+pub(crate) fn for_large_input() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        #[allow(unsafe_code)]
+        // SAFETY: mi_option_set stores one value in mimalloc's option
+        // table, read at each purge decision; the index is checked against
+        // the header by a test.
+        unsafe {
+            mi::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        }
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // Best effort: an older kernel without the flag keeps its pages.
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
     }
 }
 
@@ -259,7 +290,7 @@ mod tests {
     }
 
     #[test]
-    fn freed_memory_is_kept() {
+    fn freed_memory_is_kept_then_returned_for_a_large_input() {
         // mimalloc's default purge delay is 10 ms; the index names that
         // option if it reads 10 before and -1 after.
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
@@ -267,6 +298,17 @@ mod tests {
             keep_freed_memory();
             assert!(before == 10 || before == -1, "{before}");
             assert_eq!(purge_delay(), -1);
+            // One test: the option is global to the test process.
+            for_large_input();
+            assert_eq!(purge_delay(), 0);
+        }
+        #[cfg(target_os = "linux")]
+        {
+            for_large_input();
+            assert_eq!(
+                rustix::thread::transparent_huge_pages_are_disabled().ok(),
+                Some(true)
+            );
         }
     }
 }
