@@ -41,6 +41,14 @@ fn obj(entries: Vec<(&str, regorus::Value)>) -> regorus::Value {
 }
 
 /// The Rego object of one resource (docs/input-format.md "Resource").
+/// A JSON value as a policy value, read in place: the same conversion as
+/// regorus' `From<serde_json::Value>` (its `Deserialize`; Undefined when it
+/// fails), without first copying the value.
+pub(crate) fn to_rego(v: &Value) -> regorus::Value {
+    use serde::Deserialize;
+    regorus::Value::deserialize(v).unwrap_or(regorus::Value::Undefined)
+}
+
 fn resource_value(r: &Resource) -> regorus::Value {
     obj(vec![
         ("address", rv_str(&r.address)),
@@ -58,7 +66,7 @@ fn resource_value(r: &Resource) -> regorus::Value {
             "actions",
             regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
         ),
-        ("values", regorus::Value::from(r.values.clone())),
+        ("values", to_rego(&r.values)),
         ("unknown", rv_set(&r.unknown)),
         ("sensitive", rv_set(&r.sensitive)),
         ("cluster", rv_opt(&r.cluster)),
@@ -209,12 +217,12 @@ impl Model {
                     ("prefix", rv_path(&p.prefix)),
                     (
                         "name",
-                        p.values
+                        self.pool_values(p)
                             .get("name")
                             .and_then(Value::as_str)
                             .map_or(regorus::Value::Null, rv_str),
                     ),
-                    ("values", regorus::Value::from(p.values.clone())),
+                    ("values", to_rego(self.pool_values(p))),
                     ("unknown", rv_set(&p.unknown)),
                     ("sensitive", rv_set(&p.sensitive)),
                 ]);
@@ -263,5 +271,24 @@ impl Model {
             .ok()
             .and_then(|i| self.resources.get(i))
             .map(|r| r.type_.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_in_place_is_regorus_own_conversion() {
+        let v: Value = serde_json::from_str(
+            r#"{"a": [1, -2, 3.5, 1e16, 18446744073709551615, 1.7976931348623157e308],
+                "b": {"c": null, "d": true, "e": "é\u0000\"", "": {}},
+                "f": [[], {}, [{"g": 0.1}]]}"#,
+        )
+        .unwrap();
+        assert_eq!(to_rego(&v), regorus::Value::from(v.clone()));
+        for scalar in [Value::Null, Value::from(false), Value::from("x")] {
+            assert_eq!(to_rego(&scalar), regorus::Value::from(scalar.clone()));
+        }
     }
 }

@@ -18,6 +18,7 @@ mod join;
 pub(crate) mod joins;
 pub mod normalize;
 pub mod parse;
+mod pools;
 pub mod read;
 #[rustfmt::skip]
 mod sensitive_attributes;

@@ -11,6 +11,7 @@ use super::address;
 use super::configuration::{sets_path, TfConfiguration};
 use super::join::{join_plan, join_state};
 use super::parse::{self, Kind, RawDoc, RawStateModule};
+pub use super::pools::Pool;
 use super::read::Source;
 use crate::error::InputError;
 use crate::finding::Step;
@@ -69,18 +70,6 @@ pub struct Resource {
     pub sensitive: BTreeSet<String>,
     pub cluster: Option<String>,
     pub oidc_cluster: Option<String>,
-}
-
-/// One node pool (see docs/input-format.md "Pool").
-#[derive(Debug, Clone)]
-pub struct Pool {
-    pub address: String,
-    pub kind: &'static str,
-    pub cluster: Option<String>,
-    pub prefix: Vec<Step>,
-    pub values: Value,
-    pub unknown: BTreeSet<String>,
-    pub sensitive: BTreeSet<String>,
 }
 
 /// A normalized plan or state.
@@ -615,12 +604,6 @@ fn normalize_state(
     Ok(model)
 }
 
-fn strip_prefix_keys(set: &BTreeSet<String>, prefix: &str) -> BTreeSet<String> {
-    set.iter()
-        .filter_map(|k| k.strip_prefix(prefix).map(str::to_string))
-        .collect()
-}
-
 fn finish(
     src: &Source,
     kind: Kind,
@@ -628,38 +611,7 @@ fn finish(
     resources: Vec<Resource>,
     resource_count: usize,
 ) -> Model {
-    let mut pools = Vec::new();
-    for r in &resources {
-        if r.type_ == CLUSTER {
-            let Some(pool) = r
-                .values
-                .get("default_node_pool")
-                .and_then(|v| v.get(0))
-                .filter(|v| v.is_object())
-            else {
-                continue;
-            };
-            pools.push(Pool {
-                address: r.address.clone(),
-                kind: "default",
-                cluster: Some(r.address.clone()),
-                prefix: vec![Step::Key("default_node_pool".into()), Step::Index(0)],
-                values: pool.clone(),
-                unknown: strip_prefix_keys(&r.unknown, "default_node_pool.0."),
-                sensitive: strip_prefix_keys(&r.sensitive, "default_node_pool.0."),
-            });
-        } else if r.type_ == NODE_POOL {
-            pools.push(Pool {
-                address: r.address.clone(),
-                kind: "resource",
-                cluster: r.cluster.clone(),
-                prefix: Vec::new(),
-                values: r.values.clone(),
-                unknown: r.unknown.clone(),
-                sensitive: r.sensitive.clone(),
-            });
-        }
-    }
+    let pools = super::pools::pools_of(&resources);
     Model {
         file: src.name.clone(),
         kind,

@@ -228,7 +228,7 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             continue;
         };
         let owner = idx.r(ri);
-        let value = str_value(&p.values, "vnet_subnet_id");
+        let value = str_value(model.pool_values(p), "vnet_subnet_id");
         let unknown = p.unknown.contains("vnet_subnet_id");
         let exprs = idx.exprs(owner);
         let expr = exprs.as_ref().and_then(|e| {
