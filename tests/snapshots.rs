@@ -30,16 +30,52 @@ fn output(format: &str, input: &str) -> String {
 /// SARIF with what depends on the clone replaced: the repository root's
 /// absolute URI and `versionControlProvenance` (remote, commit, branch).
 fn stable_sarif(text: &str) -> String {
-    let mut doc: serde_json::Value = serde_json::from_str(text).expect("SARIF is JSON");
-    for run in doc["runs"].as_array_mut().expect("runs") {
-        if let Some(uri) = run.pointer_mut("/originalUriBaseIds/%SRCROOT%/uri") {
-            *uri = "file:///REPOSITORY/".into();
-        }
-        if let Some(vcp) = run.get_mut("versionControlProvenance") {
-            *vcp = "(the clone's remote, commit and branch)".into();
+    // Edited as text, so that the snapshot keeps the report's own key order.
+    let doc: serde_json::Value = serde_json::from_str(text).expect("SARIF is JSON");
+    let mut out = text.to_string();
+    for run in doc["runs"].as_array().expect("runs") {
+        if let Some(uri) = run.pointer("/originalUriBaseIds/%SRCROOT%/uri") {
+            out = out.replace(
+                &format!("\"uri\": {uri}"),
+                "\"uri\": \"file:///REPOSITORY/\"",
+            );
         }
     }
-    serde_json::to_string_pretty(&doc).expect("serializes") + "\n"
+    // The provenance block (pretty-printed: it ends at the first line
+    // indented as its key, holding the closing bracket).
+    let mut lines: Vec<String> = Vec::new();
+    let mut skip_until: Option<String> = None;
+    for line in out.lines() {
+        if let Some(end) = &skip_until {
+            if line.trim_end_matches(',') == end {
+                let comma = if line.ends_with(',') { "," } else { "" };
+                if let Some(last) = lines.last_mut() {
+                    last.push_str(comma);
+                }
+                skip_until = None;
+            }
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("\"versionControlProvenance\": [") {
+            let indent = &line[..line.len() - trimmed.len()];
+            lines.push(format!(
+                "{indent}\"versionControlProvenance\": \"(the clone's remote, commit and branch)\""
+            ));
+            let one_line = trimmed.trim_end_matches(',').ends_with(']');
+            if one_line && line.ends_with(',') {
+                if let Some(last) = lines.last_mut() {
+                    last.push(',');
+                }
+            }
+            if !one_line {
+                skip_until = Some(format!("{indent}]"));
+            }
+            continue;
+        }
+        lines.push(line.to_string());
+    }
+    lines.join("\n") + "\n"
 }
 
 macro_rules! snapshots {
