@@ -190,16 +190,24 @@ pub(crate) fn keep_freed_memory() {
 pub(crate) const LARGE_INPUT: u64 = 8 * 1024 * 1024;
 
 /// For a run with a large input: freed memory goes back to the operating
-/// system at once (`purge_delay = 0`, unless `MIMALLOC_PURGE_DELAY` is
-/// set), and (Linux) the process uses no transparent huge pages, whose
-/// 2 MiB granules kept freed and sparsely used memory resident. What the
+/// system at once (`purge_delay = 0`, unless `MIMALLOC_PURGE_DELAY`, in
+/// any case, or its former name `MIMALLOC_RESET_DELAY` is set), and
+/// (Linux) the process uses no transparent huge pages, whose 2 MiB granules kept freed and sparsely used memory resident. What the
 /// stages free (the file's text, the values parsed while normalizing, each
 /// worker's slice inputs) is then not kept beside what the next stage
 /// allocates. 100 MB plan of real resources, peak RSS at 1 / 2 / 16
 /// threads: 340 / 350 / 445 MB kept, 278 / 278 / 281 MB returned, for the
 /// same CPU time (docs/performance.md). Call before the workers start.
 pub(crate) fn for_large_input() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+    // mimalloc reads its options in any case, and this one under its
+    // former name too.
+    let set_by_user = std::env::vars_os().any(|(k, _)| {
+        k.to_str().is_some_and(|k| {
+            k.eq_ignore_ascii_case("MIMALLOC_PURGE_DELAY")
+                || k.eq_ignore_ascii_case("MIMALLOC_RESET_DELAY")
+        })
+    });
+    if !set_by_user {
         #[allow(unsafe_code)]
         // SAFETY: mi_option_set stores one value in mimalloc's option
         // table, read at each purge decision; the index is checked against

@@ -41,12 +41,35 @@ fn obj(entries: Vec<(&str, regorus::Value)>) -> regorus::Value {
 }
 
 /// The Rego object of one resource (docs/input-format.md "Resource").
-/// A JSON value as a policy value, read in place: the same conversion as
-/// regorus' `From<serde_json::Value>` (its `Deserialize`; Undefined when it
-/// fails), without first copying the value.
+/// A JSON value as a policy value, read in place. Numbers, strings and
+/// containers convert as regorus' own `From<serde_json::Value>` converts
+/// them, with one difference: an object whose first key is
+/// `$serde_json::private::Number` stays an object (regorus reads it as a
+/// big number, and as Undefined when the rest does not fit, which made a
+/// plan value with that key hide the whole resource from the rules).
 pub(crate) fn to_rego(v: &Value) -> regorus::Value {
-    use serde::Deserialize;
-    regorus::Value::deserialize(v).unwrap_or(regorus::Value::Undefined)
+    match v {
+        Value::Null => regorus::Value::Null,
+        Value::Bool(b) => regorus::Value::from(*b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                regorus::Value::from(u)
+            } else if let Some(i) = n.as_i64() {
+                regorus::Value::from(i)
+            } else {
+                // Finite: serde_json reads no other float.
+                n.as_f64()
+                    .map_or(regorus::Value::Null, regorus::Value::from)
+            }
+        }
+        Value::String(s) => regorus::Value::from(s.as_str()),
+        Value::Array(a) => regorus::Value::from(a.iter().map(to_rego).collect::<Vec<_>>()),
+        Value::Object(m) => regorus::Value::from(
+            m.iter()
+                .map(|(k, v)| (regorus::Value::from(k.as_str()), to_rego(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+    }
 }
 
 fn resource_value(r: &Resource) -> regorus::Value {
@@ -281,7 +304,8 @@ mod tests {
     #[test]
     fn read_in_place_is_regorus_own_conversion() {
         let v: Value = serde_json::from_str(
-            r#"{"a": [1, -2, 3.5, 1e16, 18446744073709551615, 1.7976931348623157e308],
+            r#"{"a": [1, -2, 3.5, 1e16, 18446744073709551615, -9223372036854775808,
+                      1.7976931348623157e308, 0.1, -0.0, 5e-324],
                 "b": {"c": null, "d": true, "e": "é\u0000\"", "": {}},
                 "f": [[], {}, [{"g": 0.1}]]}"#,
         )
@@ -289,6 +313,22 @@ mod tests {
         assert_eq!(to_rego(&v), regorus::Value::from(v.clone()));
         for scalar in [Value::Null, Value::from(false), Value::from("x")] {
             assert_eq!(to_rego(&scalar), regorus::Value::from(scalar.clone()));
+        }
+    }
+
+    #[test]
+    fn a_number_marker_key_stays_an_object() {
+        for text in [
+            r#"{"$serde_json::private::Number": "12"}"#,
+            r#"{"$serde_json::private::Number": "x", "zzz": "y"}"#,
+        ] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            let r = to_rego(&v);
+            assert!(r.as_object().is_ok(), "{text}: {r:?}");
+            assert_eq!(
+                r["$serde_json::private::Number"],
+                to_rego(&v["$serde_json::private::Number"])
+            );
         }
     }
 }

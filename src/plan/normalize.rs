@@ -3,6 +3,7 @@
 //! semantics (unknown, sensitive), node pools, and the cross-resource joins.
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -320,6 +321,41 @@ fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputErr
     err
 }
 
+/// An error of one change. A fragment's is placed in the file only when it
+/// is the one reported: placing it counts lines from the file's start.
+enum ChangeError {
+    Fragment {
+        start: usize,
+        len: usize,
+        error: serde_json::Error,
+    },
+    Input(InputError),
+}
+
+/// The error of a fragment of the file's text.
+fn fragment(src: &Source, fragment: &str, error: serde_json::Error) -> ChangeError {
+    match (fragment.as_ptr() as usize).checked_sub(src.text.as_ptr() as usize) {
+        Some(start) if start + fragment.len() <= src.text.len() => ChangeError::Fragment {
+            start,
+            len: fragment.len(),
+            error,
+        },
+        _ => ChangeError::Input(fragment_err(src, fragment, &error)),
+    }
+}
+
+impl ChangeError {
+    fn into_input(self, src: &Source) -> InputError {
+        match self {
+            Self::Input(e) => e,
+            Self::Fragment { start, len, error } => {
+                let fragment = src.text.get(start..start + len).unwrap_or_default();
+                fragment_err(src, fragment, &error)
+            }
+        }
+    }
+}
+
 /// Loads and normalizes one source.
 pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError> {
     // Changes of types no rule reads are only counted while parsing.
@@ -358,21 +394,34 @@ fn normalize_plan(
     // Each change is normalized on its own: a large file's in parallel,
     // gathered in file order (the same model, and the same first error,
     // whatever the thread count).
-    let one = |rc| normalize_change(src, rc, filter, cfg.as_ref());
-    let done: Vec<Result<Normalized, InputError>> = if changes.kept.len() >= PARALLEL_CHANGES {
+    // After an error, only the changes before it are still normalized (the
+    // first error in file order is the one reported).
+    let first_error = AtomicUsize::new(usize::MAX);
+    let one = |(i, rc)| {
+        if i > first_error.load(Ordering::Relaxed) {
+            return Ok(Normalized::default());
+        }
+        let n = normalize_change(src, rc, filter, cfg.as_ref());
+        if n.is_err() {
+            first_error.fetch_min(i, Ordering::Relaxed);
+        }
+        n
+    };
+    let done: Vec<Result<Normalized, ChangeError>> = if changes.kept.len() >= PARALLEL_CHANGES {
         changes
             .kept
             .into_par_iter()
+            .enumerate()
             .with_min_len(64)
             .map(one)
             .collect()
     } else {
-        changes.kept.into_iter().map(one).collect()
+        changes.kept.into_iter().enumerate().map(one).collect()
     };
     let mut resources = Vec::new();
     let mut before = Vec::new();
     for n in done {
-        let n = n?;
+        let n = n.map_err(|e| e.into_input(src))?;
         before.extend(n.before);
         count += usize::from(n.counted);
         resources.extend(n.resource);
@@ -415,7 +464,7 @@ fn normalize_change(
     rc: parse::RawChange<'_>,
     filter: &TypeFilter,
     cfg: Option<&TfConfiguration<'_>>,
-) -> Result<Normalized, InputError> {
+) -> Result<Normalized, ChangeError> {
     let file = &src.name;
     let mut out = Normalized::default();
     let managed = rc.mode.as_deref().unwrap_or("managed") == "managed"
@@ -426,11 +475,11 @@ fn normalize_change(
     }
     let want = wanted(filter, &rc.type_);
     // Values are parsed only for the resource types a rule reads.
-    let parse = |raw: Option<&serde_json::value::RawValue>| -> Result<Option<Value>, InputError> {
+    let parse = |raw: Option<&serde_json::value::RawValue>| -> Result<Option<Value>, ChangeError> {
         match raw {
             Some(r) if want => serde_json::from_str(r.get())
                 .map(Some)
-                .map_err(|e| fragment_err(src, r.get(), &e)),
+                .map_err(|e| fragment(src, r.get(), e)),
             _ => Ok(None),
         }
     };
@@ -456,10 +505,10 @@ fn normalize_change(
         Some(v @ Value::Object(_)) => v,
         Some(Value::Null) | None => Value::Object(Map::new()),
         Some(_) => {
-            return Err(InputError::NotTerraform {
+            return Err(ChangeError::Input(InputError::NotTerraform {
                 file: file.clone(),
                 reason: format!("{}: change.after is not an object", rc.address),
-            })
+            }))
         }
     };
     let sensitive = apply_sensitive(&mut values, change.after_sensitive.as_ref(), &rc.type_);
@@ -509,13 +558,13 @@ fn before_resource(
     src: &Source,
     rc: &parse::RawChange<'_>,
     values: Option<Value>,
-) -> Result<Option<Resource>, InputError> {
+) -> Result<Option<Resource>, ChangeError> {
     let Some(mut values @ Value::Object(_)) = values else {
         return Ok(None);
     };
     let marks: Option<Value> = match rc.change.before_sensitive {
         Some(raw) => {
-            Some(serde_json::from_str(raw.get()).map_err(|e| fragment_err(src, raw.get(), &e))?)
+            Some(serde_json::from_str(raw.get()).map_err(|e| fragment(src, raw.get(), e))?)
         }
         None => None,
     };

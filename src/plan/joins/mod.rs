@@ -537,11 +537,11 @@ impl Joins {
                                                 ("source", rv(&r.source)),
                                                 (
                                                     "address_prefix",
-                                                    regorus::Value::from(r.address_prefix.clone()),
+                                                    super::input::to_rego(&r.address_prefix),
                                                 ),
                                                 (
                                                     "next_hop_type",
-                                                    regorus::Value::from(r.next_hop_type.clone()),
+                                                    super::input::to_rego(&r.next_hop_type),
                                                 ),
                                                 ("unknown", regorus::Value::from(r.unknown)),
                                             ])
