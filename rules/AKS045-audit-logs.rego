@@ -51,15 +51,21 @@ audit_entry(e) if lib.in_ci(object.get(e, "category", null), audit_categories)
 
 audit_entry(e) if lib.in_ci(object.get(e, "category_group", null), audit_groups)
 
+# The blocks under a key of the setting's values: none when unset (null).
+blocks(s, key) := v if {
+	v := object.get(s.values, key, [])
+	is_array(v)
+} else := []
+
 # The setting enables an audit category or group (3.x `log` blocks count
 # unless `enabled = false`).
 qualifies(s) if {
-	some e in object.get(s.values, "enabled_log", [])
+	some e in blocks(s, "enabled_log")
 	audit_entry(e)
 }
 
 qualifies(s) if {
-	some e in object.get(s.values, "log", [])
+	some e in blocks(s, "log")
 	object.get(e, "enabled", true) != false
 	audit_entry(e)
 }
@@ -72,7 +78,7 @@ may_qualify(s) if lib.unknown(s, ["enabled_log"])
 may_qualify(s) if lib.unknown(s, ["log"])
 
 may_qualify(s) if {
-	some i, e in object.get(s.values, "enabled_log", [])
+	some i, e in blocks(s, "enabled_log")
 	some k in ["category", "category_group"]
 	lib.unknown(s, ["enabled_log", i, k])
 }
