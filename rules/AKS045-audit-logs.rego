@@ -47,9 +47,16 @@ audit_categories := ["kube-audit-admin", "kube-audit"]
 
 audit_groups := ["audit", "allLogs"]
 
-audit_entry(e) if lib.in_ci(object.get(e, "category", null), audit_categories)
+# (A block that is not an object, such as null, enables nothing.)
+audit_entry(e) if {
+	is_object(e)
+	lib.in_ci(object.get(e, "category", null), audit_categories)
+}
 
-audit_entry(e) if lib.in_ci(object.get(e, "category_group", null), audit_groups)
+audit_entry(e) if {
+	is_object(e)
+	lib.in_ci(object.get(e, "category_group", null), audit_groups)
+}
 
 # The blocks under a key of the setting's values: none when unset (null).
 blocks(s, key) := v if {
@@ -66,6 +73,7 @@ qualifies(s) if {
 
 qualifies(s) if {
 	some e in blocks(s, "log")
+	is_object(e)
 	object.get(e, "enabled", true) != false
 	audit_entry(e)
 }

@@ -39,6 +39,12 @@ test_null_log_blocks_are_no_logs if {
 	[f.status | some f in fs] == ["fail"]
 }
 
+test_null_log_entries_are_no_logs if {
+	s := setting("d", {"enabled_log": [null], "log": [null]}, {})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["fail"]
+}
+
 test_no_setting_fails if {
 	fs := AKS045.deny with input as inp([], [])
 	[[f.status, f.resource, f.attribute] | some f in fs] == [["fail", "azurerm_kubernetes_cluster.c", []]]

@@ -706,23 +706,29 @@ proptest! {
     }
 }
 
-/// A case `evaluation_is_repeatable` found (CI, 2026-12-05): a diagnostic
-/// setting whose `enabled_log` is null. The interpreter failed AKS045
-/// (`some .. in` over null), the VM found no logs.
+/// Cases `evaluation_is_repeatable` found (2026-12-05): a diagnostic
+/// setting whose `enabled_log` is null, or holds null. The interpreter
+/// failed AKS045 (`some .. in null`, `object.get(null, ..)`), the VM found
+/// no logs.
 #[test]
 fn null_log_blocks_evaluate_alike_on_both_engines() {
     let f = fixtures()
         .iter()
         .find(|f| f.rel == "joins-state/state.json")
         .expect("the fixture");
-    let node = ((f.nodes as u128 * 17_290_381_012_372_534_948_u128) >> 64) as usize;
-    let (text, _) = mutate(f, node, &Mutation::Replace("null".to_string()));
-    assert!(
-        text.contains("\"enabled_log\":null"),
-        "the case mutates enabled_log"
-    );
-    let _ =
-        lint_case(&name_for(f, "repeat"), text.into_bytes(), Eval::Twice).expect("the same answer");
+    for (pick, mutated) in [
+        (17_290_381_012_372_534_948_u128, "\"enabled_log\":null"),
+        (17_345_445_920_055_250_027_u128, "\"enabled_log\":[null]"),
+    ] {
+        let node = ((f.nodes as u128 * pick) >> 64) as usize;
+        let (text, _) = mutate(f, node, &Mutation::Replace("null".to_string()));
+        assert!(
+            text.contains(mutated),
+            "the case mutates enabled_log: {mutated}"
+        );
+        let _ = lint_case(&name_for(f, "repeat"), text.into_bytes(), Eval::Twice)
+            .expect("the same answer");
+    }
 }
 
 proptest! {
