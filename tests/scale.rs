@@ -67,7 +67,7 @@ fn changes_normalized_in_parallel_give_the_same_report_at_any_thread_count() {
     let p = p.to_str().unwrap();
     let one = lint("1", &["--format", "json", p]);
     let doc: Value = serde_json::from_slice(&one.stdout).unwrap();
-    // Every cluster is read: 1,500 AKS001 findings (two in three are public).
+    // Every cluster is read: 1,000 AKS001 findings (two in three of the 1,500 are public).
     let aks001 = doc["findings"]
         .as_array()
         .unwrap()

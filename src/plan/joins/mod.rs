@@ -287,15 +287,7 @@ impl<'m> Index<'m> {
     fn exprs(&self, r: &Resource) -> Option<Map<String, Value>> {
         let cfg = self.cfg?;
         let mods: Vec<String> = self.path(r).iter().map(|(n, _)| n.clone()).collect();
-        let mut full = String::new();
-        for m in &mods {
-            full.push_str("module.");
-            full.push_str(m);
-            full.push('.');
-        }
-        full.push_str(&r.type_);
-        full.push('.');
-        full.push_str(&r.name);
+        let full = super::normalize::configuration_address(&mods, &r.type_, &r.name);
         cfg.expressions(&mods, &r.type_, &r.name, &full)
     }
 
