@@ -43,7 +43,8 @@ fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<Rul
     // it), a few per worker: the inputs alive at once are a fraction of the
     // whole, whatever the number of workers.
     let (mut findings, mut failures) = if engine.has_builtin() {
-        let slices = model.slices(SLICES_PER_WORKER * rayon::current_num_threads());
+        let workers = rayon::current_num_threads().min(crate::engine::MAX_SLICE_WORKERS);
+        let slices = model.slices(SLICES_PER_WORKER * workers);
         engine.evaluate_sliced(slices.len(), |i| {
             slices
                 .get(i)
@@ -71,28 +72,28 @@ fn findings_of(
     file: &str,
 ) -> Vec<Finding> {
     let rules = engine.rules();
-    raw.into_iter()
-        .filter_map(|r| {
-            let meta = &rules.get(r.rule)?.meta;
-            Some(Finding {
-                rule_id: meta.id.clone(),
-                rule_name: meta.name.clone(),
-                severity: meta.severity,
-                status: r.status,
-                resource_type: model
-                    .resource_type(&r.resource)
-                    .unwrap_or_default()
-                    .to_string(),
-                location: None,
-                address: r.resource,
-                attribute: r.attribute,
-                message: r.message,
-                file: file.to_string(),
-                suppression: None,
-                change: Change::New,
-            })
+    let mut out = Vec::with_capacity(raw.len());
+    out.extend(raw.into_iter().filter_map(|r| {
+        let meta = &rules.get(r.rule)?.meta;
+        Some(Finding {
+            rule_id: meta.id.clone(),
+            rule_name: meta.name.clone(),
+            severity: meta.severity,
+            status: r.status,
+            resource_type: model
+                .resource_type(&r.resource)
+                .unwrap_or_default()
+                .to_string(),
+            location: None,
+            address: r.resource,
+            attribute: r.attribute,
+            message: r.message,
+            file: file.to_string(),
+            suppression: None,
+            change: Change::New,
         })
-        .collect()
+    }));
+    out
 }
 
 /// The `--base` file's findings: the before side of every input.
@@ -146,40 +147,61 @@ fn lint_one(
         Err(e) => return Some((failed(name, e), Vec::new())),
     };
     let t1 = std::time::Instant::now();
-    let model = match plan::normalize(&src, filter) {
-        Ok(m) => m,
-        Err(InputError::NotTerraform { .. }) if walked => {
-            // Reported by the caller, in input order.
-            return Some((
-                FileReport {
-                    file: name,
-                    resources: 0,
-                    findings: Vec::new(),
-                    errors: Vec::new(),
-                    linted: false,
-                    fixed: Vec::new(),
-                },
-                vec![SKIPPED.to_string()],
-            ));
-        }
-        Err(e) => return Some((failed(name, e), Vec::new())),
+    // A walked file that is not Terraform output is reported by the caller,
+    // in input order.
+    let not_linted = |e: InputError| match e {
+        InputError::NotTerraform { .. } if walked => (
+            FileReport {
+                file: name.clone(),
+                resources: 0,
+                findings: Vec::new(),
+                errors: Vec::new(),
+                linted: false,
+                fixed: Vec::new(),
+            },
+            vec![SKIPPED.to_string()],
+        ),
+        e => (failed(name.clone(), e), Vec::new()),
+    };
+    let prepared = match plan::prepare(&src, filter) {
+        Ok(p) => p,
+        Err(e) => return Some(not_linted(e)),
     };
     // The text is needed again only for the findings' lines in the plan:
     // those of every address are found now, and the text (as large as the
-    // file) is dropped before the rules run.
+    // file) is dropped before the values are built.
     let positions = match path {
-        Some(_) => plan_positions(&src.text, &model),
+        Some(_) => plan_positions(&src.text, &prepared.addresses()),
         None => PlanPositions::new(),
     };
+    let large = src.text.len() as u64 >= crate::engine::memory::LARGE_INPUT;
     drop(src);
+    let mut model = match prepared.finish() {
+        Ok(m) => m,
+        Err(e) => return Some(not_linted(e)),
+    };
     let t2 = std::time::Instant::now();
     let (raw, mut failures) = evaluate(engine, &model);
-    let t3 = std::time::Instant::now();
-    let mut findings = findings_of(raw, engine, &model, &name);
     // The before side: `--base`, else the plan's own `before` values (only
     // when some change has one: a create-only plan skips it), else none.
-    let (before, default) = match (base, &model.before) {
-        (Some(base), _) => (
+    let raw_before = match (base, &model.before) {
+        (None, Some(before)) => {
+            let (raw, more) = evaluate(engine, before);
+            failures.extend(more);
+            Some(raw)
+        }
+        _ => None,
+    };
+    // Nothing reads the values after the rules: they go before the
+    // findings are built.
+    model.drop_values();
+    if large {
+        crate::engine::memory::collect_freed();
+    }
+    let t3 = std::time::Instant::now();
+    let mut findings = findings_of(raw, engine, &model, &name);
+    let (before, default) = match (base, model.before.as_deref(), raw_before) {
+        (Some(base), _, _) => (
             Some(
                 base.iter()
                     .map(|f| Finding {
@@ -190,14 +212,12 @@ fn lint_one(
             ),
             Change::New,
         ),
-        (None, Some(before)) => {
-            let (raw, more) = evaluate(engine, before);
-            failures.extend(more);
+        (None, Some(before), Some(raw)) => {
             (Some(findings_of(raw, engine, before, &name)), Change::New)
         }
         // A state has no before side: what it holds exists already.
-        (None, None) if model.kind == plan::parse::Kind::State => (None, Change::Existing),
-        (None, None) => (None, Change::New),
+        _ if model.kind == plan::parse::Kind::State => (None, Change::Existing),
+        _ => (None, Change::New),
     };
     let mut fixed = triage::change::classify(&mut findings, before, default);
     let t4 = std::time::Instant::now();

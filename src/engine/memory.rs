@@ -162,6 +162,7 @@ mod mi {
         // Public mimalloc API, compiled into regorus-mimalloc-sys.
         pub(super) fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
         pub(super) fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+        pub(super) fn mi_collect(force: bool);
         #[cfg(test)]
         pub(super) fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
     }
@@ -221,6 +222,24 @@ pub(crate) fn for_large_input() {
         // Best effort: an older kernel without the flag keeps its pages.
         let _ = rustix::thread::disable_transparent_huge_pages(true);
     }
+}
+
+/// Gives what the run freed back to the allocator, and (in the large-input
+/// mode) to the operating system: on this thread and on every worker.
+/// Memory one thread frees that another allocated (the values normalized
+/// in parallel, freed by the thread that runs the rules) waits in its
+/// owner's heap until that thread next allocates or collects; idle workers
+/// kept it resident.
+pub(crate) fn collect_freed() {
+    let collect = || {
+        #[allow(unsafe_code)]
+        // SAFETY: mi_collect only walks the calling thread's own heap.
+        unsafe {
+            mi::mi_collect(true);
+        }
+    };
+    rayon::broadcast(|_| collect());
+    collect();
 }
 
 /// mimalloc's purge delay now (a test checks the option index).

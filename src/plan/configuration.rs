@@ -3,10 +3,10 @@
 //! reference points (to join node pools and federated credentials to their
 //! cluster through resources, module outputs and module call arguments).
 //!
-//! The section is indexed where it lies in the plan's text: each piece a
-//! reader needs (a resource's `expressions`, an output's `expression`, a
-//! call's `expressions`) is a slice of the text, parsed when it is read and
-//! dropped after. As a `Value` tree the section took about twelve times its
+//! The section is indexed as raw JSON: each piece a reader needs (a
+//! resource's `expressions`, an output's `expression`, a call's
+//! `expressions`) is a copy of its text, parsed when it is read and dropped
+//! after (the copies let the file's text go before the values are built). As a `Value` tree the section took about twelve times its
 //! size in memory (194 MB for the 16 MB the joins read of the 100 MB plan
 //! of real resources), all of it alive while the file was normalized.
 use std::borrow::Cow;
@@ -21,39 +21,39 @@ use crate::finding::Step;
 
 /// One module of the configuration, by its call path (`["aks"]`).
 #[derive(Default)]
-struct ModuleCfg<'c> {
+struct ModuleCfg {
     /// Managed resources: type -> name -> `expressions`.
-    resources: HashMap<String, HashMap<String, Option<&'c RawValue>>>,
+    resources: HashMap<String, HashMap<String, Option<Box<RawValue>>>>,
     /// Output name -> its `expression`.
-    outputs: HashMap<String, Option<&'c RawValue>>,
+    outputs: HashMap<String, Option<Box<RawValue>>>,
     /// Module call name -> its `expressions`.
-    calls: HashMap<String, Option<&'c RawValue>>,
+    calls: HashMap<String, Option<Box<RawValue>>>,
 }
 
 /// A data source of the configuration.
-pub(crate) struct DataSource<'c> {
+pub(crate) struct DataSource {
     pub module: Vec<String>,
     pub type_: String,
     pub name: String,
-    expressions: Option<&'c RawValue>,
+    expressions: Option<Box<RawValue>>,
 }
 
-impl DataSource<'_> {
+impl DataSource {
     /// Its `expressions` (empty when it has none).
     pub fn expressions(&self) -> Map<String, Value> {
-        object(self.expressions)
+        object(self.expressions.as_deref())
     }
 }
 
 /// The plan's Terraform `configuration` section, indexed (not to be confused
 /// with `.akslint.toml`, the settings' `ConfigFile`).
 #[derive(Default)]
-pub(crate) struct TfConfiguration<'c> {
-    modules: HashMap<Vec<String>, ModuleCfg<'c>>,
+pub(crate) struct TfConfiguration {
+    modules: HashMap<Vec<String>, ModuleCfg>,
     /// Resources declared under their full address in the root module (seen
     /// in some flattened real plans).
-    flat: HashMap<String, Option<&'c RawValue>>,
-    data: Vec<DataSource<'c>>,
+    flat: HashMap<String, Option<Box<RawValue>>>,
+    data: Vec<DataSource>,
 }
 
 /// Where a reference leads: a resource in a module, maybe an instance.
@@ -140,11 +140,17 @@ fn entries(raw: Option<&RawValue>) -> std::collections::BTreeMap<String, &RawVal
         .unwrap_or_default()
 }
 
-impl<'c> TfConfiguration<'c> {
-    /// Indexes the section `raw` (text the index borrows), with the managed
-    /// resources of the types in `keep` only (None: every type); every
-    /// module's outputs, module calls and data sources are kept.
-    pub fn parse(raw: &'c str, keep: Option<&HashSet<String>>) -> Self {
+/// A piece of the section, copied out of the text.
+fn owned(raw: Option<&RawValue>) -> Option<Box<RawValue>> {
+    raw.map(RawValue::to_owned)
+}
+
+impl TfConfiguration {
+    /// Indexes the section `raw`, with the managed resources of the types in
+    /// `keep` only (None: every type); every module's outputs, module calls
+    /// and data sources are kept. The pieces kept are copies: the index
+    /// outlives the file's text.
+    pub fn parse<'c>(raw: &'c str, keep: Option<&HashSet<String>>) -> Self {
         let mut idx = TfConfiguration::default();
         if let Some(root) = serde_json::from_str::<RawDocument<'c>>(raw)
             .ok()
@@ -155,7 +161,7 @@ impl<'c> TfConfiguration<'c> {
         idx
     }
 
-    fn add_module(
+    fn add_module<'c>(
         &mut self,
         path: Vec<String>,
         module: &'c RawValue,
@@ -186,7 +192,7 @@ impl<'c> TfConfiguration<'c> {
                     module: path.clone(),
                     type_: t.into_owned(),
                     name: n.into_owned(),
-                    expressions: r.expressions,
+                    expressions: owned(r.expressions),
                 });
                 continue;
             }
@@ -195,20 +201,20 @@ impl<'c> TfConfiguration<'c> {
             }
             if path.is_empty() {
                 if let Some(a) = string(r.address).filter(|a| a.starts_with("module.")) {
-                    self.flat.insert(a.into_owned(), r.expressions);
+                    self.flat.insert(a.into_owned(), owned(r.expressions));
                     continue;
                 }
             }
             cfg.resources
                 .entry(t.into_owned())
                 .or_default()
-                .insert(n.into_owned(), r.expressions);
+                .insert(n.into_owned(), owned(r.expressions));
         }
         for (name, o) in entries(m.outputs) {
             let expression = serde_json::from_str::<RawOutput<'c>>(o.get())
                 .ok()
                 .and_then(|o| o.expression);
-            cfg.outputs.insert(name, expression);
+            cfg.outputs.insert(name, owned(expression));
         }
         for (name, call) in entries(m.module_calls) {
             let Ok(call) = serde_json::from_str::<RawCall<'c>>(call.get()) else {
@@ -219,13 +225,13 @@ impl<'c> TfConfiguration<'c> {
                 p.push(name.clone());
                 self.add_module(p, child, depth + 1, keep);
             }
-            cfg.calls.insert(name, call.expressions);
+            cfg.calls.insert(name, owned(call.expressions));
         }
         self.modules.insert(path, cfg);
     }
 
     /// The data sources, in the order of the section.
-    pub fn data_sources(&self) -> &[DataSource<'c>] {
+    pub fn data_sources(&self) -> &[DataSource] {
         &self.data
     }
 
@@ -244,7 +250,7 @@ impl<'c> TfConfiguration<'c> {
             .and_then(|m| m.resources.get(type_))
             .and_then(|by_name| by_name.get(name))
             .or_else(|| self.flat.get(full_config_address))?;
-        Some(object(*raw))
+        Some(object(raw.as_deref()))
     }
 
     /// One hop of reference resolution: the expression that a
@@ -265,11 +271,12 @@ impl<'c> TfConfiguration<'c> {
                 child_scope.push(child.name.clone());
                 let mut child_keys = keys.to_vec();
                 child_keys.push(child.key.clone());
-                let raw = (*self
+                let raw = self
                     .modules
                     .get(&child_scope)?
                     .outputs
-                    .get(output.name.as_str())?)?;
+                    .get(output.name.as_str())?
+                    .as_deref()?;
                 let expr = serde_json::from_str(raw.get()).ok()?;
                 Some((child_scope, child_keys, expr))
             }
@@ -277,7 +284,12 @@ impl<'c> TfConfiguration<'c> {
                 let var = segs.get(1)?;
                 let (call, parent) = scope.split_last()?;
                 let parent_keys = keys.get(..parent.len()).unwrap_or_default();
-                let args = (*self.modules.get(parent)?.calls.get(call.as_str())?)?;
+                let args = self
+                    .modules
+                    .get(parent)?
+                    .calls
+                    .get(call.as_str())?
+                    .as_deref()?;
                 let expr = serde_json::from_str::<Map<String, Value>>(args.get())
                     .ok()?
                     .remove(var.name.as_str())?;

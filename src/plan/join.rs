@@ -71,7 +71,7 @@ fn pick_cluster(
     }
 }
 
-pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration<'_>) {
+pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration) {
     let mut clusters = ClusterIndex::new();
     for r in resources.iter().filter(|r| is_cluster_type(&r.type_)) {
         let path = address::module_path(&r.module);

@@ -14,6 +14,7 @@ pub(crate) mod address;
 pub(crate) mod configuration;
 mod input;
 pub use input::Slice;
+mod changes;
 mod join;
 pub(crate) mod joins;
 pub mod normalize;
@@ -23,7 +24,7 @@ pub mod read;
 #[rustfmt::skip]
 mod sensitive_attributes;
 
-pub use normalize::{normalize, Model, TypeFilter};
+pub use normalize::{normalize, prepare, Model, Prepared, TypeFilter};
 pub use parse::MAX_DEPTH;
 pub(crate) use read::Expanded;
 pub use read::{decode, read, Source};

@@ -1,15 +1,12 @@
 //! From `terraform show -json` output to the policy input (docs/input-format.md):
 //! which resources are checked, their values under the baseline's value
 //! semantics (unknown, sensitive), node pools, and the cross-resource joins.
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::address;
-use super::configuration::{sets_path, TfConfiguration};
+use super::configuration::TfConfiguration;
 use super::join::{join_plan, join_state};
 use super::parse::{self, Kind, RawDoc, RawStateModule};
 pub use super::pools::Pool;
@@ -98,10 +95,25 @@ pub struct Model {
     pub before: Option<Box<Model>>,
 }
 
+impl Model {
+    /// Drops the resources' values (and the before side's), once the rules
+    /// have run: what is left (addresses, types, modules, joins) is what the
+    /// findings are located with. A large plan's values are most of the
+    /// memory the run holds.
+    pub fn drop_values(&mut self) {
+        for r in &mut self.resources {
+            r.values = Value::Null;
+        }
+        if let Some(b) = self.before.as_mut() {
+            b.drop_values();
+        }
+    }
+}
+
 /// Which resource types to build values for (None: all).
 pub type TypeFilter = Option<HashSet<String>>;
 
-fn wanted(filter: &TypeFilter, t: &str) -> bool {
+pub(super) fn wanted(filter: &TypeFilter, t: &str) -> bool {
     match filter {
         None => true,
         // The joins need clusters whenever pools or credentials are wanted.
@@ -111,14 +123,6 @@ fn wanted(filter: &TypeFilter, t: &str) -> bool {
                 || super::joins::needed(set, t)
         }
     }
-}
-
-/// A change as normalization uses it: values parsed only when wanted.
-struct Change {
-    actions: Vec<String>,
-    after: Option<Value>,
-    after_unknown: Option<Value>,
-    after_sensitive: Option<Value>,
 }
 
 pub(crate) fn path_key(path: &[Step]) -> String {
@@ -136,7 +140,7 @@ pub(crate) fn path_key(path: &[Step]) -> String {
 }
 
 /// Paths at which a tree of booleans (after_unknown, after_sensitive) is `true`.
-fn true_paths(v: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+pub(super) fn true_paths(v: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
     match v {
         Value::Bool(true) => out.push(path.clone()),
         Value::Object(m) => {
@@ -251,7 +255,11 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-fn apply_sensitive(values: &mut Value, marks: Option<&Value>, type_: &str) -> BTreeSet<String> {
+pub(super) fn apply_sensitive(
+    values: &mut Value,
+    marks: Option<&Value>,
+    type_: &str,
+) -> BTreeSet<String> {
     let mut sensitive = BTreeSet::new();
     if let Some(marks) = marks {
         let mut paths = Vec::new();
@@ -273,7 +281,7 @@ fn apply_sensitive(values: &mut Value, marks: Option<&Value>, type_: &str) -> BT
     sensitive
 }
 
-fn module_names(module: &str) -> Vec<String> {
+pub(super) fn module_names(module: &str) -> Vec<String> {
     address::module_path(module)
         .into_iter()
         .map(|(n, _)| n)
@@ -293,6 +301,25 @@ pub(super) fn configuration_address(module: &[String], type_: &str, name: &str) 
     s
 }
 
+/// The byte offset in `fragment` of serde_json's 1-based `line` and
+/// `column` there (serde_json counts the column in bytes).
+pub(super) fn offset_in(fragment: &str, line: usize, column: usize) -> usize {
+    let start: usize = fragment
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let text = fragment
+        .split_inclusive('\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
+    let mut at = column.saturating_sub(1).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    start + at
+}
+
 /// An error in a fragment re-parsed from the source text, with its line and
 /// column in the whole file.
 fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputError {
@@ -300,20 +327,7 @@ fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputErr
     let base = (fragment.as_ptr() as usize).checked_sub(src.text.as_ptr() as usize);
     if let (InputError::Json { line, column, .. }, Some(base)) = (&mut err, base) {
         // Offset of the error within the fragment, then within the file.
-        let in_fragment: usize = fragment
-            .split_inclusive('\n')
-            .take(line.saturating_sub(1))
-            .map(str::len)
-            .sum::<usize>()
-            + fragment
-                .split_inclusive('\n')
-                .nth(line.saturating_sub(1))
-                .map_or(0, |l| {
-                    l.char_indices()
-                        .nth(column.saturating_sub(1))
-                        .map_or(l.len(), |(i, _)| i)
-                });
-        let abs = base + in_fragment;
+        let abs = base + offset_in(fragment, *line, *column);
         if src.text.get(..abs).is_some() {
             (*line, *column) = parse::line_col(&src.text, abs);
         }
@@ -321,43 +335,32 @@ fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputErr
     err
 }
 
-/// An error of one change. A fragment's is placed in the file only when it
-/// is the one reported: placing it counts lines from the file's start.
-enum ChangeError {
-    Fragment {
-        start: usize,
-        len: usize,
-        error: serde_json::Error,
-    },
-    Input(InputError),
-}
-
-/// The error of a fragment of the file's text.
-fn fragment(src: &Source, fragment: &str, error: serde_json::Error) -> ChangeError {
-    match (fragment.as_ptr() as usize).checked_sub(src.text.as_ptr() as usize) {
-        Some(start) if start + fragment.len() <= src.text.len() => ChangeError::Fragment {
-            start,
-            len: fragment.len(),
-            error,
-        },
-        _ => ChangeError::Input(fragment_err(src, fragment, &error)),
-    }
-}
-
-impl ChangeError {
-    fn into_input(self, src: &Source) -> InputError {
-        match self {
-            Self::Input(e) => e,
-            Self::Fragment { start, len, error } => {
-                let fragment = src.text.get(start..start + len).unwrap_or_default();
-                fragment_err(src, fragment, &error)
-            }
-        }
-    }
-}
-
 /// Loads and normalizes one source.
 pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError> {
+    prepare(src, filter)?.finish()
+}
+
+/// A file parsed, with what the rules read of it copied out of its text:
+/// the text can be dropped before the values are built ([`Prepared::finish`]),
+/// so that a large plan's text and its values are not in memory together.
+pub struct Prepared {
+    file: String,
+    filter: TypeFilter,
+    stage: Stage,
+}
+
+enum Stage {
+    Plan {
+        terraform_version: Option<String>,
+        cfg: Option<TfConfiguration>,
+        changes: parse::Changes,
+    },
+    /// A state is normalized from its text (its values are not copied).
+    State(Model),
+}
+
+/// Parses one source, copying out what [`Prepared::finish`] needs.
+pub fn prepare(src: &Source, filter: &TypeFilter) -> Result<Prepared, InputError> {
     // Changes of types no rule reads are only counted while parsing.
     let keep = filter.as_ref().map(|set| {
         let mut keep = set.clone();
@@ -369,63 +372,60 @@ pub fn normalize(src: &Source, filter: &TypeFilter) -> Result<Model, InputError>
         keep
     });
     let (kind, doc) = parse::parse_keeping(src, keep.as_ref())?;
-    let mut model = match kind {
-        Kind::Plan => normalize_plan(src, doc, filter, keep.as_ref()),
-        Kind::State => normalize_state(src, doc, filter),
-    }?;
-    model.exposed = filter.clone();
-    if let Some(b) = model.before.as_mut() {
-        b.exposed = filter.clone();
+    let stage = match kind {
+        Kind::Plan => Stage::Plan {
+            cfg: doc
+                .configuration
+                .map(|raw| TfConfiguration::parse(raw.get(), keep.as_ref())),
+            terraform_version: doc.terraform_version,
+            changes: doc.resource_changes.unwrap_or_default(),
+        },
+        Kind::State => Stage::State(normalize_state(src, doc, filter)?),
+    };
+    Ok(Prepared {
+        file: src.name.clone(),
+        filter: filter.clone(),
+        stage,
+    })
+}
+
+impl Prepared {
+    /// The address of every resource the model can hold (and maybe more).
+    pub fn addresses(&self) -> HashSet<String> {
+        match &self.stage {
+            Stage::Plan { changes, .. } => changes.kept.iter().map(|c| c.address.clone()).collect(),
+            Stage::State(model) => model.resources.iter().map(|r| r.address.clone()).collect(),
+        }
     }
-    Ok(model)
+
+    /// Builds the model: the values of the kept changes, and the joins.
+    pub fn finish(self) -> Result<Model, InputError> {
+        let mut model = match self.stage {
+            Stage::Plan {
+                terraform_version,
+                cfg,
+                changes,
+            } => normalize_plan(&self.file, terraform_version, cfg, changes, &self.filter)?,
+            Stage::State(model) => model,
+        };
+        model.exposed = self.filter.clone();
+        if let Some(b) = model.before.as_mut() {
+            b.exposed = self.filter;
+        }
+        Ok(model)
+    }
 }
 
 fn normalize_plan(
-    src: &Source,
-    doc: RawDoc<'_>,
+    file: &str,
+    terraform_version: Option<String>,
+    cfg: Option<TfConfiguration>,
+    changes: parse::Changes,
     filter: &TypeFilter,
-    keep: Option<&std::collections::HashSet<String>>,
 ) -> Result<Model, InputError> {
-    let cfg = doc
-        .configuration
-        .map(|raw| TfConfiguration::parse(raw.get(), keep));
-    let changes = doc.resource_changes.unwrap_or_default();
-    let mut count = changes.others;
-    // Each change is normalized on its own: a large file's in parallel,
-    // gathered in file order (the same model, and the same first error,
-    // whatever the thread count).
-    // After an error, only the changes before it are still normalized (the
-    // first error in file order is the one reported).
-    let first_error = AtomicUsize::new(usize::MAX);
-    let one = |(i, rc)| {
-        if i > first_error.load(Ordering::Relaxed) {
-            return Ok(Normalized::default());
-        }
-        let n = normalize_change(src, rc, filter, cfg.as_ref());
-        if n.is_err() {
-            first_error.fetch_min(i, Ordering::Relaxed);
-        }
-        n
-    };
-    let done: Vec<Result<Normalized, ChangeError>> = if changes.kept.len() >= PARALLEL_CHANGES {
-        changes
-            .kept
-            .into_par_iter()
-            .enumerate()
-            .with_min_len(64)
-            .map(one)
-            .collect()
-    } else {
-        changes.kept.into_iter().enumerate().map(one).collect()
-    };
-    let mut resources = Vec::new();
-    let mut before = Vec::new();
-    for n in done {
-        let n = n.map_err(|e| e.into_input(src))?;
-        before.extend(n.before);
-        count += usize::from(n.counted);
-        resources.extend(n.resource);
-    }
+    let n = super::changes::normalize_all(file, changes.kept, filter, cfg.as_ref())?;
+    let count = changes.others + n.counted;
+    let (mut resources, mut before) = (n.resources, n.before);
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     if let Some(cfg) = &cfg {
         join_plan(&mut resources, cfg);
@@ -434,154 +434,14 @@ fn normalize_plan(
         before.sort_by(|a, b| a.address.cmp(&b.address));
         join_state(&mut before);
         let n = before.len();
-        let mut b = finish(src, Kind::State, doc.terraform_version.clone(), before, n);
+        let mut b = finish(file, Kind::State, terraform_version.clone(), before, n);
         super::joins::join(&mut b, None);
         Box::new(b)
     });
-    let mut model = finish(src, Kind::Plan, doc.terraform_version, resources, count);
+    let mut model = finish(file, Kind::Plan, terraform_version, resources, count);
     super::joins::join(&mut model, cfg.as_ref());
     model.before = before;
     Ok(model)
-}
-
-/// Changes from which a file's are normalized in parallel.
-const PARALLEL_CHANGES: usize = 512;
-
-/// What one change of `resource_changes` gives.
-#[derive(Default)]
-struct Normalized {
-    /// It counts among the file's resources (not a data source, deposed
-    /// object, delete or forget).
-    counted: bool,
-    /// Its resource, when a rule reads its type.
-    resource: Option<Resource>,
-    /// Its before side (state semantics), when a rule reads its type.
-    before: Option<Resource>,
-}
-
-fn normalize_change(
-    src: &Source,
-    rc: parse::RawChange<'_>,
-    filter: &TypeFilter,
-    cfg: Option<&TfConfiguration<'_>>,
-) -> Result<Normalized, ChangeError> {
-    let file = &src.name;
-    let mut out = Normalized::default();
-    let managed = rc.mode.as_deref().unwrap_or("managed") == "managed"
-        && !rc.address.starts_with("data.")
-        && !rc.address.contains(".data.");
-    if !managed || rc.deposed.is_some() {
-        return Ok(out);
-    }
-    let want = wanted(filter, &rc.type_);
-    // Values are parsed only for the resource types a rule reads.
-    let parse = |raw: Option<&serde_json::value::RawValue>| -> Result<Option<Value>, ChangeError> {
-        match raw {
-            Some(r) if want => serde_json::from_str(r.get())
-                .map(Some)
-                .map_err(|e| fragment(src, r.get(), e)),
-            _ => Ok(None),
-        }
-    };
-    if want {
-        out.before = before_resource(src, &rc, parse(rc.change.before)?)?;
-    }
-    let change = Change {
-        after: parse(rc.change.after)?,
-        after_unknown: parse(rc.change.after_unknown)?,
-        after_sensitive: parse(rc.change.after_sensitive)?,
-        actions: rc.change.actions.into_iter().map(Cow::into_owned).collect(),
-    };
-    let acts: Vec<&str> = change.actions.iter().map(String::as_str).collect();
-    if acts == ["delete"] || acts == ["forget"] {
-        return Ok(out);
-    }
-    out.counted = true;
-    if !want {
-        return Ok(out);
-    }
-    let module = rc.module_address.as_deref().unwrap_or_default().to_string();
-    let mut values = match change.after {
-        Some(v @ Value::Object(_)) => v,
-        Some(Value::Null) | None => Value::Object(Map::new()),
-        Some(_) => {
-            return Err(ChangeError::Input(InputError::NotTerraform {
-                file: file.clone(),
-                reason: format!("{}: change.after is not an object", rc.address),
-            }))
-        }
-    };
-    let sensitive = apply_sensitive(&mut values, change.after_sensitive.as_ref(), &rc.type_);
-    let mods = module_names(&module);
-    let exprs = cfg.as_ref().and_then(|c| {
-        c.expressions(
-            &mods,
-            &rc.type_,
-            &rc.name,
-            &configuration_address(&mods, &rc.type_, &rc.name),
-        )
-    });
-    let mut unknown = BTreeSet::new();
-    if let Some(au) = &change.after_unknown {
-        let mut paths = Vec::new();
-        true_paths(au, &mut Vec::new(), &mut paths);
-        for p in paths {
-            let truly = match &exprs {
-                Some(e) => sets_path(e, &p),
-                None => true,
-            };
-            if truly {
-                unknown.insert(path_key(&p));
-            }
-        }
-    }
-    out.resource = Some(Resource {
-        address: rc.address.into_owned(),
-        type_: rc.type_.into_owned(),
-        name: rc.name.into_owned(),
-        module,
-        index: rc.index,
-        actions: change.actions,
-        values,
-        unknown,
-        sensitive,
-        cluster: None,
-        oidc_cluster: None,
-    });
-    Ok(out)
-}
-
-/// The before side of one change, with a state file's value semantics:
-/// the `before` object, `before_sensitive` redacted, nothing unknown. None
-/// when the change has no `before` (a create).
-fn before_resource(
-    src: &Source,
-    rc: &parse::RawChange<'_>,
-    values: Option<Value>,
-) -> Result<Option<Resource>, ChangeError> {
-    let Some(mut values @ Value::Object(_)) = values else {
-        return Ok(None);
-    };
-    let marks: Option<Value> = match rc.change.before_sensitive {
-        Some(raw) => {
-            Some(serde_json::from_str(raw.get()).map_err(|e| fragment(src, raw.get(), e))?)
-        }
-        None => None,
-    };
-    let sensitive = apply_sensitive(&mut values, marks.as_ref(), &rc.type_);
-    Ok(Some(Resource {
-        address: rc.address.to_string(),
-        type_: rc.type_.to_string(),
-        name: rc.name.to_string(),
-        module: rc.module_address.as_deref().unwrap_or_default().to_string(),
-        index: rc.index.clone(),
-        actions: Vec::new(),
-        values,
-        unknown: BTreeSet::new(),
-        sensitive,
-        cluster: None,
-        oidc_cluster: None,
-    }))
 }
 
 fn normalize_state(
@@ -648,13 +508,19 @@ fn normalize_state(
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     join_state(&mut resources);
-    let mut model = finish(src, Kind::State, doc.terraform_version, resources, count);
+    let mut model = finish(
+        &src.name,
+        Kind::State,
+        doc.terraform_version,
+        resources,
+        count,
+    );
     super::joins::join(&mut model, None);
     Ok(model)
 }
 
 fn finish(
-    src: &Source,
+    file: &str,
     kind: Kind,
     terraform_version: Option<String>,
     resources: Vec<Resource>,
@@ -662,7 +528,7 @@ fn finish(
 ) -> Model {
     let pools = super::pools::pools_of(&resources);
     Model {
-        file: src.name.clone(),
+        file: file.to_string(),
         kind,
         terraform_version,
         resources,

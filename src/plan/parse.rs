@@ -2,7 +2,6 @@
 //! stay borrowed raw JSON until normalization decides they are needed.
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -16,7 +15,7 @@ use crate::error::InputError;
 pub(crate) struct RawDoc<'a> {
     pub format_version: Option<String>,
     pub terraform_version: Option<String>,
-    pub resource_changes: Option<Changes<'a>>,
+    pub resource_changes: Option<Changes>,
     pub configuration: Option<&'a RawValue>,
     pub values: Option<RawStateValues<'a>>,
     pub planned_values: Option<&'a RawValue>,
@@ -48,47 +47,195 @@ pub(crate) struct RawChange<'a> {
 }
 
 /// `resource_changes`, streamed: the changes of the types being kept (see
-/// [`parse_keeping`]) are kept, the others only counted, so that a large
-/// plan never holds a list of every change.
+/// [`parse_keeping`]) are copied out of the text, the others only counted,
+/// so that a large plan never holds a list of every change, and its text
+/// can be dropped before the kept values are built.
 #[derive(Default)]
-pub(crate) struct Changes<'a> {
-    pub kept: Vec<RawChange<'a>>,
+pub(crate) struct Changes {
+    pub kept: Vec<KeptChange>,
     /// Changes of other types that count as linted resources
     /// ([`RawChange::counts`]).
     pub others: usize,
 }
 
-/// Deserializes `resource_changes`, keeping the changes of the types in
-/// `keep` (None: all) and only counting the others.
-#[derive(Clone, Copy)]
-pub(crate) struct ChangesSeed<'k> {
-    pub keep: Option<&'k HashSet<String>>,
+/// Where a piece of the file begins: byte offset, 1-based line and column
+/// (in characters). Line 0: not known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Pos {
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for ChangesSeed<'_> {
-    type Value = Changes<'de>;
+/// A value of a change, copied out of the file's text, and where it was.
+#[derive(Debug)]
+pub(crate) struct Fragment {
+    pub raw: Box<RawValue>,
+    pub at: Pos,
+}
+
+/// A change of a type being kept, owned (see [`RawChange`]).
+#[derive(Debug)]
+pub(crate) struct KeptChange {
+    pub address: String,
+    pub module_address: Option<String>,
+    pub mode: Option<String>,
+    pub type_: String,
+    pub name: String,
+    pub index: Option<serde_json::Value>,
+    pub deposed: Option<String>,
+    pub actions: Vec<String>,
+    pub after: Option<Fragment>,
+    pub after_unknown: Option<Fragment>,
+    pub after_sensitive: Option<Fragment>,
+    pub before: Option<Fragment>,
+    pub before_sensitive: Option<Fragment>,
+}
+
+/// Lines and columns of increasing offsets of one text, counted in one
+/// forward pass (a plan is often one line of many megabytes).
+pub(crate) struct Lines<'t> {
+    text: &'t str,
+    scanned: usize,
+    line: usize,
+    /// Characters from the start of the line to `scanned`.
+    col: usize,
+}
+
+impl<'t> Lines<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            scanned: 0,
+            line: 1,
+            col: 0,
+        }
+    }
+
+    /// Where `piece`, a slice of the text, begins (line 0 when it is not
+    /// one).
+    fn of(&mut self, piece: &str) -> Pos {
+        let Some(offset) = (piece.as_ptr() as usize)
+            .checked_sub(self.text.as_ptr() as usize)
+            .filter(|o| o + piece.len() <= self.text.len())
+        else {
+            return Pos::default();
+        };
+        if offset < self.scanned {
+            let (line, column) = line_col(self.text, offset);
+            return Pos {
+                offset,
+                line,
+                column,
+            };
+        }
+        let between = self
+            .text
+            .as_bytes()
+            .get(self.scanned..offset)
+            .unwrap_or_default();
+        match memchr::memrchr(b'\n', between) {
+            Some(nl) => {
+                self.line += bytecount::count(between, b'\n');
+                self.col = chars(between.get(nl + 1..).unwrap_or_default());
+            }
+            None => self.col += chars(between),
+        }
+        self.scanned = offset;
+        Pos {
+            offset,
+            line: self.line,
+            column: self.col + 1,
+        }
+    }
+}
+
+/// Characters in UTF-8 bytes (those that do not continue a character).
+pub(crate) fn chars(bytes: &[u8]) -> usize {
+    bytecount::num_chars(bytes)
+}
+
+impl KeptChange {
+    /// Copies a change out of the text; `lines` places its values.
+    fn new(rc: RawChange<'_>, lines: &mut Lines<'_>) -> Self {
+        let body = rc.change;
+        // Placed in the order they appear in the text.
+        let mut pieces: Vec<&RawValue> = [
+            body.after,
+            body.after_unknown,
+            body.after_sensitive,
+            body.before,
+            body.before_sensitive,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        pieces.sort_by_key(|r| r.get().as_ptr() as usize);
+        let placed: Vec<(usize, Pos)> = pieces
+            .iter()
+            .map(|r| (r.get().as_ptr() as usize, lines.of(r.get())))
+            .collect();
+        let frag = |raw: Option<&RawValue>| {
+            raw.map(|r| Fragment {
+                raw: r.to_owned(),
+                at: placed
+                    .iter()
+                    .find(|(p, _)| *p == r.get().as_ptr() as usize)
+                    .map(|(_, at)| *at)
+                    .unwrap_or_default(),
+            })
+        };
+        Self {
+            after: frag(body.after),
+            after_unknown: frag(body.after_unknown),
+            after_sensitive: frag(body.after_sensitive),
+            before: frag(body.before),
+            before_sensitive: frag(body.before_sensitive),
+            actions: body.actions.into_iter().map(Cow::into_owned).collect(),
+            address: rc.address.into_owned(),
+            module_address: rc.module_address.map(Cow::into_owned),
+            mode: rc.mode.map(Cow::into_owned),
+            type_: rc.type_.into_owned(),
+            name: rc.name.into_owned(),
+            index: rc.index,
+            deposed: rc.deposed.map(Cow::into_owned),
+        }
+    }
+}
+
+/// Deserializes `resource_changes` of `text`, keeping the changes of the
+/// types in `keep` (None: all) and only counting the others.
+#[derive(Clone, Copy)]
+pub(crate) struct ChangesSeed<'k, 't> {
+    pub keep: Option<&'k HashSet<String>>,
+    pub text: &'t str,
+}
+
+impl<'de> DeserializeSeed<'de> for ChangesSeed<'_, '_> {
+    type Value = Changes;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        struct Visit<'a, 'k>(Option<&'k HashSet<String>>, PhantomData<&'a ()>);
-        impl<'de> Visitor<'de> for Visit<'de, '_> {
-            type Value = Changes<'de>;
+        struct Visit<'k, 't>(ChangesSeed<'k, 't>);
+        impl<'de> Visitor<'de> for Visit<'_, '_> {
+            type Value = Changes;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a list of resource changes")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Changes::default();
+                let mut lines = Lines::new(self.0.text);
                 while let Some(rc) = seq.next_element::<RawChange<'de>>()? {
-                    match self.0 {
+                    match self.0.keep {
                         Some(k) if !k.contains(rc.type_.as_ref()) => {
                             out.others += usize::from(rc.counts());
                         }
-                        _ => out.kept.push(rc),
+                        _ => out.kept.push(KeptChange::new(rc, &mut lines)),
                     }
                 }
                 Ok(out)
             }
         }
-        d.deserialize_seq(Visit(self.keep, PhantomData))
+        d.deserialize_seq(Visit(self))
     }
 }
 
@@ -96,16 +243,18 @@ impl<'de> DeserializeSeed<'de> for ChangesSeed<'_> {
 /// [`ChangesSeed`]. Fields as `#[derive(Deserialize)]` would read them:
 /// unknown ones ignored, duplicates rejected, missing ones `None`.
 #[derive(Clone, Copy)]
-pub(crate) struct DocSeed<'k> {
+pub(crate) struct DocSeed<'k, 't> {
     pub keep: Option<&'k HashSet<String>>,
+    /// The text parsed (to place the kept changes' values).
+    pub text: &'t str,
 }
 
-impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
+impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
     type Value = RawDoc<'de>;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        struct Visit<'k>(Option<&'k HashSet<String>>);
-        impl<'de> Visitor<'de> for Visit<'_> {
+        struct Visit<'k, 't>(DocSeed<'k, 't>);
+        impl<'de> Visitor<'de> for Visit<'_, '_> {
             type Value = RawDoc<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("struct RawDoc")
@@ -145,7 +294,10 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
                         "resource_changes" => set(
                             &mut resource_changes,
                             "resource_changes",
-                            map.next_value_seed(OptionSeed(ChangesSeed { keep: self.0 }))?,
+                            map.next_value_seed(OptionSeed(ChangesSeed {
+                                keep: self.0.keep,
+                                text: self.0.text,
+                            }))?,
                         )?,
                         "configuration" => set(
                             &mut configuration,
@@ -187,7 +339,7 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
                 })
             }
         }
-        d.deserialize_map(Visit(self.keep))
+        d.deserialize_map(Visit(self))
     }
 }
 
@@ -362,7 +514,7 @@ fn parse_doc<'s>(
         });
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc = DocSeed { keep }
+    let doc = DocSeed { keep, text }
         .deserialize(&mut de)
         .and_then(|doc| de.end().map(|()| doc))
         .map_err(|e| json_error(&src.name, &e))?;

@@ -14,16 +14,11 @@ use crate::plan::Model;
 /// the text can be dropped before the rules run.
 pub(crate) type PlanPositions = std::collections::HashMap<String, (usize, usize, usize)>;
 
-/// The positions of every address a finding on `model` can have (its
-/// resources and those of its before side) in the plan `text`.
-pub(crate) fn plan_positions(text: &str, model: &Model) -> PlanPositions {
-    let wanted: HashSet<String> = model
-        .resources
-        .iter()
-        .chain(model.before.iter().flat_map(|b| b.resources.iter()))
-        .map(|r| r.address.clone())
-        .collect();
-    address_index(text, &wanted)
+/// The positions of the `wanted` addresses in the plan `text` (every address
+/// a finding can have: those of a model's resources and of its before side,
+/// or more, [`crate::plan::Prepared::addresses`]).
+pub(crate) fn plan_positions(text: &str, wanted: &HashSet<String>) -> PlanPositions {
+    address_index(text, wanted)
 }
 
 /// Finds where a finding belongs: the `.tf` source when it is known, else

@@ -53,7 +53,7 @@ pub(super) fn address_index(
         let between = bytes.get(scanned..value_at).unwrap_or_default();
         match memchr::memrchr(b'\n', between) {
             Some(nl) => {
-                line += memchr::memchr_iter(b'\n', between).count();
+                line += bytecount::count(between, b'\n');
                 col = chars(between.get(nl + 1..).unwrap_or_default());
             }
             None => col += chars(between),
@@ -68,5 +68,5 @@ pub(super) fn address_index(
 
 /// Characters in UTF-8 bytes (those that do not continue a character).
 fn chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+    bytecount::num_chars(bytes)
 }

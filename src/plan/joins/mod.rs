@@ -162,7 +162,7 @@ enum Ref {
 /// arguments) to a managed resource whose type `accept`s, a data source, or
 /// another resource.
 fn resolve(
-    cfg: &ConfigIndex<'_>,
+    cfg: &ConfigIndex,
     scope: &[String],
     keys: &[Option<Value>],
     expr: &Value,
@@ -238,11 +238,11 @@ struct Index<'m> {
     /// Lower-case `id` value -> resources (an association's id is its
     /// subnet's).
     by_id: HashMap<String, Vec<usize>>,
-    cfg: Option<&'m ConfigIndex<'m>>,
+    cfg: Option<&'m ConfigIndex>,
 }
 
 impl<'m> Index<'m> {
-    fn new(resources: &'m [Resource], cfg: Option<&'m ConfigIndex<'m>>) -> Self {
+    fn new(resources: &'m [Resource], cfg: Option<&'m ConfigIndex>) -> Self {
         let mut by_name: HashMap<(&str, &str), ByModule> = HashMap::new();
         let mut paths: HashMap<&str, ModulePath> = HashMap::new();
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
@@ -414,7 +414,7 @@ fn is_cluster(t: &str) -> bool {
 }
 
 /// Computes the joins of a normalized file (`cfg`: the plan's configuration).
-pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>) {
+pub fn join(model: &mut Model, cfg: Option<&ConfigIndex>) {
     let wanted = [
         ROLE_ASSIGNMENT,
         DIAGNOSTIC,
@@ -433,7 +433,7 @@ pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>) {
     }
     let joins = {
         let m: &Model = model;
-        let idx = Index::new(&m.resources, cfg.map(shorten));
+        let idx = Index::new(&m.resources, cfg);
         let mut joins = Joins::default();
         diagnostics(&idx, &mut joins);
         roles(&idx, &mut joins);
@@ -441,11 +441,6 @@ pub fn join(model: &mut Model, cfg: Option<&ConfigIndex<'_>>) {
         joins
     };
     model.joins = joins;
-}
-
-/// One lifetime for the configuration index and its borrow.
-fn shorten<'a, 'b: 'a>(c: &'a ConfigIndex<'b>) -> &'a ConfigIndex<'a> {
-    c
 }
 
 // ------------------------------------------------------------------ to Rego

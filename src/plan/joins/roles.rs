@@ -38,7 +38,7 @@ pub(super) fn diagnostics(idx: &Index<'_>, joins: &mut Joins) {
 /// Data sources `azurerm_role_definition` of the configuration: (module
 /// path, name) -> the constant `name`.
 pub(super) fn role_definitions(
-    cfg: Option<&ConfigIndex<'_>>,
+    cfg: Option<&ConfigIndex>,
 ) -> HashMap<(Vec<String>, String), String> {
     let mut out = HashMap::new();
     for d in cfg.map(ConfigIndex::data_sources).unwrap_or_default() {

@@ -1,0 +1,222 @@
+//! The changes of `resource_changes` a rule reads, from the copies the
+//! parse made of them (the file's text is gone by then) to resources: their
+//! values parsed, redacted, and their unknown values told from provider
+//! defaults. A large file's in parallel.
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+
+use super::configuration::{sets_path, TfConfiguration};
+use super::normalize::{
+    apply_sensitive, configuration_address, module_names, path_key, true_paths, wanted, Resource,
+    TypeFilter,
+};
+use super::parse::{self, Fragment, KeptChange};
+use crate::error::InputError;
+
+/// Changes from which a file's are normalized in parallel.
+const PARALLEL_CHANGES: usize = 512;
+
+/// What the kept changes of a file give.
+#[derive(Default)]
+pub(super) struct Normalized {
+    /// Changes that count among the file's resources (not a data source,
+    /// deposed object, delete or forget).
+    pub counted: usize,
+    /// Resources of the types a rule reads, in file order.
+    pub resources: Vec<Resource>,
+    /// Their before sides (state semantics), in file order.
+    pub before: Vec<Resource>,
+}
+
+/// Normalizes the kept changes of a file. Each change is normalized on its
+/// own: a large file's in parallel, gathered in file order (the same
+/// resources, and the same first error, whatever the thread count). After
+/// an error, only the changes before it are still normalized (the first
+/// error in file order is the one reported).
+pub(super) fn normalize_all(
+    file: &str,
+    kept: Vec<KeptChange>,
+    filter: &TypeFilter,
+    cfg: Option<&TfConfiguration>,
+) -> Result<Normalized, InputError> {
+    let first_error = AtomicUsize::new(usize::MAX);
+    let one = |(i, rc)| {
+        if i > first_error.load(Ordering::Relaxed) {
+            return Ok(One::default());
+        }
+        let n = normalize_change(file, rc, filter, cfg);
+        if n.is_err() {
+            first_error.fetch_min(i, Ordering::Relaxed);
+        }
+        n
+    };
+    let done: Vec<Result<One, InputError>> = if kept.len() >= PARALLEL_CHANGES {
+        kept.into_par_iter()
+            .enumerate()
+            .with_min_len(64)
+            .map(one)
+            .collect()
+    } else {
+        kept.into_iter().enumerate().map(one).collect()
+    };
+    let mut out = Normalized::default();
+    for n in done {
+        let n = n?;
+        out.counted += usize::from(n.counted);
+        out.resources.extend(n.resource);
+        out.before.extend(n.before);
+    }
+    Ok(out)
+}
+
+/// What one change gives.
+#[derive(Default)]
+struct One {
+    counted: bool,
+    resource: Option<Resource>,
+    before: Option<Resource>,
+}
+
+/// The error of a fragment's value, placed in the file: the fragment's
+/// position there and the error's within the fragment.
+fn fragment_error(file: &str, f: &Fragment, e: &serde_json::Error) -> InputError {
+    let mut err = parse::json_error(file, e);
+    if let InputError::Json { line, column, .. } = &mut err {
+        let text = f.raw.get();
+        let within = super::normalize::offset_in(text, *line, *column);
+        if let (Some(prefix), true) = (text.get(..within), f.at.line > 0) {
+            let bytes = prefix.as_bytes();
+            match memchr::memrchr(b'\n', bytes) {
+                None => (*line, *column) = (f.at.line, f.at.column + parse::chars(bytes)),
+                Some(nl) => {
+                    *line = f.at.line + memchr::memchr_iter(b'\n', bytes).count();
+                    *column = parse::chars(bytes.get(nl + 1..).unwrap_or_default()) + 1;
+                }
+            }
+        }
+    }
+    err
+}
+
+fn normalize_change(
+    file: &str,
+    rc: KeptChange,
+    filter: &TypeFilter,
+    cfg: Option<&TfConfiguration>,
+) -> Result<One, InputError> {
+    let mut out = One::default();
+    let managed = rc.mode.as_deref().unwrap_or("managed") == "managed"
+        && !rc.address.starts_with("data.")
+        && !rc.address.contains(".data.");
+    if !managed || rc.deposed.is_some() {
+        return Ok(out);
+    }
+    let want = wanted(filter, &rc.type_);
+    // Values are parsed only for the resource types a rule reads.
+    let parse = |f: &Option<Fragment>| -> Result<Option<Value>, InputError> {
+        match f {
+            Some(f) if want => serde_json::from_str(f.raw.get())
+                .map(Some)
+                .map_err(|e| fragment_error(file, f, &e)),
+            _ => Ok(None),
+        }
+    };
+    if want {
+        out.before = before_resource(file, &rc, parse(&rc.before)?)?;
+    }
+    let after = parse(&rc.after)?;
+    let after_unknown = parse(&rc.after_unknown)?;
+    let after_sensitive = parse(&rc.after_sensitive)?;
+    if rc.actions == ["delete"] || rc.actions == ["forget"] {
+        return Ok(out);
+    }
+    out.counted = true;
+    if !want {
+        return Ok(out);
+    }
+    let module = rc.module_address.clone().unwrap_or_default();
+    let mut values = match after {
+        Some(v @ Value::Object(_)) => v,
+        Some(Value::Null) | None => Value::Object(Map::new()),
+        Some(_) => {
+            return Err(InputError::NotTerraform {
+                file: file.to_string(),
+                reason: format!("{}: change.after is not an object", rc.address),
+            })
+        }
+    };
+    let sensitive = apply_sensitive(&mut values, after_sensitive.as_ref(), &rc.type_);
+    let mods = module_names(&module);
+    let exprs = cfg.and_then(|c| {
+        c.expressions(
+            &mods,
+            &rc.type_,
+            &rc.name,
+            &configuration_address(&mods, &rc.type_, &rc.name),
+        )
+    });
+    let mut unknown = BTreeSet::new();
+    if let Some(au) = &after_unknown {
+        let mut paths = Vec::new();
+        true_paths(au, &mut Vec::new(), &mut paths);
+        for p in paths {
+            let truly = match &exprs {
+                Some(e) => sets_path(e, &p),
+                None => true,
+            };
+            if truly {
+                unknown.insert(path_key(&p));
+            }
+        }
+    }
+    out.resource = Some(Resource {
+        address: rc.address,
+        type_: rc.type_,
+        name: rc.name,
+        module,
+        index: rc.index,
+        actions: rc.actions,
+        values,
+        unknown,
+        sensitive,
+        cluster: None,
+        oidc_cluster: None,
+    });
+    Ok(out)
+}
+
+/// The before side of one change, with a state file's value semantics:
+/// the `before` object, `before_sensitive` redacted, nothing unknown. None
+/// when the change has no `before` (a create).
+fn before_resource(
+    file: &str,
+    rc: &KeptChange,
+    values: Option<Value>,
+) -> Result<Option<Resource>, InputError> {
+    let Some(mut values @ Value::Object(_)) = values else {
+        return Ok(None);
+    };
+    let marks: Option<Value> = match &rc.before_sensitive {
+        Some(f) => {
+            Some(serde_json::from_str(f.raw.get()).map_err(|e| fragment_error(file, f, &e))?)
+        }
+        None => None,
+    };
+    let sensitive = apply_sensitive(&mut values, marks.as_ref(), &rc.type_);
+    Ok(Some(Resource {
+        address: rc.address.clone(),
+        type_: rc.type_.clone(),
+        name: rc.name.clone(),
+        module: rc.module_address.clone().unwrap_or_default(),
+        index: rc.index.clone(),
+        actions: Vec::new(),
+        values,
+        unknown: BTreeSet::new(),
+        sensitive,
+        cluster: None,
+        oidc_cluster: None,
+    }))
+}
