@@ -40,9 +40,9 @@ const MAX_WHOLE_INPUTS: usize = 2;
 /// holds its own copy of the program and data (about 1 MB), a slice in
 /// flight and what its VM keeps of its last run (a few MB): beyond this,
 /// one file's memory would grow with the number of cores (100 MB generated
-/// plan, peak at 32 threads: 295 MB uncapped, 161 MB capped). Many files
-/// still use every core.
-pub(crate) const MAX_SLICE_WORKERS: usize = 16;
+/// plan, peak at 16 / 32 threads: 188-199 / 295 MB with up to 16 or 32
+/// workers, 141-156 / 143-157 MB with 8). Many files still use every core.
+pub(crate) const MAX_SLICE_WORKERS: usize = 8;
 use deny::{first_line, parse_deny, vm_error};
 pub use deny::{RawFinding, RuleFailure};
 pub(crate) use guard::guarded;
