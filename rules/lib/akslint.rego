@@ -41,36 +41,42 @@ raw(obj, path) := object.get(obj.values, path, null)
 
 # True when the path, or a block around it, is known only after apply.
 unknown(obj, path) if {
+	u := object.get(obj, "unknown", {})
+	count(u) > 0
+	some k in prefix_keys(path)
+	object.get(u, k, false) == true
+}
+
+# The path keys of a path's prefixes, shortest first: ["a", 0, "b"] ->
+# ["a", "a.0", "a.0.b"]. The common shapes are spelled out (a function call
+# per part is most of the cost in regorus' VM).
+prefix_keys(path) := [a, ab, concat(".", [ab, c])] if {
+	count(path) == 3
+	a := path[0]
+	is_string(a)
+	is_number(path[1])
+	ab := concat(".", [a, format_int(path[1], 10)])
+	c := path[2]
+	is_string(c)
+} else := [path[0]] if {
 	count(path) == 1
 	is_string(path[0])
-	object.get(obj, ["unknown", path[0]], false) == true
-}
-
-unknown(obj, path) if {
-	count(path) == 1
-	is_number(path[0])
-	object.get(obj, ["unknown", key_part(path[0])], false) == true
-}
-
-unknown(obj, path) if {
-	count(path) > 1
-	count(object.get(obj, "unknown", {})) > 0
-	some i, _ in path
-	object.get(obj, ["unknown", path_key(array.slice(path, 0, i + 1))], false) == true
-}
+} else := [a, concat(".", [a, b])] if {
+	count(path) == 2
+	a := path[0]
+	b := path[1]
+	is_string(a)
+	is_string(b)
+} else := [path_key(array.slice(path, 0, i + 1)) | some i, _ in path]
 
 unknown_bool(obj, path) := true if unknown(obj, path)
 
 else := false
 
 # Unset: absent, null, "", [] or {} (false and 0 are values).
-empty(v) if v == null
+empty(v) if v in empty_values
 
-empty(v) if v == ""
-
-empty(v) if v == []
-
-empty(v) if v == {}
+empty_values := {null, "", [], {}}
 
 # Unset and not unknown.
 is_unset(obj, path) if {
