@@ -9,14 +9,13 @@
 //! after (the copies let the file's text go before the values are built). As a `Value` tree the section took about twelve times its
 //! size in memory (194 MB for the 16 MB the joins read of the 100 MB plan
 //! of real resources), all of it alive while the file was normalized.
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::address;
+use super::config_section as section;
 use crate::finding::Step;
 
 /// One module of the configuration, by its call path (`["aks"]`).
@@ -74,68 +73,8 @@ pub(crate) const MAX_DEPTH: usize = 32;
 /// expression to follow there.
 pub(crate) type Hop = (Vec<String>, Vec<Option<Value>>, Value);
 
-// The shapes read, each field left as a slice of the text. A value of
-// another shape is skipped (what reads it would ignore it), as when the
-// section was a `Value` tree.
-
-#[derive(Deserialize)]
-struct RawDocument<'c> {
-    #[serde(borrow, default)]
-    root_module: Option<&'c RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawModule<'c> {
-    #[serde(borrow, default)]
-    resources: Option<&'c RawValue>,
-    #[serde(borrow, default)]
-    outputs: Option<&'c RawValue>,
-    #[serde(borrow, default)]
-    module_calls: Option<&'c RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawResource<'c> {
-    #[serde(borrow, default)]
-    address: Option<&'c RawValue>,
-    #[serde(borrow, default)]
-    mode: Option<&'c RawValue>,
-    #[serde(borrow, default, rename = "type")]
-    type_: Option<&'c RawValue>,
-    #[serde(borrow, default)]
-    name: Option<&'c RawValue>,
-    #[serde(borrow, default)]
-    expressions: Option<&'c RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawOutput<'c> {
-    #[serde(borrow, default)]
-    expression: Option<&'c RawValue>,
-}
-
-#[derive(Deserialize)]
-struct RawCall<'c> {
-    #[serde(borrow, default)]
-    expressions: Option<&'c RawValue>,
-    #[serde(borrow, default)]
-    module: Option<&'c RawValue>,
-}
-
-/// A field that is a string.
-fn string<'c>(raw: Option<&'c RawValue>) -> Option<Cow<'c, str>> {
-    serde_json::from_str(raw?.get()).ok()
-}
-
 /// A field that is an object (else an empty one).
 fn object(raw: Option<&RawValue>) -> Map<String, Value> {
-    raw.and_then(|r| serde_json::from_str(r.get()).ok())
-        .unwrap_or_default()
-}
-
-/// The entries of an object field, by key (none when it is not one; of a
-/// key given twice, the last, as in a `Value`).
-fn entries(raw: Option<&RawValue>) -> std::collections::BTreeMap<String, &RawValue> {
     raw.and_then(|r| serde_json::from_str(r.get()).ok())
         .unwrap_or_default()
 }
@@ -150,21 +89,18 @@ impl TfConfiguration {
     /// `keep` only (None: every type); every module's outputs, module calls
     /// and data sources are kept. The pieces kept are copies: the index
     /// outlives the file's text.
-    pub fn parse<'c>(raw: &'c str, keep: Option<&HashSet<String>>) -> Self {
+    pub fn parse(raw: &str, keep: Option<&HashSet<String>>) -> Self {
         let mut idx = TfConfiguration::default();
-        if let Some(root) = serde_json::from_str::<RawDocument<'c>>(raw)
-            .ok()
-            .and_then(|d| d.root_module)
-        {
+        if let Some(root) = section::root_module(raw) {
             idx.add_module(Vec::new(), root, 0, keep);
         }
         idx
     }
 
-    fn add_module<'c>(
+    fn add_module(
         &mut self,
         path: Vec<String>,
-        module: &'c RawValue,
+        module: section::Module<'_>,
         depth: usize,
         keep: Option<&HashSet<String>>,
     ) {
@@ -172,22 +108,11 @@ impl TfConfiguration {
             return;
         }
         let mut cfg = ModuleCfg::default();
-        let Ok(m) = serde_json::from_str::<RawModule<'c>>(module.get()) else {
-            self.modules.insert(path, cfg);
-            return;
-        };
-        let resources: Vec<&'c RawValue> = m
-            .resources
-            .and_then(|r| serde_json::from_str(r.get()).ok())
-            .unwrap_or_default();
-        for r in resources {
-            let Ok(r) = serde_json::from_str::<RawResource<'c>>(r.get()) else {
+        for r in module.resources.into_iter().flatten() {
+            let (Some(t), Some(n)) = (r.type_, r.name) else {
                 continue;
             };
-            let (Some(t), Some(n)) = (string(r.type_), string(r.name)) else {
-                continue;
-            };
-            if string(r.mode).as_deref() == Some("data") {
+            if r.mode.as_deref() == Some("data") {
                 self.data.push(DataSource {
                     module: path.clone(),
                     type_: t.into_owned(),
@@ -200,7 +125,7 @@ impl TfConfiguration {
                 continue;
             }
             if path.is_empty() {
-                if let Some(a) = string(r.address).filter(|a| a.starts_with("module.")) {
+                if let Some(a) = r.address.filter(|a| a.starts_with("module.")) {
                     self.flat.insert(a.into_owned(), owned(r.expressions));
                     continue;
                 }
@@ -210,20 +135,14 @@ impl TfConfiguration {
                 .or_default()
                 .insert(n.into_owned(), owned(r.expressions));
         }
-        for (name, o) in entries(m.outputs) {
-            let expression = serde_json::from_str::<RawOutput<'c>>(o.get())
-                .ok()
-                .and_then(|o| o.expression);
-            cfg.outputs.insert(name, owned(expression));
+        for (name, o) in module.outputs.into_iter().flatten() {
+            cfg.outputs.insert(name, owned(o.expression));
         }
-        for (name, call) in entries(m.module_calls) {
-            let Ok(call) = serde_json::from_str::<RawCall<'c>>(call.get()) else {
-                continue;
-            };
+        for (name, call) in module.module_calls.into_iter().flatten() {
             if let Some(child) = call.module {
                 let mut p = path.clone();
                 p.push(name.clone());
-                self.add_module(p, child, depth + 1, keep);
+                self.add_module(p, *child, depth + 1, keep);
             }
             cfg.calls.insert(name, owned(call.expressions));
         }

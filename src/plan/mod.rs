@@ -6,11 +6,13 @@
 //! - [`normalize`]: the baseline's value semantics (unknown, sensitive),
 //!   the resources the rules read;
 //! - [`configuration`]: the plan's `configuration` block (references,
-//!   module calls), not to be confused with `.akslint.toml`;
+//!   module calls), not to be confused with `.akslint.toml`, read by
+//!   [`config_section`];
 //! - [`join`]: node pools and federated credentials joined to clusters;
 //! - [`address`]: Terraform resource addresses;
 //! - [`input`]: the model as the documented Rego `input`.
 pub(crate) mod address;
+mod config_section;
 pub(crate) mod configuration;
 mod input;
 pub use input::Slice;
