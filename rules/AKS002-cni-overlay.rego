@@ -59,18 +59,19 @@ plugin_name(v) := v if {
 	v != ""
 } else := "unset (kubenet by default)"
 
+# Each cluster with its plugin, read once for the three checks below.
+plugins := [[c, lib.attr1(c, plugin_path)] | some c in lib.clusters]
+
 # ---- the plugin is not Azure CNI (kubenet, none, or unset)
 
 deny contains f if {
-	some c in lib.clusters
-	a := lib.attr1(c, plugin_path)
+	some [c, a] in plugins
 	a.unknown
 	f := lib.unknown_finding(c, plugin_path, concat("", ["The network plugin is known only after apply: it must be \"azure\"; ", fix, "."]))
 }
 
 deny contains f if {
-	some c in lib.clusters
-	a := lib.attr1(c, plugin_path)
+	some [c, a] in plugins
 	not a.unknown
 	not lib.eq_ci(a.value, "azure")
 	f := lib.finding(c, plugin_path, sprintf("The network plugin is %s: %s.", [plugin_name(a.value), fix]))
@@ -86,8 +87,7 @@ cilium(c) if {
 }
 
 deny contains f if {
-	some c in lib.clusters
-	a := lib.attr1(c, plugin_path)
+	some [c, a] in plugins
 	lib.eq_ci(a.value, "azure")
 	not overlay(c)
 	not cilium(c)
