@@ -67,23 +67,31 @@ count_path(p) := ["min_count"] if autoscaling_on(p)
 
 else := ["node_count"]
 
-# The pool's guaranteed node count is decidable.
-summand_known(p) if {
-	not autoscaling_unknown(p)
-	not lib.unknown(p, count_path(p))
-}
+# A pool's guaranteed node count, [decidable, count], its autoscaling
+# switch read once. An unset node_count is AKS's default of 1; an unset
+# min_count (which the provider rejects with autoscaling) guarantees
+# nothing.
+pool_count(p) := count_with(p, lib.attr(p, autoscaling_paths))
 
-# The guaranteed node count of a pool whose summand is known. An unset
-# node_count is AKS's default of 1; an unset min_count (which the provider
-# rejects with autoscaling) guarantees nothing.
-summand(p) := v if {
-	v := lib.raw(p, count_path(p))
+count_with(p, a) := [false, 0] if {
+	a.unknown
+} else := count_at(p, ["min_count"]) if {
+	a.value == true
+} else := count_at(p, ["node_count"])
+
+count_at(p, path) := [false, 0] if {
+	lib.unknown(p, path)
+} else := [true, v] if {
+	v := lib.raw(p, path)
 	is_number(v)
-} else := 1 if {
-	count_path(p) == ["node_count"]
-} else := 0
+} else := [true, 1] if {
+	path == ["node_count"]
+} else := [true, 0]
 
-known_sum(c) := sum([summand(p) | some p in lib.system_pools(c); summand_known(p)])
+# The pool's guaranteed node count is decidable.
+summand_known(p) if pool_count(p)[0]
+
+known_sum(c) := sum([n[1] | some p in lib.system_pools(c); n := pool_count(p); n[0]])
 
 # Something known only after apply could still add system nodes.
 uncertain(c) if {

@@ -129,27 +129,26 @@ else := a.value
 
 max_ns := duration_ns(max_interval)
 
+max_valid if valid_duration(max_interval)
+
+# The clusters the rule applies to, each with its interval read once.
+checked := [[c, lib.attr1(c, interval_path)] | some c in lib.clusters; applies(c)]
+
 deny contains f if {
-	some c in lib.clusters
-	applies(c)
-	a := lib.attr1(c, interval_path)
+	some [c, a] in checked
 	a.unknown
 	f := verdict(c, a, sprintf("The secret rotation interval is known only after apply: it must be %s or less.", [max_interval]))
 }
 
 deny contains f if {
-	some c in lib.clusters
-	applies(c)
-	a := lib.attr1(c, interval_path)
+	some [c, a] in checked
 	not a.unknown
 	not valid_duration(interval(a))
 	f := verdict(c, a, sprintf("`secret_rotation_interval` is not a valid Go duration: set it to a duration such as `%s`.", [default_interval]))
 }
 
 deny contains f if {
-	some c in lib.clusters
-	applies(c)
-	a := lib.attr1(c, interval_path)
+	some [c, a] in checked
 	not a.unknown
 	s := interval(a)
 	duration_ns(s) > max_ns
@@ -158,9 +157,7 @@ deny contains f if {
 
 # A parameter that is not a Go duration must not silently pass every cluster.
 deny contains f if {
-	some c in lib.clusters
-	applies(c)
-	not valid_duration(max_interval)
-	a := lib.attr1(c, interval_path)
+	some [c, a] in checked
+	not max_valid
 	f := lib.finding(c, a.path, "The akslint parameter `max_interval` of AKS033 is not a Go duration (such as `2m`): fix the configuration file.")
 }

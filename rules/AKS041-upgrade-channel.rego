@@ -47,11 +47,11 @@ node_os_allowed := {"NodeImage", "SecurityPatch"}
 # lib.attr, except that an unset attribute is reported under the name the
 # resource actually carries (a 3.x plan has `automatic_channel_upgrade: null`
 # and no 4.x key), so a 3.x user is pointed at a 3.x name.
-renamed(obj, paths) := a if {
-	a := lib.attr(obj, paths)
+renamed(obj, paths) := renamed_from(obj, paths, lib.attr(obj, paths))
+
+renamed_from(obj, paths, a) := a if {
 	a.unknown
 } else := a if {
-	a := lib.attr(obj, paths)
 	not lib.empty(a.value)
 } else := {"path": p, "unknown": false, "value": lib.raw(obj, p)} if {
 	present := [q | some q in paths; object.get(obj.values, q, "<absent>") != "<absent>"]
@@ -59,7 +59,7 @@ renamed(obj, paths) := a if {
 	# `p := present[0]` when p is used only in the head (tests/engines.rs).
 	count(present) > 0
 	p := present[0]
-} else := lib.attr(obj, paths)
+} else := a
 
 name(a) := a.path[count(a.path) - 1]
 
