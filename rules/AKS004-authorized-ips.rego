@@ -47,9 +47,8 @@ private_path := ["private_cluster_enabled"]
 
 fix := "set `private_cluster_enabled = true`, or `api_server_access_profile.authorized_ip_ranges` (3.x `api_server_authorized_ip_ranges`) to your trusted CIDRs"
 
-# Known non-empty ranges, under either name.
-has_ranges(c) if {
-	a := lib.attr(c, ranges_paths)
+# Known non-empty ranges, under either name (a: the ranges, read by lib.attr).
+has_ranges(a) if {
 	not a.unknown
 	not lib.empty(a.value)
 }
@@ -57,18 +56,16 @@ has_ranges(c) if {
 deny contains f if {
 	some c in lib.clusters
 	not lib.is_true(c, private_path)
-	not has_ranges(c)
-	f := verdict(c)
+	a := lib.attr(c, ranges_paths)
+	not has_ranges(a)
+	f := verdict(c, a)
 }
 
-verdict(c) := lib.unknown_finding(c, a.path, concat("", ["The API server's authorized IP ranges are known only after apply: unless the cluster is private they must not be empty; ", fix, "."])) if {
-	a := lib.attr(c, ranges_paths)
+verdict(c, a) := lib.unknown_finding(c, a.path, concat("", ["The API server's authorized IP ranges are known only after apply: unless the cluster is private they must not be empty; ", fix, "."])) if {
 	a.unknown
 } else := lib.unknown_finding(c, private_path, concat("", ["`private_cluster_enabled` is known only after apply and the API server has no authorized IP ranges: ", fix, "."])) if {
 	lib.unknown(c, private_path)
-} else := lib.finding(c, a.path, concat("", ["The public API server accepts connections from any IP address: ", fix, "."])) if {
-	a := lib.attr(c, ranges_paths)
-}
+} else := lib.finding(c, a.path, concat("", ["The public API server accepts connections from any IP address: ", fix, "."]))
 
 # AKS Automatic: private when the `private_cluster` block is present; ranges
 # in `api_server_access[0].authorized_ip_ranges`.

@@ -51,22 +51,6 @@ min_nodes := data.akslint.params.AKS011.min_nodes
 # 4.x name first, then 3.x.
 autoscaling_paths := [["auto_scaling_enabled"], ["enable_auto_scaling"]]
 
-autoscaling_unknown(p) if {
-	a := lib.attr(p, autoscaling_paths)
-	a.unknown
-}
-
-autoscaling_on(p) if {
-	a := lib.attr(p, autoscaling_paths)
-	not a.unknown
-	a.value == true
-}
-
-# The count that bounds the pool's nodes from below.
-count_path(p) := ["min_count"] if autoscaling_on(p)
-
-else := ["node_count"]
-
 # A pool's guaranteed node count, [decidable, count], its autoscaling
 # switch read once. An unset node_count is AKS's default of 1; an unset
 # min_count (which the provider rejects with autoscaling) guarantees
@@ -108,10 +92,13 @@ uncertain(c) if lib.unknown(c, ["default_node_pool", 0])
 
 # The attribute a finding names, on the cluster's default pool: the count
 # that applies, or the autoscaling switch when that is what is unknown.
-pool_attr(p) := a.path if {
-	a := lib.attr(p, autoscaling_paths)
+pool_attr(p) := attr_with(lib.attr(p, autoscaling_paths))
+
+attr_with(a) := a.path if {
 	a.unknown
-} else := count_path(p)
+} else := ["min_count"] if {
+	a.value == true
+} else := ["node_count"]
 
 attribute(c) := attrs[0] if {
 	attrs := [array.concat(p.prefix, pool_attr(p)) | some p in lib.cluster_pools(c); lib.is_default_pool(p)]

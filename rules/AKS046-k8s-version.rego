@@ -94,18 +94,27 @@ unset_verdict(c, ch) := lib.unknown_finding(c, cp_path, "`kubernetes_version` is
 	ch.unknown
 } else := lib.finding(c, cp_path, sprintf("`kubernetes_version` is not set and no auto-upgrade channel moves it (the provider picks a version at creation and never upgrades it): set `kubernetes_version` to %v or newer, or `automatic_upgrade_channel` (3.x `automatic_channel_upgrade`) to `patch`, `stable` or `rapid`.", [min_text]))
 
+# Each cluster with a known version, and each pool with one: read once
+# for the checks below.
+cluster_versions := [[c, lib.raw(c, cp_path)] | some c in lib.clusters; lib.has_value(c, cp_path)]
+
+pool_versions := [[p, lib.raw(p, pool_path)] | some p in lib.pools; lib.has_value(p, pool_path)]
+
+# The pools with a version that parses, with their control plane's.
+pools_parsed := [[p, v, pv, cp] |
+	some [p, v] in pool_versions
+	pv := versions.parse_version(v)
+	cp := control_plane(p)
+]
+
 deny contains f if {
-	some c in lib.clusters
-	lib.has_value(c, cp_path)
-	v := lib.raw(c, cp_path)
+	some [c, v] in cluster_versions
 	not versions.parse_version(v)
 	f := lib.finding(c, cp_path, sprintf("`kubernetes_version` %s is not a version like `1.34` or `1.34.3`: set it to %v or newer.", [shown(v), min_text]))
 }
 
 deny contains f if {
-	some c in lib.clusters
-	lib.has_value(c, cp_path)
-	v := lib.raw(c, cp_path)
+	some [c, v] in cluster_versions
 	versions.compare(versions.parse_version(v), min_version) < 0
 	f := lib.finding(c, cp_path, sprintf("Kubernetes %s is older than %v: upgrade `kubernetes_version` to %v or newer.", [shown(v), min_text, min_text]))
 }
@@ -129,38 +138,26 @@ deny contains f if {
 }
 
 deny contains f if {
-	some p in lib.pools
-	lib.has_value(p, pool_path)
-	v := lib.raw(p, pool_path)
+	some [p, v] in pool_versions
 	not versions.parse_version(v)
 	f := lib.finding(p, pool_path, sprintf("The node pool's `orchestrator_version` %s is not a version like `1.34` or `1.34.3`: leave it unset (it follows the control plane) or set a version.", [shown(v)]))
 }
 
 deny contains f if {
-	some p in lib.pools
-	lib.has_value(p, pool_path)
-	versions.parse_version(lib.raw(p, pool_path))
-	control_plane(p).unknown
+	some [p, _, _, cp] in pools_parsed
+	cp.unknown
 	f := lib.unknown_finding(p, pool_path, sprintf("The control plane's `kubernetes_version` is known only after apply: the node pool's `orchestrator_version` must not be newer than it nor more than %v minor versions behind it.", [max_skew]))
 }
 
 deny contains f if {
-	some p in lib.pools
-	lib.has_value(p, pool_path)
-	v := lib.raw(p, pool_path)
-	pv := versions.parse_version(v)
-	cp := control_plane(p)
+	some [p, v, pv, cp] in pools_parsed
 	not cp.unknown
 	versions.compare(pv, cp.version) > 0
 	f := lib.finding(p, pool_path, sprintf("The node pool's `orchestrator_version` %s is newer than the control plane's `kubernetes_version`: a pool may not run ahead of the control plane; lower it or upgrade the control plane first.", [shown(v)]))
 }
 
 deny contains f if {
-	some p in lib.pools
-	lib.has_value(p, pool_path)
-	v := lib.raw(p, pool_path)
-	pv := versions.parse_version(v)
-	cp := control_plane(p)
+	some [p, v, pv, cp] in pools_parsed
 	not cp.unknown
 	behind := versions.minors_behind(pv, cp.version)
 	behind > max_skew
