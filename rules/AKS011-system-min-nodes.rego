@@ -72,23 +72,23 @@ count_at(p, path) := [false, 0] if {
 	path == ["node_count"]
 } else := [true, 0]
 
-# The pool's guaranteed node count is decidable.
-summand_known(p) if pool_count(p)[0]
+# The counts of a cluster's system pools.
+system_counts(c) := [pool_count(p) | some p in lib.system_pools(c)]
 
-known_sum(c) := sum([n[1] | some p in lib.system_pools(c); n := pool_count(p); n[0]])
+known_sum(counts) := sum([n[1] | some n in counts; n[0]])
 
 # Something known only after apply could still add system nodes.
-uncertain(c) if {
-	some p in lib.system_pools(c)
-	not summand_known(p)
+uncertain(c, counts) if {
+	some n in counts
+	not n[0]
 }
 
-uncertain(c) if {
+uncertain(c, _) if {
 	some p in lib.cluster_pools(c)
 	lib.mode_unknown(p)
 }
 
-uncertain(c) if lib.unknown(c, ["default_node_pool", 0])
+uncertain(c, _) if lib.unknown(c, ["default_node_pool", 0])
 
 # The attribute a finding names, on the cluster's default pool: the count
 # that applies, or the autoscaling switch when that is what is unknown.
@@ -107,13 +107,14 @@ attribute(c) := attrs[0] if {
 
 deny contains f if {
 	some c in lib.clusters
-	n := known_sum(c)
+	counts := system_counts(c)
+	n := known_sum(counts)
 	n < min_nodes
-	f := verdict(c, n)
+	f := verdict(c, n, counts)
 }
 
 fix := "set `default_node_pool.node_count` (or `min_count` with autoscaling) higher, or add a `mode = \"System\"` node pool"
 
-verdict(c, n) := lib.unknown_finding(c, attribute(c), sprintf("The system node pools' node count is known only after apply (%v known): they need at least %v nodes; %s.", [n, min_nodes, fix])) if {
-	uncertain(c)
+verdict(c, n, counts) := lib.unknown_finding(c, attribute(c), sprintf("The system node pools' node count is known only after apply (%v known): they need at least %v nodes; %s.", [n, min_nodes, fix])) if {
+	uncertain(c, counts)
 } else := lib.finding(c, attribute(c), sprintf("The system node pools guarantee only %v node(s), fewer than %v: %s.", [n, min_nodes, fix]))
