@@ -109,10 +109,10 @@ impl TfConfiguration {
         }
         let mut cfg = ModuleCfg::default();
         for r in module.resources.into_iter().flatten() {
-            let (Some(t), Some(n)) = (r.type_, r.name) else {
+            let (Some(t), Some(n)) = (section::string(r.type_), section::string(r.name)) else {
                 continue;
             };
-            if r.mode.as_deref() == Some("data") {
+            if section::string(r.mode).as_deref() == Some("data") {
                 self.data.push(DataSource {
                     module: path.clone(),
                     type_: t.into_owned(),
@@ -125,7 +125,7 @@ impl TfConfiguration {
                 continue;
             }
             if path.is_empty() {
-                if let Some(a) = r.address.filter(|a| a.starts_with("module.")) {
+                if let Some(a) = section::string(r.address).filter(|a| a.starts_with("module.")) {
                     self.flat.insert(a.into_owned(), owned(r.expressions));
                     continue;
                 }
