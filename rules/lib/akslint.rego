@@ -80,7 +80,7 @@ empty_values := {null, "", [], {}}
 
 # Unset and not unknown.
 is_unset(obj, path) if {
-	empty(object.get(obj.values, path, null))
+	object.get(obj.values, path, null) in empty_values
 	not unknown(obj, path)
 }
 
@@ -90,7 +90,7 @@ is_set(obj, path) if not is_unset(obj, path)
 
 # A known, non-empty value.
 has_value(obj, path) if {
-	not empty(object.get(obj.values, path, null))
+	not object.get(obj.values, path, null) in empty_values
 	not unknown(obj, path)
 }
 
@@ -99,19 +99,7 @@ has_value(obj, path) if {
 # names, as null), else the first path. Returns {path, unknown, value}.
 # The common case of two names is spelled out: the same result as the
 # general form below, with no list built (several times faster).
-attr(obj, paths) := attr1(obj, paths[0]) if {
-	count(paths) == 2
-	is_set(obj, paths[0])
-} else := attr1(obj, paths[1]) if {
-	count(paths) == 2
-	is_set(obj, paths[1])
-} else := {"path": paths[0], "unknown": false, "value": null} if {
-	count(paths) == 2
-	key_present(obj, paths[0])
-} else := {"path": paths[1], "unknown": false, "value": null} if {
-	count(paths) == 2
-	key_present(obj, paths[1])
-} else := {"path": paths[0], "unknown": false, "value": null} if {
+attr(obj, paths) := attr2(obj, paths, object.get(obj.values, paths[0], null), object.get(obj.values, paths[1], null)) if {
 	count(paths) == 2
 } else := {"path": p, "unknown": unknown_bool(obj, p), "value": raw(obj, p)} if {
 	set_paths := [q | some q in paths; is_set(obj, q)]
@@ -121,6 +109,22 @@ attr(obj, paths) := attr1(obj, paths[0]) if {
 	present := [q | some q in paths; key_present(obj, q)]
 	count(present) > 0
 	p := present[0]
+} else := {"path": paths[0], "unknown": false, "value": null}
+
+# attr of two paths, given their values v0 and v1 (read once): the first
+# that is set (a value, or unknown), else the first whose key is present.
+attr2(obj, paths, v0, v1) := attr1(obj, paths[0]) if {
+	not v0 in empty_values
+} else := attr1(obj, paths[0]) if {
+	unknown(obj, paths[0])
+} else := attr1(obj, paths[1]) if {
+	not v1 in empty_values
+} else := attr1(obj, paths[1]) if {
+	unknown(obj, paths[1])
+} else := {"path": paths[0], "unknown": false, "value": null} if {
+	key_present(obj, paths[0])
+} else := {"path": paths[1], "unknown": false, "value": null} if {
+	key_present(obj, paths[1])
 } else := {"path": paths[0], "unknown": false, "value": null}
 
 # The values hold the key of this path (even as null).
@@ -137,7 +141,7 @@ attr1(obj, path) := {"path": path, "unknown": true, "value": v} if {
 	v := object.get(obj.values, path, null)
 	unknown(obj, path)
 } else := {"path": path, "unknown": false, "value": null} if {
-	empty(object.get(obj.values, path, null))
+	object.get(obj.values, path, null) in empty_values
 } else := {"path": path, "unknown": false, "value": object.get(obj.values, path, null)}
 
 is_true(obj, path) if raw(obj, path) == true
