@@ -42,6 +42,7 @@ raw(obj, path) := object.get(obj.values, path, null)
 # True when the path, or a block around it, is known only after apply.
 unknown(obj, path) if {
 	u := object.get(obj, "unknown", {})
+	is_object(u)
 	count(u) > 0
 	some k in prefix_keys(path)
 	object.get(u, k, false) == true

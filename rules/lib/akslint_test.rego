@@ -102,3 +102,12 @@ test_attr_names_the_attribute_the_values_carry if {
 	b := lib.attr(v4, [["host_encryption_enabled"], ["enable_host_encryption"]])
 	b.path == ["host_encryption_enabled"]
 }
+
+# An `unknown` that is not an object (a hand-written input) marks nothing.
+test_unknown_of_another_shape_marks_nothing if {
+	every u in [null, true, ["x"], "x"] {
+		not lib.unknown({"values": {}, "unknown": u}, ["x"])
+		not lib.unknown({"values": {}, "unknown": u}, ["x", 0, "y"])
+		lib.is_unset({"values": {}, "unknown": u}, ["x"])
+	}
+}
