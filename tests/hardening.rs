@@ -251,40 +251,59 @@ fn state_with_nested_tags(depth: usize) -> String {
     )
 }
 
+fn plan_with_nested_tags(depth: usize) -> String {
+    format!(
+        "{{\"format_version\": \"1.2\",\n\"resource_changes\": [{{\"address\": \"azurerm_kubernetes_cluster.a\", \"type\": \"azurerm_kubernetes_cluster\", \"name\": \"a\",\n\"change\": {{\"actions\": [\"create\"], \"after\": {{\"tags\": {}1{}}}}}}}]}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    )
+}
+
 #[test]
-fn nesting_between_the_parser_limit_and_ours_is_a_clean_error() {
-    // serde_json stops at 128 levels, below MAX_DEPTH: still exit 2 with a
-    // position, never a stack overflow. The tags sit 6 levels down.
+fn nesting_up_to_our_limit_is_read() {
+    // serde_json stops at 128 levels unless told otherwise: values are
+    // read at any depth up to MAX_DEPTH (the tags sit 6 levels down in
+    // the state, 5 in the plan), one level more is the depth error.
     let dir = tempfile::tempdir().unwrap();
-    for depth in [
-        100,
-        121,
-        122,
-        123,
-        127,
-        129,
-        200,
-        akslint::plan::MAX_DEPTH - 6,
+    let max = akslint::plan::MAX_DEPTH;
+    for (kind, down, text_of) in [
+        ("state", 6, state_with_nested_tags as fn(usize) -> String),
+        ("plan", 5, plan_with_nested_tags),
     ] {
-        let text = state_with_nested_tags(depth);
-        let file = write(dir.path(), &format!("d{depth}.json"), text.as_bytes());
-        let out = akslint()
-            .args(["--format", "json"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert_orderly(&out, &format!("depth {depth}"));
-        let doc = json_of(&out);
-        if let Some(e) = doc["errors"].as_array().unwrap().first() {
-            assert_eq!(out.status.code(), Some(2));
-            assert!(depth > 120, "depth {depth} is refused: {e}");
-            let msg = e["message"].as_str().unwrap();
-            let prefix = format!("{}:", path_str(&file));
-            assert!(msg.starts_with(&prefix), "depth {depth}: {msg}");
-            assert!(msg.contains("recursion limit"), "depth {depth}: {msg}");
-        } else {
-            assert!(depth < 128, "depth {depth} linted: {doc}");
-            assert_eq!(doc["summary"]["files"], 1);
+        let shallow = json_of(
+            &akslint()
+                .args(["--format", "json"])
+                .arg(write(dir.path(), "shallow.json", text_of(1).as_bytes()))
+                .output()
+                .unwrap(),
+        );
+        let findings = shallow["findings"].as_array().unwrap().len();
+        assert!(findings > 0, "{kind}: {shallow}");
+        for depth in [100, 127, 128, 129, 200, max - down, max - down + 1] {
+            let text = text_of(depth);
+            let file = write(dir.path(), &format!("{kind}{depth}.json"), text.as_bytes());
+            let out = akslint()
+                .args(["--format", "json"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            let what = format!("{kind} depth {depth}");
+            assert_orderly(&out, &what);
+            let doc = json_of(&out);
+            let errors = doc["errors"].as_array().unwrap();
+            if depth + down <= max {
+                assert!(errors.is_empty(), "{what}: {doc}");
+                assert_eq!(doc["summary"]["files"], 1, "{what}");
+                assert_eq!(
+                    doc["findings"].as_array().unwrap().len(),
+                    findings,
+                    "{what}"
+                );
+            } else {
+                assert_eq!(out.status.code(), Some(2), "{what}");
+                let msg = errors[0]["message"].as_str().unwrap();
+                assert!(msg.contains("nesting deeper than"), "{what}: {msg}");
+            }
         }
     }
 }
@@ -307,8 +326,8 @@ fn nested_parse_errors_point_into_the_file() {
     let msg = doc["errors"][0]["message"].as_str().unwrap();
     // `"oops"` is on line 5 (today: "pos.json:1:18").
     assert!(msg.starts_with(&format!("{}:5:", path_str(&file))), "{msg}");
-    // The same for a state's values nested too deep (today: line 1).
-    let text = state_with_nested_tags(127);
+    // The same for a bad value in a state's values (before: line 1).
+    let text = state_with_nested_tags(3).replace("1]]]", "1e999]]]");
     let file = write(dir.path(), "deep.json", text.as_bytes());
     let out = akslint()
         .args(["--format", "json"])

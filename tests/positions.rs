@@ -9,26 +9,54 @@ use akslint::plan::{normalize, parse::line_col, Source};
 /// which the parse of the file's structure accepts and the parse of the
 /// values does not) in change `at`'s `field`.
 fn plan(n: usize, at: usize, field: &str, bad: &str, pretty: bool, filler: &str) -> String {
+    plan_of(n, at, &[field], bad, pretty, filler, false)
+}
+
+/// The same with `bad` in each of `fields` of change `at`; `reversed`
+/// writes the values of each change in the opposite order.
+fn plan_of(
+    n: usize,
+    at: usize,
+    fields: &[&str],
+    bad: &str,
+    pretty: bool,
+    filler: &str,
+    reversed: bool,
+) -> String {
     let mut changes = Vec::new();
     for i in 0..n {
         let value = |f: &str, normal: &str| {
-            if i == at && f == field {
+            if i == at && fields.contains(&f) {
                 format!("{{\"tags\": {{\"note\": \"{filler}\", \"n\": {bad}}}}}")
             } else {
                 normal.to_string()
             }
         };
+        let mut values = [
+            (
+                "before",
+                value("before", &format!("{{\"name\": \"{filler}\"}}")),
+            ),
+            ("before_sensitive", value("before_sensitive", "{}")),
+            ("after_unknown", value("after_unknown", "{\"id\": true}")),
+            (
+                "after",
+                value("after", &format!("{{\"name\": \"é{filler}\"}}")),
+            ),
+            ("after_sensitive", value("after_sensitive", "{}")),
+        ];
+        if reversed {
+            values.reverse();
+        }
+        let values: Vec<String> = values
+            .iter()
+            .map(|(k, v)| format!("\"{k}\": {v}"))
+            .collect();
         changes.push(format!(
             "{{\"address\": \"azurerm_kubernetes_cluster.c{i}\", \"mode\": \"managed\", \
              \"type\": \"azurerm_kubernetes_cluster\", \"name\": \"c{i}\", \
-             \"change\": {{\"actions\": [\"update\"], \
-             \"before\": {b}, \"before_sensitive\": {bs}, \"after_unknown\": {au}, \
-             \"after\": {a}, \"after_sensitive\": {s}}}}}",
-            b = value("before", &format!("{{\"name\": \"{filler}\"}}")),
-            bs = value("before_sensitive", "{}"),
-            au = value("after_unknown", "{\"id\": true}"),
-            a = value("after", &format!("{{\"name\": \"é{filler}\"}}")),
-            s = value("after_sensitive", "{}"),
+             \"change\": {{\"actions\": [\"update\"], {}}}}}",
+            values.join(", ")
         ));
     }
     let sep = if pretty { ",\n    " } else { ", " };
@@ -116,6 +144,123 @@ fn an_error_in_a_state_value_is_placed_in_the_file() {
                 expected(&text),
                 "pretty={pretty} filler={filler}"
             );
+        }
+    }
+}
+
+const FIELDS: [&str; 5] = [
+    "before",
+    "before_sensitive",
+    "after_unknown",
+    "after",
+    "after_sensitive",
+];
+
+/// The error `normalize` gives for `text`, as a line and column.
+fn error_at(name: &str, text: &str) -> (usize, usize) {
+    let src = Source {
+        name: name.to_string(),
+        path: None,
+        text: text.to_string(),
+    };
+    match normalize(&src, &None) {
+        Err(InputError::Json { line, column, .. }) => (line, column),
+        Err(e) => panic!("not a JSON error: {e}"),
+        Ok(_) => panic!("no error"),
+    }
+}
+
+/// Of two bad values in one change, the one first in the file is reported,
+/// whatever the order of the change's values there (the values used to be
+/// parsed before-side first).
+#[test]
+fn of_two_bad_values_the_first_in_the_file_is_reported() {
+    let mut checked = 0;
+    for n in [3, 600] {
+        for (i, a) in FIELDS.iter().enumerate() {
+            for b in &FIELDS[i + 1..] {
+                for reversed in [false, true] {
+                    for filler in ["x", "ünïcödé ✓ 日本"] {
+                        let text = plan_of(n, n / 2, &[a, b], "1e999", true, filler, reversed);
+                        assert_eq!(
+                            error_at("p.json", &text),
+                            expected(&text),
+                            "n={n} {a} and {b} reversed={reversed} filler={filler}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 2 * 10 * 2 * 2);
+}
+
+/// The same in a state: bad values in two child modules (visited in no
+/// file order), and in a resource's `sensitive_values` written before its
+/// `values`.
+#[test]
+fn of_two_bad_state_values_the_first_in_the_file_is_reported() {
+    let resource = |name: &str, values: &str, marks: &str, marks_first: bool| {
+        let (v, m) = (
+            format!("\"values\": {values}"),
+            format!("\"sensitive_values\": {marks}"),
+        );
+        let (x, y) = if marks_first { (m, v) } else { (v, m) };
+        format!(
+            "{{\"address\": \"azurerm_kubernetes_cluster.{name}\", \"mode\": \"managed\", \
+             \"type\": \"azurerm_kubernetes_cluster\", \"name\": \"{name}\",\n{x},\n{y}}}"
+        )
+    };
+    let (good, bad) = ("{\"name\": \"ü\"}", "{\"tags\": {\"n\": 1e999}}");
+    for filler in ["x", "日本"] {
+        let modules: Vec<String> = (0..4)
+            .map(|i| {
+                let values = if i == 1 || i == 3 { bad } else { good };
+                format!(
+                    "{{\"address\": \"module.m{i}\", \"resources\": [{}]}}",
+                    resource(&format!("{filler}{i}"), values, "{}", false)
+                )
+            })
+            .collect();
+        let text = format!(
+            "{{\"format_version\": \"1.0\", \"values\": {{\"root_module\": {{\"resources\": [{}],\n\"child_modules\": [{}]}}}}}}",
+            resource("root", good, "{}", false),
+            modules.join(",\n")
+        );
+        assert_eq!(
+            error_at("s.json", &text),
+            expected(&text),
+            "modules {filler}"
+        );
+        for marks_first in [false, true] {
+            let text = format!(
+                "{{\"format_version\": \"1.0\", \"values\": {{\"root_module\": {{\"resources\": [{}]}}}}}}",
+                resource(filler, "{\"n\": \"\\udc00\"}", bad, marks_first)
+            );
+            assert_eq!(
+                error_at("s.json", &text),
+                expected(&text),
+                "marks_first={marks_first} {filler}"
+            );
+        }
+    }
+}
+
+/// An error in the file's structure (outside the values of the changes) is
+/// placed in characters, like the others: serde_json counts bytes.
+#[test]
+fn a_structural_error_is_placed_in_characters() {
+    for filler in ["x", "ünïcödé ✓ 日本"] {
+        for text in [
+            format!(
+                "{{\"format_version\": \"1.2\", \"x\": \"{filler}\", \"resource_changes\": [}}"
+            ),
+            format!("{{\"format_version\": \"1.2\",\n  \"x\": \"{filler}\", \"y\": tru}}"),
+            format!("[\"{filler}\", 1,]"),
+            format!("{{\"format_version\": \"1.2\", \"x\": \"{filler}\""),
+        ] {
+            assert_eq!(error_at("p.json", &text), expected(&text), "{text}");
         }
     }
 }

@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use super::configuration::{sets_path, TfConfiguration};
 use super::normalize::{
-    apply_sensitive, configuration_address, module_names, path_key, true_paths, wanted, Resource,
-    TypeFilter,
+    apply_sensitive, configuration_address, module_names, path_key, true_paths, value_of, wanted,
+    Resource, TypeFilter,
 };
 use super::parse::{self, Fragment, KeptChange};
 use crate::error::InputError;
@@ -116,20 +116,14 @@ fn normalize_change(
     }
     let want = wanted(filter, &rc.type_);
     // Values are parsed only for the resource types a rule reads.
-    let parse = |f: &Option<Fragment>| -> Result<Option<Value>, InputError> {
-        match f {
-            Some(f) if want => serde_json::from_str(f.raw.get())
-                .map(Some)
-                .map_err(|e| fragment_error(file, f, &e)),
-            _ => Ok(None),
-        }
+    let [before, after, after_unknown, after_sensitive, before_sensitive] = if want {
+        parse_values(file, &rc)?
+    } else {
+        Default::default()
     };
     if want {
-        out.before = before_resource(file, &rc, parse(&rc.before)?)?;
+        out.before = before_resource(&rc, before, before_sensitive);
     }
-    let after = parse(&rc.after)?;
-    let after_unknown = parse(&rc.after_unknown)?;
-    let after_sensitive = parse(&rc.after_sensitive)?;
     if rc.actions == ["delete"] || rc.actions == ["forget"] {
         return Ok(out);
     }
@@ -188,25 +182,45 @@ fn normalize_change(
     Ok(out)
 }
 
+/// The values of a change (before, after, after_unknown, after_sensitive,
+/// before_sensitive), parsed in the order they appear in the file: of two
+/// bad values, the first there is the one reported.
+fn parse_values(file: &str, rc: &KeptChange) -> Result<[Option<Value>; 5], InputError> {
+    let mut present: Vec<(usize, &Fragment)> = [
+        &rc.before,
+        &rc.after,
+        &rc.after_unknown,
+        &rc.after_sensitive,
+        &rc.before_sensitive,
+    ]
+    .into_iter()
+    .enumerate()
+    .filter_map(|(i, f)| Some((i, f.as_ref()?)))
+    .collect();
+    present.sort_by_key(|(_, f)| f.at.offset);
+    let mut out: [Option<Value>; 5] = Default::default();
+    for (i, f) in present {
+        let v = value_of(f.raw.get()).map_err(|e| fragment_error(file, f, &e))?;
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some(v);
+        }
+    }
+    Ok(out)
+}
+
 /// The before side of one change, with a state file's value semantics:
 /// the `before` object, `before_sensitive` redacted, nothing unknown. None
 /// when the change has no `before` (a create).
 fn before_resource(
-    file: &str,
     rc: &KeptChange,
     values: Option<Value>,
-) -> Result<Option<Resource>, InputError> {
+    marks: Option<Value>,
+) -> Option<Resource> {
     let Some(mut values @ Value::Object(_)) = values else {
-        return Ok(None);
-    };
-    let marks: Option<Value> = match &rc.before_sensitive {
-        Some(f) => {
-            Some(serde_json::from_str(f.raw.get()).map_err(|e| fragment_error(file, f, &e))?)
-        }
-        None => None,
+        return None;
     };
     let sensitive = apply_sensitive(&mut values, marks.as_ref(), &rc.type_);
-    Ok(Some(Resource {
+    Some(Resource {
         address: rc.address.clone(),
         type_: rc.type_.clone(),
         name: rc.name.clone(),
@@ -218,5 +232,5 @@ fn before_resource(
         sensitive,
         cluster: None,
         oidc_cluster: None,
-    }))
+    })
 }

@@ -3,6 +3,7 @@
 //! semantics (unknown, sensitive), node pools, and the cross-resource joins.
 use std::collections::{BTreeSet, HashSet};
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::address;
@@ -320,9 +321,22 @@ pub(super) fn offset_in(fragment: &str, line: usize, column: usize) -> usize {
     start + at
 }
 
+/// A value of the file parsed on its own. The whole file's nesting is
+/// bounded by [`parse::MAX_DEPTH`] before any value is parsed, so
+/// serde_json's own limit (128 levels, counted from the value) is lifted:
+/// a value is read at any depth the file may have.
+pub(super) fn value_of(raw: &str) -> serde_json::Result<Value> {
+    use serde::Deserialize;
+    let mut de = serde_json::Deserializer::from_str(raw);
+    de.disable_recursion_limit();
+    let v = Value::deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
 /// An error in a fragment re-parsed from the source text, with its line and
 /// column in the whole file.
-fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputError {
+pub(super) fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputError {
     let mut err = parse::json_error(&src.name, e);
     let base = (fragment.as_ptr() as usize).checked_sub(src.text.as_ptr() as usize);
     if let (InputError::Json { line, column, .. }, Some(base)) = (&mut err, base) {
@@ -451,6 +465,8 @@ fn normalize_state(
 ) -> Result<Model, InputError> {
     let mut resources = Vec::new();
     let mut count = 0usize;
+    let text_at = src.text.as_ptr() as usize;
+    let mut first_error: Option<(usize, InputError)> = None;
     let mut stack: Vec<&RawStateModule<'_>> = Vec::new();
     if let Some(root) = doc.values.as_ref().and_then(|v| v.root_module.as_ref()) {
         stack.push(root);
@@ -466,21 +482,23 @@ fn normalize_state(
             if !wanted(filter, &r.type_) {
                 continue;
             }
-            let mut values: Value = match r.values {
-                Some(raw) => {
-                    serde_json::from_str(raw.get()).map_err(|e| fragment_err(src, raw.get(), &e))?
+            // Modules are visited in no file order: of several bad values,
+            // the one first in the file is reported.
+            let (values, marks) = match (parse_raw(r.values), parse_raw(r.sensitive_values)) {
+                (Ok(values), Ok(marks)) => (values, marks),
+                (a, b) => {
+                    for (raw, e) in [a.err(), b.err()].into_iter().flatten() {
+                        let at = (raw.get().as_ptr() as usize).wrapping_sub(text_at);
+                        if first_error.as_ref().is_none_or(|(first, _)| at < *first) {
+                            first_error = Some((at, fragment_err(src, raw.get(), &e)));
+                        }
+                    }
+                    continue;
                 }
-                None => Value::Object(Map::new()),
             };
-            if !values.is_object() {
-                values = Value::Object(Map::new());
-            }
-            let marks: Option<Value> = match r.sensitive_values {
-                Some(raw) => Some(
-                    serde_json::from_str(raw.get())
-                        .map_err(|e| fragment_err(src, raw.get(), &e))?,
-                ),
-                None => None,
+            let mut values = match values {
+                Some(v @ Value::Object(_)) => v,
+                _ => Value::Object(Map::new()),
             };
             let sensitive = apply_sensitive(&mut values, marks.as_ref(), &r.type_);
             let module = match (
@@ -506,6 +524,9 @@ fn normalize_state(
             });
         }
     }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     join_state(&mut resources);
     let mut model = finish(
@@ -517,6 +538,12 @@ fn normalize_state(
     );
     super::joins::join(&mut model, None);
     Ok(model)
+}
+
+/// A value that may be absent, parsed; its error with it.
+fn parse_raw(raw: Option<&RawValue>) -> Result<Option<Value>, (&RawValue, serde_json::Error)> {
+    raw.map(|r| value_of(r.get()).map_err(|e| (r, e)))
+        .transpose()
 }
 
 fn finish(

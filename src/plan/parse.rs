@@ -506,7 +506,7 @@ fn parse_doc<'s>(
     if first != Some('{') {
         // Still report malformed JSON as such, with its position.
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            return Err(json_error(&src.name, &e));
+            return Err(super::normalize::fragment_err(src, text, &e));
         }
         return Err(InputError::NotTerraform {
             file: src.name.clone(),
@@ -517,7 +517,7 @@ fn parse_doc<'s>(
     let doc = DocSeed { keep, text }
         .deserialize(&mut de)
         .and_then(|doc| de.end().map(|()| doc))
-        .map_err(|e| json_error(&src.name, &e))?;
+        .map_err(|e| super::normalize::fragment_err(src, text, &e))?;
     let Some(version) = doc.format_version.as_deref() else {
         return Err(InputError::NotTerraform {
             file: src.name.clone(),
