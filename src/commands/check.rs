@@ -96,6 +96,10 @@ fn findings_of(
     out
 }
 
+/// Findings of one file from this many on are placed in the source in
+/// parallel (each on its own: the same report at any thread count).
+const PARALLEL_FINDINGS: usize = 4096;
+
 /// The `--base` file's findings: the before side of every input.
 fn base_findings(
     path: &std::path::Path,
@@ -180,6 +184,9 @@ fn lint_one(
         Ok(m) => m,
         Err(e) => return Some(not_linted(e)),
     };
+    if large {
+        crate::engine::memory::collect_freed();
+    }
     let t2 = std::time::Instant::now();
     let (raw, mut failures) = evaluate(engine, &model);
     // The before side: `--base`, else the plan's own `before` values (only
@@ -229,8 +236,11 @@ fn lint_one(
         settings.source_dir.as_deref(),
         settings.repo_root.as_deref(),
     );
-    for f in &mut findings {
-        f.location = locator.locate(&model, &f.address, &f.attribute);
+    let place = |f: &mut Finding| f.location = locator.locate(&model, &f.address, &f.attribute);
+    if findings.len() >= PARALLEL_FINDINGS {
+        findings.par_iter_mut().with_min_len(512).for_each(place);
+    } else {
+        findings.iter_mut().for_each(place);
     }
     for f in &mut fixed {
         f.location = locator
