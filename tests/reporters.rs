@@ -770,3 +770,28 @@ fn junit_escapes_invalid_characters() {
     // Control characters are shown escaped (visible, and valid XML).
     assert_eq!(junit::escape_xml("a\u{1}b\"'"), "a\\u{1}b&quot;&apos;");
 }
+
+#[test]
+fn text_gives_a_file_with_errors_only_no_line_of_counts() {
+    let report = sample(UnknownMode::Warn);
+    let t = akslint::report::text::render(&report, false, &akslint::source::SourceFiles::new());
+    // The linted plan has its counts; the broken one, its error only.
+    let plan = t.find("plans/plan.json\n").expect("the plan's block");
+    let broken = t
+        .find("plans/broken.json\n")
+        .expect("the broken file's block");
+    let summary = t.rfind(" linted, ").expect("the summary");
+    // A file's block ends at the next block or at the summary.
+    let end_of = |at: usize| {
+        [plan, broken, summary]
+            .into_iter()
+            .filter(|&x| x > at)
+            .min()
+            .unwrap_or(t.len())
+    };
+    assert!(t[plan..end_of(plan)].contains(" new, "), "{t}");
+    let block = &t[broken..end_of(broken)];
+    assert!(block.contains("invalid JSON"), "{block}");
+    assert!(!block.contains(" new, "), "{block}");
+    assert!(t[summary..].contains(" new, "), "{t}");
+}

@@ -128,10 +128,14 @@ pub fn render_to(report: &Report, color: bool, files: &SourceFiles, out: &mut Ou
         }
         let count = |c: Change| findings.iter().filter(|f| f.change == c).count();
         let (new, existing) = (count(Change::New), count(Change::Existing));
-        out.push_str(&format!(
-            "{new} new, {existing} existing, {} fixed\n",
-            file.fixed.len()
-        ));
+        // A file with errors only (not linted, or a rule failed) gets no
+        // line of zeros under them.
+        if !findings.is_empty() || !file.fixed.is_empty() {
+            out.push_str(&format!(
+                "{new} new, {existing} existing, {} fixed\n",
+                file.fixed.len()
+            ));
+        }
         for (change, n) in [(Change::New, new), (Change::Existing, existing)] {
             if n == 0 {
                 continue;
