@@ -86,6 +86,52 @@ fn changes_normalized_in_parallel_give_the_same_report_at_any_thread_count() {
     }
 }
 
+/// Findings of a large file are placed in the `.tf` source in parallel:
+/// the same places, in the same report, at any thread count.
+#[test]
+fn findings_placed_in_the_source_in_parallel_give_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"m\" {\n  source = \"./m\"\n  count  = 1500\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("m")).unwrap();
+    std::fs::write(
+        dir.path().join("m").join("main.tf"),
+        "resource \"azurerm_kubernetes_cluster\" \"aks\" {\n  name = \"aks\"\n\n  private_cluster_enabled = false\n}\n",
+    )
+    .unwrap();
+    let p = write(dir.path(), "plan.json", &plan(1500, &[]));
+    let p = p.to_str().unwrap();
+    let one = lint("1", &["--format", "json", p]);
+    let doc: Value = serde_json::from_slice(&one.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    // Over the parallel threshold (4,096 findings).
+    assert!(findings.len() > 4096, "{}", findings.len());
+    let at = |f: &Value| {
+        (
+            f["location"]["file"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            f["location"]["line"].as_u64(),
+        )
+    };
+    for f in findings.iter().filter(|f| f["rule_id"] == "AKS001") {
+        assert_eq!(at(f), ("m/main.tf".to_string(), Some(4)), "{f}");
+    }
+    assert!(findings.iter().all(|f| at(f).0 == "m/main.tf"), "{doc}");
+    for threads in ["2", "8"] {
+        let other = lint(threads, &["--format", "json", p]);
+        assert_eq!(other.status.code(), one.status.code());
+        assert!(
+            other.stdout == one.stdout,
+            "{threads} threads give another report"
+        );
+    }
+}
+
 #[test]
 fn the_first_bad_change_in_file_order_is_the_error_at_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
