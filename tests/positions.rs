@@ -233,6 +233,25 @@ fn of_two_bad_state_values_the_first_in_the_file_is_reported() {
             expected(&text),
             "modules {filler}"
         );
+        // Modules nested, each written with its child module before its
+        // resources (visited the other way round), every one bad: the
+        // innermost is first in the file.
+        let mut nested = String::from("{\"address\": \"module.inner\"}");
+        for i in 0..5 {
+            nested = format!(
+                "{{\"address\": \"module.n{i}\", \"child_modules\": [{nested}],\n\"resources\": [{}]}}",
+                resource(&format!("{filler}n{i}"), bad, bad, i % 2 == 0)
+            );
+        }
+        let text = format!(
+            "{{\"format_version\": \"1.0\", \"values\": {{\"root_module\": {{\"child_modules\": [{nested}],\n\"resources\": [{}]}}}}}}",
+            resource("root", bad, "{}", false),
+        );
+        assert_eq!(
+            error_at("s.json", &text),
+            expected(&text),
+            "nested modules {filler}"
+        );
         for marks_first in [false, true] {
             let text = format!(
                 "{{\"format_version\": \"1.0\", \"values\": {{\"root_module\": {{\"resources\": [{}]}}}}}}",
@@ -259,6 +278,14 @@ fn a_structural_error_is_placed_in_characters() {
             format!("{{\"format_version\": \"1.2\",\n  \"x\": \"{filler}\", \"y\": tru}}"),
             format!("[\"{filler}\", 1,]"),
             format!("{{\"format_version\": \"1.2\", \"x\": \"{filler}\""),
+            // A raw control character in a string the parse skips.
+            format!("{{\"format_version\": \"1.2\", \"x\": \"{filler}\t\"}}"),
+            format!("{{\"format_version\": \"1.2\",\n \"x\": [\"{filler}\u{1}\"]}}"),
+            format!("{{\"format_version\": \"1.2\", \"x\": \"{filler}\n\"}}"),
+            format!("{{\"format_version\": \"1.2\", \"x\": \"\t{filler}\"}}"),
+            // In a string the parse reads (a change's address).
+            format!("{{\"format_version\": \"1.2\", \"resource_changes\": [{{\"address\": \"{filler}\nb\t\"}}]}}"),
+            format!("{{\"format_version\": \"1.2\", \"resource_changes\": [{{\"address\": \"{filler}\t\"}}]}}"),
         ] {
             assert_eq!(error_at("p.json", &text), expected(&text), "{text}");
         }

@@ -339,9 +339,32 @@ pub(super) fn value_of(raw: &str) -> serde_json::Result<Value> {
 pub(super) fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) -> InputError {
     let mut err = parse::json_error(&src.name, e);
     let base = (fragment.as_ptr() as usize).checked_sub(src.text.as_ptr() as usize);
-    if let (InputError::Json { line, column, .. }, Some(base)) = (&mut err, base) {
+    if let (
+        InputError::Json {
+            line,
+            column,
+            reason,
+            ..
+        },
+        Some(base),
+    ) = (&mut err, base)
+    {
         // Offset of the error within the fragment, then within the file.
-        let abs = base + offset_in(fragment, *line, *column);
+        let mut abs = base + offset_in(fragment, *line, *column);
+        // serde_json, skipping a string (not parsing it), places a control
+        // character's error on the character before it; parsing it, on it.
+        // (A parse places a newline at the start of the next line.)
+        let after_newline = src.text.get(..abs).is_some_and(|t| t.ends_with('\n'));
+        if reason.starts_with("control character") && !after_newline {
+            let mut next = src.text.get(abs..).unwrap_or_default().char_indices();
+            if let (Some((_, c)), Some((i, d))) = (next.next(), next.next()) {
+                if !c.is_control() && d.is_control() {
+                    // As serde_json's parse says it: a newline is placed at
+                    // the start of the next line.
+                    abs += if d == '\n' { i + 1 } else { i };
+                }
+            }
+        }
         if src.text.get(..abs).is_some() {
             (*line, *column) = parse::line_col(&src.text, abs);
         }
@@ -465,14 +488,19 @@ fn normalize_state(
 ) -> Result<Model, InputError> {
     let mut resources = Vec::new();
     let mut count = 0usize;
-    let text_at = src.text.as_ptr() as usize;
-    let mut first_error: Option<(usize, InputError)> = None;
+    // Of several bad values, the one first in the file is reported: the
+    // modules are visited in file order (a module's resources are written
+    // before its child modules), and after an error only the values before
+    // it are parsed, for an earlier one. It is placed in the file once.
+    let offset =
+        |raw: &RawValue| (raw.get().as_ptr() as usize).wrapping_sub(src.text.as_ptr() as usize);
+    let mut first_error: Option<(usize, &RawValue, serde_json::Error)> = None;
     let mut stack: Vec<&RawStateModule<'_>> = Vec::new();
     if let Some(root) = doc.values.as_ref().and_then(|v| v.root_module.as_ref()) {
         stack.push(root);
     }
     while let Some(m) = stack.pop() {
-        stack.extend(m.child_modules.iter());
+        stack.extend(m.child_modules.iter().rev());
         for r in &m.resources {
             let managed = r.mode.as_deref().unwrap_or("managed") == "managed";
             if !managed || r.deposed_key.is_some() {
@@ -482,15 +510,20 @@ fn normalize_state(
             if !wanted(filter, &r.type_) {
                 continue;
             }
-            // Modules are visited in no file order: of several bad values,
-            // the one first in the file is reported.
+            let raws = [r.values, r.sensitive_values];
+            if let Some((first, ..)) = &first_error {
+                if !raws.into_iter().flatten().any(|raw| offset(raw) < *first) {
+                    continue;
+                }
+            }
             let (values, marks) = match (parse_raw(r.values), parse_raw(r.sensitive_values)) {
-                (Ok(values), Ok(marks)) => (values, marks),
+                (Ok(values), Ok(marks)) if first_error.is_none() => (values, marks),
+                (Ok(_), Ok(_)) => continue,
                 (a, b) => {
                     for (raw, e) in [a.err(), b.err()].into_iter().flatten() {
-                        let at = (raw.get().as_ptr() as usize).wrapping_sub(text_at);
-                        if first_error.as_ref().is_none_or(|(first, _)| at < *first) {
-                            first_error = Some((at, fragment_err(src, raw.get(), &e)));
+                        let at = offset(raw);
+                        if first_error.as_ref().is_none_or(|(first, ..)| at < *first) {
+                            first_error = Some((at, raw, e));
                         }
                     }
                     continue;
@@ -524,8 +557,8 @@ fn normalize_state(
             });
         }
     }
-    if let Some((_, e)) = first_error {
-        return Err(e);
+    if let Some((_, raw, e)) = first_error {
+        return Err(fragment_err(src, raw.get(), &e));
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     join_state(&mut resources);
