@@ -96,8 +96,9 @@ fn findings_of(
     out
 }
 
-/// Findings of one file from this many on are placed in the source in
-/// parallel (each on its own: the same report at any thread count).
+/// Findings of one file from this many on are placed in the source and
+/// sorted in parallel (each placed on its own, the sort stable: the same
+/// report at any thread count).
 const PARALLEL_FINDINGS: usize = 4096;
 
 /// The `--base` file's findings: the before side of every input.
@@ -272,7 +273,12 @@ fn lint_one(
     warnings.dedup();
     // Suppressed findings are never counted as fixed.
     fixed.retain(|f| f.suppression.is_none());
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Both sorts are stable: the same order at any thread count.
+    if findings.len() >= PARALLEL_FINDINGS {
+        findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    } else {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     findings.dedup();
     fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     failures.sort_by(|a, b| (&a.rule_id, &a.reason).cmp(&(&b.rule_id, &b.reason)));

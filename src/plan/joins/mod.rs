@@ -434,10 +434,22 @@ pub fn join(model: &mut Model, cfg: Option<&ConfigIndex>) {
     let joins = {
         let m: &Model = model;
         let idx = Index::new(&m.resources, cfg);
-        let mut joins = Joins::default();
-        diagnostics(&idx, &mut joins);
-        roles(&idx, &mut joins);
-        egress(&idx, m, &mut joins);
+        // The egress chains and the other joins fill fields of their own:
+        // computed side by side.
+        let (mut joins, pools) = rayon::join(
+            || {
+                let mut joins = Joins::default();
+                diagnostics(&idx, &mut joins);
+                roles(&idx, &mut joins);
+                joins
+            },
+            || {
+                let mut joins = Joins::default();
+                egress(&idx, m, &mut joins);
+                joins.egress
+            },
+        );
+        joins.egress = pools;
         joins
     };
     model.joins = joins;
