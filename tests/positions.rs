@@ -283,6 +283,14 @@ fn a_structural_error_is_placed_in_characters() {
             format!("{{\"format_version\": \"1.2\",\n \"x\": [\"{filler}\u{1}\"]}}"),
             format!("{{\"format_version\": \"1.2\", \"x\": \"{filler}\n\"}}"),
             format!("{{\"format_version\": \"1.2\", \"x\": \"\t{filler}\"}}"),
+            // Right after an opening quote at the start of a line, in a
+            // CRLF file, after characters Rust calls control (DEL, C1).
+            format!("{{\"format_version\": \"1.2\", \"x\": [\"{filler}\",\n\"\tc\"]}}"),
+            format!("{{\"format_version\": \"1.2\", \"x\":\n\"\n{filler}\"}}"),
+            format!("{{\"format_version\": \"1.2\",\r\n\"planned_values\": {{\r\n\"\u{1}{filler}\": 1}}}}"),
+            format!("[\n\"\t{filler}\"]"),
+            format!("{{\"format_version\": \"1.2\", \"x\": \"{filler}\u{7f}\t\u{85}\"}}"),
+            format!("{{\"format_version\": \"1.2\", \"x\": \"{filler}\u{85}\t\"}}"),
             // In a string the parse reads (a change's address).
             format!("{{\"format_version\": \"1.2\", \"resource_changes\": [{{\"address\": \"{filler}\nb\t\"}}]}}"),
             format!("{{\"format_version\": \"1.2\", \"resource_changes\": [{{\"address\": \"{filler}\t\"}}]}}"),

@@ -352,13 +352,13 @@ pub(super) fn fragment_err(src: &Source, fragment: &str, e: &serde_json::Error) 
         // Offset of the error within the fragment, then within the file.
         let mut abs = base + offset_in(fragment, *line, *column);
         // serde_json, skipping a string (not parsing it), places a control
-        // character's error on the character before it; parsing it, on it.
-        // (A parse places a newline at the start of the next line.)
-        let after_newline = src.text.get(..abs).is_some_and(|t| t.ends_with('\n'));
-        if reason.starts_with("control character") && !after_newline {
+        // character's error on the character before it; parsing it, on it
+        // (a newline at the start of the next line: column 0).
+        let json_control = |c: char| u32::from(c) < 0x20;
+        if reason.starts_with("control character") && e.column() > 0 {
             let mut next = src.text.get(abs..).unwrap_or_default().char_indices();
             if let (Some((_, c)), Some((i, d))) = (next.next(), next.next()) {
-                if !c.is_control() && d.is_control() {
+                if !json_control(c) && json_control(d) {
                     // As serde_json's parse says it: a newline is placed at
                     // the start of the next line.
                     abs += if d == '\n' { i + 1 } else { i };
