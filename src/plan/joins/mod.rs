@@ -436,7 +436,7 @@ pub fn join(model: &mut Model, cfg: Option<&ConfigIndex>) {
         let idx = Index::new(&m.resources, cfg);
         // The egress chains and the other joins fill fields of their own:
         // computed side by side.
-        let (mut joins, pools) = rayon::join(
+        let (mut joins, chains) = rayon::join(
             || {
                 let mut joins = Joins::default();
                 diagnostics(&idx, &mut joins);
@@ -449,7 +449,7 @@ pub fn join(model: &mut Model, cfg: Option<&ConfigIndex>) {
                 joins.egress
             },
         );
-        joins.egress = pools;
+        joins.egress = chains;
         joins
     };
     model.joins = joins;
