@@ -4,8 +4,9 @@
 //! message` (like ruff's concise output), ordered by file, line and rule,
 //! then the summary. Quiet: only errors, warnings and the summary.
 use super::output::Out;
+use super::root_cause::RootCauses;
 use super::text::{ordered, summary_line};
-use super::{root_cause, Report};
+use super::Report;
 use crate::finding::{Finding, Status};
 
 /// Plan and policy strings are hostile: control characters (escape
@@ -23,13 +24,13 @@ fn clean(s: &str) -> String {
     out
 }
 
-/// One finding's line.
-pub fn line(report: &Report, f: &Finding) -> String {
+/// One finding's line (`causes`: the report's root causes).
+pub fn line(causes: &RootCauses<'_>, f: &Finding) -> String {
     let (file, line, column) = match &f.location {
         Some(l) => (l.file.as_str(), l.line.max(1), l.column.max(1)),
         None => (f.file.as_str(), 1, 1),
     };
-    let message = match root_cause::reported_by(report, f) {
+    let message = match causes.reported_by(f) {
         Some((cause, words)) => {
             format!("same root cause as {cause} on this resource ({words}); its fix covers this")
         }
@@ -77,9 +78,10 @@ pub fn render(report: &Report) -> String {
 
 /// The same, written as it is rendered.
 pub fn render_to(report: &Report, out: &mut Out<'_>) {
+    let causes = RootCauses::of(report);
     for file in &report.files {
         for f in ordered(report, file) {
-            out.push_str(&line(report, f));
+            out.push_str(&line(&causes, f));
             out.push('\n');
         }
     }

@@ -17,7 +17,7 @@
 //! ```
 use serde::Serialize;
 
-use super::output::Out;
+use super::output::{in_order, Out, PARALLEL_RENDER};
 use super::{Report, Summary};
 use crate::finding::{Change, Finding, Location, Severity, Status, Step, Suppression};
 
@@ -89,6 +89,10 @@ pub fn render(report: &Report) -> String {
 
 /// [`render`], written as it is serialized.
 pub fn render_to(report: &Report, out: &mut Out<'_>) {
+    render_from(report, out, PARALLEL_RENDER);
+}
+
+fn render_from(report: &Report, out: &mut Out<'_>, parallel_from: usize) {
     let doc = Doc {
         version: 1,
         tool: Tool {
@@ -108,9 +112,116 @@ pub fn render_to(report: &Report, out: &mut Out<'_>) {
         warnings: &report.warnings,
         summary: report.summary(),
     };
-    // Out's writes do not fail (it keeps a write error for `finish`).
-    if serde_json::to_writer_pretty(&mut *out, &doc).is_err() {
+    // A large report's findings are rendered in parallel, each on its own:
+    // the same bytes as serde's pretty printer over the whole document.
+    if doc.findings.len() + doc.fixed.len() >= parallel_from {
+        render_parts(&doc, out);
+    } else if serde_json::to_writer_pretty(&mut *out, &doc).is_err() {
+        // Out's writes do not fail (it keeps a write error for `finish`).
         out.push_str("{}");
     }
     out.push('\n');
+}
+
+/// The document as serde's pretty printer writes it, field by field, each
+/// list of findings an element at a time (in parallel, a chunk at a time).
+fn render_parts(doc: &Doc<'_>, out: &mut Out<'_>) {
+    out.push_str("{\n");
+    field(out, "version", &doc.version, false);
+    field(out, "tool", &doc.tool, false);
+    list(out, "findings", &doc.findings);
+    list(out, "fixed", &doc.fixed);
+    field(out, "errors", &doc.errors, false);
+    field(out, "warnings", &doc.warnings, false);
+    field(out, "summary", &doc.summary, true);
+    out.push('}');
+}
+
+/// Indentation of the document's fields, and of a list's elements.
+const FIELD: &str = "  ";
+const ELEMENT: &str = "    ";
+
+/// `value` pretty-printed, its lines after the first indented by `indent`
+/// (a JSON string holds no raw newline: each one is the printer's).
+fn pretty(value: &impl Serialize, indent: &str) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
+    text.replace('\n', &format!("\n{indent}"))
+}
+
+fn key(out: &mut Out<'_>, name: &str) {
+    out.push_str(FIELD);
+    out.push_str(&pretty(&name, FIELD));
+    out.push_str(": ");
+}
+
+fn field(out: &mut Out<'_>, name: &str, value: &impl Serialize, last: bool) {
+    key(out, name);
+    out.push_str(&pretty(value, FIELD));
+    out.push_str(if last { "\n" } else { ",\n" });
+}
+
+fn list(out: &mut Out<'_>, name: &str, items: &[JsonFinding<'_>]) {
+    key(out, name);
+    if items.is_empty() {
+        out.push_str("[],\n");
+        return;
+    }
+    out.push('[');
+    let mut first = true;
+    in_order(
+        items,
+        true,
+        |f| pretty(f, ELEMENT),
+        |text| {
+            out.push_str(if first { "\n" } else { ",\n" });
+            first = false;
+            out.push_str(ELEMENT);
+            out.push_str(&text);
+        },
+    );
+    out.push_str("\n");
+    out.push_str(FIELD);
+    out.push_str("],\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::report;
+
+    fn rendered(report: &Report, parallel_from: usize) -> String {
+        super::super::output::render_string(|out| render_from(report, out, parallel_from))
+    }
+
+    #[test]
+    fn rendered_in_parts_is_what_serde_writes_whole() {
+        for (findings, fixed, errors) in [
+            (0, 0, false),
+            (0, 0, true),
+            (3, 0, false),
+            (0, 2, true),
+            (5, 4, true),
+            (super::super::output::RENDER_CHUNK * 2 + 3, 1, false),
+        ] {
+            let r = report(findings, fixed, errors);
+            let whole = rendered(&r, usize::MAX);
+            let parts = rendered(&r, 0);
+            assert!(
+                whole == parts,
+                "{findings} findings, {fixed} fixed, errors {errors}"
+            );
+            assert!(serde_json::from_str::<serde_json::Value>(&parts).is_ok());
+        }
+    }
+
+    #[test]
+    fn large_reports_are_rendered_in_parts() {
+        let r = report(PARALLEL_RENDER, 0, false);
+        assert_eq!(rendered(&r, PARALLEL_RENDER), rendered(&r, usize::MAX));
+        let v: serde_json::Value = serde_json::from_str(&render(&r)).unwrap();
+        assert_eq!(
+            v["findings"].as_array().map(Vec::len),
+            Some(PARALLEL_RENDER)
+        );
+    }
 }

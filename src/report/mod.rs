@@ -7,6 +7,8 @@ pub mod markdown;
 pub mod output;
 pub mod root_cause;
 pub mod sarif;
+#[cfg(test)]
+mod testing;
 pub mod text;
 
 use std::collections::BTreeMap;

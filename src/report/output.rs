@@ -103,6 +103,34 @@ impl Write for Out<'_> {
     }
 }
 
+/// From this many findings, a report lists them rendered in parallel
+/// ([`in_order`]).
+pub(crate) const PARALLEL_RENDER: usize = 4096;
+
+/// Items rendered at once before they are written: what is held beside the
+/// output.
+pub(crate) const RENDER_CHUNK: usize = 8192;
+
+/// Renders each item on its own and hands the texts to `write` in item
+/// order; with `parallel`, on rayon's workers, a chunk at a time. The same
+/// texts either way, so the same output at any thread count.
+pub(crate) fn in_order<T: Sync>(
+    items: &[T],
+    parallel: bool,
+    render: impl Fn(&T) -> String + Sync,
+    mut write: impl FnMut(String),
+) {
+    use rayon::prelude::*;
+    if !parallel {
+        items.iter().map(&render).for_each(write);
+        return;
+    }
+    for chunk in items.chunks(RENDER_CHUNK) {
+        let texts: Vec<String> = chunk.par_iter().with_min_len(64).map(&render).collect();
+        texts.into_iter().for_each(&mut write);
+    }
+}
+
 /// Renders a whole text into a string with a writer-based renderer.
 pub(crate) fn render_string(write: impl FnOnce(&mut Out<'_>)) -> String {
     let mut out = Out::buffer();

@@ -1,12 +1,13 @@
 //! `--format text`: miette diagnostics grouped per input file (counts first,
 //! then new, existing and fixed findings), then a summary.
 
-use super::output::Out;
+use super::output::{in_order, Out, PARALLEL_RENDER};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
     Severity as MSeverity,
 };
 
+use super::root_cause::RootCauses;
 use super::{FileReport, Report};
 use crate::escape::{same_width, visible, visible_error, visible_lines};
 use crate::finding::{Change, Finding, Location, Severity, Status};
@@ -109,6 +110,18 @@ pub fn render(report: &Report, color: bool, files: &SourceFiles) -> String {
 
 /// The same, written as it is rendered.
 pub fn render_to(report: &Report, color: bool, files: &SourceFiles, out: &mut Out<'_>) {
+    render_from(report, color, files, out, PARALLEL_RENDER);
+}
+
+/// [`render_to`], with the findings of a list rendered in parallel from
+/// `parallel_from` of them on.
+fn render_from(
+    report: &Report,
+    color: bool,
+    files: &SourceFiles,
+    out: &mut Out<'_>,
+    parallel_from: usize,
+) {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -117,6 +130,7 @@ pub fn render_to(report: &Report, color: bool, files: &SourceFiles, out: &mut Ou
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100);
+    let causes = RootCauses::of(report);
     for file in &report.files {
         let findings = ordered(report, file);
         if findings.is_empty() && file.errors.is_empty() && file.fixed.is_empty() {
@@ -141,22 +155,30 @@ pub fn render_to(report: &Report, color: bool, files: &SourceFiles, out: &mut Ou
                 continue;
             }
             out.push_str(&format!("\n{} ({n})\n", change.as_str()));
-            for f in findings.iter().filter(|f| f.change == change) {
-                if let Some((cause, words)) = super::root_cause::reported_by(report, f) {
-                    out.push_str(&root_cause_line(f, cause, words));
-                    continue;
+            let shown: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.change == change)
+                .copied()
+                .collect();
+            let one = |f: &&Finding| {
+                if let Some((cause, words)) = causes.reported_by(f) {
+                    return root_cause_line(f, cause, words);
                 }
+                let mut text = String::new();
                 match snippet(f, files) {
                     Some((source, label)) => {
                         let d = diagnostic(report, f, true).with_label(label);
                         let r = miette::Report::new(d).with_source_code(source);
-                        let _ = handler.render_report(out, r.as_ref());
+                        let _ = handler.render_report(&mut text, r.as_ref());
                     }
                     None => {
-                        let _ = handler.render_report(out, &diagnostic(report, f, false));
+                        let _ = handler.render_report(&mut text, &diagnostic(report, f, false));
                     }
                 }
-            }
+                text
+            };
+            let parallel = shown.len() >= parallel_from;
+            in_order(&shown, parallel, one, |text| out.push_str(&text));
         }
         if !file.fixed.is_empty() {
             out.push_str(&format!("\nfixed ({})\n", file.fixed.len()));
@@ -253,5 +275,42 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::report;
+
+    fn rendered(report: &Report, color: bool, parallel_from: usize) -> String {
+        let files = SourceFiles::new();
+        super::super::output::render_string(|out| {
+            render_from(report, color, &files, out, parallel_from);
+        })
+    }
+
+    #[test]
+    fn findings_rendered_in_parallel_are_written_in_order() {
+        for (findings, fixed, errors) in
+            [(0, 0, true), (7, 2, true), (PARALLEL_RENDER + 9, 3, false)]
+        {
+            let r = report(findings, fixed, errors);
+            for color in [false, true] {
+                let parallel = rendered(&r, color, 0);
+                assert!(
+                    parallel == rendered(&r, color, usize::MAX),
+                    "{findings} findings"
+                );
+                if findings > 100 {
+                    assert!(parallel.contains("same root cause as AKS001"));
+                }
+            }
+        }
+        let r = report(PARALLEL_RENDER, 0, false);
+        assert_eq!(
+            render(&r, false, &SourceFiles::new()),
+            rendered(&r, false, usize::MAX)
+        );
     }
 }
