@@ -28,6 +28,7 @@
 //! first ones (in report order) are kept and a notification says how many were
 //! dropped.
 mod repository;
+mod stream;
 
 use std::collections::BTreeMap;
 
@@ -40,7 +41,7 @@ use serde_sarif::sarif::{
     Tool, ToolComponent, VersionControlDetails,
 };
 
-use super::output::{encode_path, Out};
+use super::output::{encode_path, Out, PARALLEL_RENDER};
 use super::Report;
 use crate::error::InputError;
 use crate::finding::{Change, Finding, Severity, Status};
@@ -84,37 +85,9 @@ pub fn fingerprint_in(f: &Finding, plan: &str) -> String {
     format!("{:016x}", fnv1a64(key.as_bytes()))
 }
 
-/// `\` to `/`, no leading `./`.
-fn normalize_path(path: &str) -> String {
-    let mut p = path.replace('\\', "/");
-    while let Some(rest) = p.strip_prefix("./") {
-        p = rest.to_string();
-    }
-    p
-}
-
+use repository::{normalize_path, Paths};
 pub use repository::{sanitize_repository_url, Repository};
-
-/// Paths as written in the log: relative to the repository root when they
-/// lie inside it, else as given (cached: one lookup per distinct path).
-struct Paths<'a> {
-    repo: Option<&'a Repository>,
-    cache: BTreeMap<String, String>,
-}
-
-impl Paths<'_> {
-    fn get(&mut self, path: &str) -> String {
-        if let Some(p) = self.cache.get(path) {
-            return p.clone();
-        }
-        let p = self
-            .repo
-            .and_then(|r| r.relative(path))
-            .unwrap_or_else(|| normalize_path(path));
-        self.cache.insert(path.to_string(), p.clone());
-        p
-    }
-}
+use stream::write_streamed;
 
 /// SARIF level of a rule's severity.
 pub(crate) fn severity_level(s: Severity) -> &'static str {
@@ -359,10 +332,6 @@ pub fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
     }
 }
 
-fn artifact_in(paths: &mut Paths<'_>, path: &str) -> ArtifactLocation {
-    artifact(&paths.get(path))
-}
-
 fn artifact(path: &str) -> ArtifactLocation {
     let (uri, base) = artifact_uri(path);
     let mut a = ArtifactLocation::builder().uri(uri).build();
@@ -406,14 +375,14 @@ fn at(f: &Finding) -> String {
     }
 }
 
-fn result(f: &Finding, index: Option<usize>, paths: &mut Paths<'_>) -> SarifResult {
+fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>) -> SarifResult {
     let suffix = match f.status {
         Status::Fail => "",
         Status::Unknown => " (known only after apply)",
     };
     let file = f.location.as_ref().map_or(f.file.as_str(), |l| &l.file);
     let physical = PhysicalLocation::builder()
-        .artifact_location(artifact_in(paths, file))
+        .artifact_location(artifact(&paths.cached(file)))
         .region(region(f))
         .build();
     let logical = LogicalLocation::builder()
@@ -424,7 +393,7 @@ fn result(f: &Finding, index: Option<usize>, paths: &mut Paths<'_>) -> SarifResu
         .physical_location(physical)
         .logical_locations(vec![logical])
         .build();
-    let plan = paths.get(&f.file);
+    let plan = paths.cached(&f.file);
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint_in(f, &plan));
     let mut props = BTreeMap::new();
@@ -466,10 +435,10 @@ fn result(f: &Finding, index: Option<usize>, paths: &mut Paths<'_>) -> SarifResu
     r
 }
 
-fn error_notification(e: &InputError, paths: &mut Paths<'_>) -> Notification {
+fn error_notification(e: &InputError, paths: &Paths<'_>) -> Notification {
     let physical = match e {
         InputError::Json { line, column, .. } => PhysicalLocation::builder()
-            .artifact_location(artifact_in(paths, e.file()))
+            .artifact_location(artifact(&paths.cached(e.file())))
             .region(
                 Region::builder()
                     .start_line(int(*line))
@@ -478,7 +447,7 @@ fn error_notification(e: &InputError, paths: &mut Paths<'_>) -> Notification {
             )
             .build(),
         _ => PhysicalLocation::builder()
-            .artifact_location(artifact_in(paths, e.file()))
+            .artifact_location(artifact(&paths.cached(e.file())))
             .build(),
     };
     let mut n = Notification::builder()
@@ -529,6 +498,18 @@ pub fn render_in_to(
     repo: Option<&Repository>,
     out: &mut Out<'_>,
 ) {
+    render_from(report, category, repo, out, PARALLEL_RENDER);
+}
+
+/// [`render_in_to`], with the results rendered in parallel from
+/// `parallel_from` of them on.
+fn render_from(
+    report: &Report,
+    category: Option<&str>,
+    repo: Option<&Repository>,
+    out: &mut Out<'_>,
+    parallel_from: usize,
+) {
     let mut paths = Paths {
         repo,
         cache: BTreeMap::new(),
@@ -564,28 +545,49 @@ pub fn render_in_to(
     let rules: Vec<ReportingDescriptor> = descriptors.into_values().collect();
 
     let total = report.findings().count() + report.fixed().count();
-    let mut results: Vec<SarifResult> = Vec::new();
-    for f in report.findings().take(MAX_RESULTS) {
-        let i = index.get(&result_rule_id(f)).copied();
-        results.push(result(f, i, &mut paths));
-    }
     // Fixed findings: results the change makes pass (`absent` from it),
     // under the rule itself whatever their status on the before side.
-    for f in report
-        .fixed()
-        .take(MAX_RESULTS.saturating_sub(results.len()))
-    {
-        let mut r = result(f, index.get(f.rule_id.as_str()).copied(), &mut paths);
+    let listed: Vec<(&Finding, bool)> = report
+        .findings()
+        .map(|f| (f, false))
+        .chain(report.fixed().map(|f| (f, true)))
+        .take(MAX_RESULTS)
+        .collect();
+    // Each path is looked up once (in the file system), before the results
+    // are rendered.
+    for (f, _) in &listed {
+        paths.get(&f.file);
+        if let Some(l) = &f.location {
+            paths.get(&l.file);
+        }
+    }
+    for e in report.errors() {
+        paths.get(e.file());
+    }
+    let paths = paths;
+    let one = |&(f, fixed): &(&Finding, bool)| {
+        if !fixed {
+            return result(f, index.get(&result_rule_id(f)).copied(), &paths);
+        }
+        let mut r = result(f, index.get(f.rule_id.as_str()).copied(), &paths);
         r.rule_id = Some(f.rule_id.clone());
         r.baseline_state = Some(json!("absent"));
         r.kind = Some(ResultKind::Pass);
         r.level = Some(ResultLevel::None);
-        results.push(r);
-    }
+        r
+    };
+    // A large run's results are rendered in parallel, each on its own, and
+    // written into the log where serde puts them (not held all at once).
+    let streamed = listed.len() >= parallel_from;
+    let results: Vec<SarifResult> = if streamed {
+        Vec::new()
+    } else {
+        listed.iter().map(&one).collect()
+    };
 
     let mut notifications: Vec<Notification> = report
         .errors()
-        .map(|e| error_notification(e, &mut paths))
+        .map(|e| error_notification(e, &paths))
         .collect();
     let errors = notifications.len();
     for w in &report.warnings {
@@ -681,8 +683,10 @@ pub fn render_in_to(
         .version(Value::from("2.1.0"))
         .runs(vec![run])
         .build();
-    // Out's writes do not fail (it keeps a write error for `finish`).
-    if serde_json::to_writer_pretty(&mut *out, &log).is_err() {
+    if streamed {
+        write_streamed(&log, &listed, one, out);
+    } else if serde_json::to_writer_pretty(&mut *out, &log).is_err() {
+        // Out's writes do not fail (it keeps a write error for `finish`).
         out.push_str("{}");
     }
     out.push('\n');

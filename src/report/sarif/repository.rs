@@ -1,5 +1,6 @@
 //! The git repository of a run: the root that paths are relative to, and
 //! `versionControlProvenance`.
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The git repository the run is in, for `versionControlProvenance` and
@@ -101,5 +102,46 @@ impl Repository {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         (!parts.is_empty()).then(|| parts.join("/"))
+    }
+}
+
+/// `\` to `/`, no leading `./`.
+pub(super) fn normalize_path(path: &str) -> String {
+    let mut p = path.replace('\\', "/");
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.to_string();
+    }
+    p
+}
+
+/// Paths as written in the log: relative to the repository root when they
+/// lie inside it, else as given (cached: one lookup per distinct path).
+pub(super) struct Paths<'a> {
+    pub(super) repo: Option<&'a Repository>,
+    pub(super) cache: BTreeMap<String, String>,
+}
+
+impl Paths<'_> {
+    pub(super) fn get(&mut self, path: &str) -> String {
+        if let Some(p) = self.cache.get(path) {
+            return p.clone();
+        }
+        let p = self.resolve(path);
+        self.cache.insert(path.to_string(), p.clone());
+        p
+    }
+
+    /// The path as written, from the cache when [`Paths::get`] has seen it.
+    pub(super) fn cached(&self, path: &str) -> String {
+        self.cache
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| self.resolve(path))
+    }
+
+    fn resolve(&self, path: &str) -> String {
+        self.repo
+            .and_then(|r| r.relative(path))
+            .unwrap_or_else(|| normalize_path(path))
     }
 }
