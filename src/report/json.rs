@@ -17,7 +17,7 @@
 //! ```
 use serde::Serialize;
 
-use super::output::{in_order, Out, PARALLEL_RENDER};
+use super::output::{in_order, write_pretty_at, Out, PARALLEL_RENDER};
 use super::{Report, Summary};
 use crate::finding::{Change, Finding, Location, Severity, Status, Step, Suppression};
 
@@ -167,18 +167,12 @@ fn list(out: &mut Out<'_>, name: &str, items: &[JsonFinding<'_>]) {
         return;
     }
     out.push('[');
-    let mut first = true;
-    in_order(
-        items,
-        true,
-        |f| pretty(f, ELEMENT),
-        |text| {
-            out.push_str(if first { "\n" } else { ",\n" });
-            first = false;
-            out.push_str(ELEMENT);
-            out.push_str(&text);
-        },
-    );
+    let element = |i: usize, f: &JsonFinding<'_>, buffer: &mut Vec<u8>| {
+        buffer.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        buffer.extend_from_slice(ELEMENT.as_bytes());
+        write_pretty_at(buffer, 2, f);
+    };
+    in_order(items, true, element, |text: Vec<u8>| out.push_bytes(&text));
     out.push_str("\n");
     out.push_str(FIELD);
     out.push_str("],\n");

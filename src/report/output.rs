@@ -41,6 +41,12 @@ impl<'w> Out<'w> {
         self.spill();
     }
 
+    /// Bytes of UTF-8 text (what a serializer wrote).
+    pub(crate) fn push_bytes(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+        self.spill();
+    }
+
     pub fn push(&mut self, c: char) {
         self.push_str(c.encode_utf8(&mut [0; 4]));
     }
@@ -111,23 +117,57 @@ pub(crate) const PARALLEL_RENDER: usize = 4096;
 /// output.
 pub(crate) const RENDER_CHUNK: usize = 8192;
 
-/// Renders each item on its own and hands the texts to `write` in item
-/// order; with `parallel`, on rayon's workers, a chunk at a time. The same
-/// texts either way, so the same output at any thread count.
-pub(crate) fn in_order<T: Sync>(
+/// Items rendered into one buffer, on one worker.
+const GROUP: usize = 128;
+
+/// Renders the items in order: `render(i, item, buffer)` appends item `i`'s
+/// text to a buffer, and `write` gets the buffers in item order, each
+/// holding the texts of a group of consecutive items. With `parallel`,
+/// the groups are rendered on rayon's workers, a chunk of items at a time.
+/// The same text either way, so the same output at any thread count.
+pub(crate) fn in_order<T: Sync, B: Default + Send>(
     items: &[T],
     parallel: bool,
-    render: impl Fn(&T) -> String + Sync,
-    mut write: impl FnMut(String),
+    render: impl Fn(usize, &T, &mut B) + Sync,
+    mut write: impl FnMut(B),
 ) {
     use rayon::prelude::*;
-    if !parallel {
-        items.iter().map(&render).for_each(write);
-        return;
-    }
-    for chunk in items.chunks(RENDER_CHUNK) {
-        let texts: Vec<String> = chunk.par_iter().with_min_len(64).map(&render).collect();
+    for (c, chunk) in items.chunks(RENDER_CHUNK).enumerate() {
+        let group = |(g, group): (usize, &[T])| {
+            let mut buffer = B::default();
+            let first = c * RENDER_CHUNK + g * GROUP;
+            for (j, item) in group.iter().enumerate() {
+                render(first + j, item, &mut buffer);
+            }
+            buffer
+        };
+        let texts: Vec<B> = if parallel {
+            chunk.par_chunks(GROUP).enumerate().map(group).collect()
+        } else {
+            chunk.chunks(GROUP).enumerate().map(group).collect()
+        };
         texts.into_iter().for_each(&mut write);
+    }
+}
+
+/// serde_json's pretty printer (two spaces a level) for a value written
+/// `levels` deep in a document: its lines are indented as they are when
+/// the whole document is printed. (Opening `levels` arrays, on a sink, is
+/// how the printer keeps its depth.)
+pub(crate) fn pretty_at(levels: usize) -> serde_json::ser::PrettyFormatter<'static> {
+    use serde_json::ser::Formatter;
+    let mut f = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    for _ in 0..levels {
+        let _ = f.begin_array(&mut std::io::sink());
+    }
+    f
+}
+
+/// Pretty-prints `value` at `levels` deep into `out` (see [`pretty_at`]).
+pub(crate) fn write_pretty_at(out: &mut Vec<u8>, levels: usize, value: &impl serde::Serialize) {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, pretty_at(levels));
+    if value.serialize(&mut ser).is_err() {
+        out.extend_from_slice(b"{}");
     }
 }
 

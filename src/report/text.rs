@@ -160,25 +160,24 @@ fn render_from(
                 .filter(|f| f.change == change)
                 .copied()
                 .collect();
-            let one = |f: &&Finding| {
+            let one = |_, f: &&Finding, text: &mut String| {
                 if let Some((cause, words)) = causes.reported_by(f) {
-                    return root_cause_line(f, cause, words);
+                    text.push_str(&root_cause_line(f, cause, words));
+                    return;
                 }
-                let mut text = String::new();
                 match snippet(f, files) {
                     Some((source, label)) => {
                         let d = diagnostic(report, f, true).with_label(label);
                         let r = miette::Report::new(d).with_source_code(source);
-                        let _ = handler.render_report(&mut text, r.as_ref());
+                        let _ = handler.render_report(text, r.as_ref());
                     }
                     None => {
-                        let _ = handler.render_report(&mut text, &diagnostic(report, f, false));
+                        let _ = handler.render_report(text, &diagnostic(report, f, false));
                     }
                 }
-                text
             };
             let parallel = shown.len() >= parallel_from;
-            in_order(&shown, parallel, one, |text| out.push_str(&text));
+            in_order(&shown, parallel, one, |text: String| out.push_str(&text));
         }
         if !file.fixed.is_empty() {
             out.push_str(&format!("\nfixed ({})\n", file.fixed.len()));

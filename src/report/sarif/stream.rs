@@ -3,7 +3,7 @@
 //! puts them, so that the whole list is never held.
 use serde_sarif::sarif::{Result as SarifResult, Sarif};
 
-use crate::report::output::{in_order, Out};
+use crate::report::output::{in_order, write_pretty_at, Out};
 
 /// Where serde's pretty printer puts the (empty) results of the log's one
 /// run: a raw line break is always the printer's (strings escape theirs),
@@ -12,12 +12,6 @@ const RESULTS_AT: &str = "\n      \"results\": []";
 
 /// The indentation of a result in the log.
 const RESULT_INDENT: &str = "        ";
-
-/// A result pretty-printed as an element of the run's results.
-fn pretty(r: &SarifResult) -> String {
-    let text = serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".to_string());
-    text.replace('\n', &format!("\n{RESULT_INDENT}"))
-}
 
 /// The log, its run's results rendered each on its own (in parallel, a
 /// chunk at a time) and written in order: the bytes serde's pretty printer
@@ -46,18 +40,13 @@ pub(super) fn write_streamed<T: Sync>(
     };
     let (head, tail) = skeleton.split_at(at + RESULTS_AT.len() - 1);
     out.push_str(head);
-    let mut first = true;
-    in_order(
-        items,
-        true,
-        |item| pretty(&result(item)),
-        |text| {
-            out.push_str(if first { "\n" } else { ",\n" });
-            first = false;
-            out.push_str(RESULT_INDENT);
-            out.push_str(&text);
-        },
-    );
+    let element = |i: usize, item: &T, buffer: &mut Vec<u8>| {
+        buffer.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        buffer.extend_from_slice(RESULT_INDENT.as_bytes());
+        // The log, its runs, a run, its results: a result is 4 levels deep.
+        write_pretty_at(buffer, 4, &result(item));
+    };
+    in_order(items, true, element, |text: Vec<u8>| out.push_bytes(&text));
     out.push_str("\n      ");
     out.push_str(tail);
 }
