@@ -11,7 +11,7 @@
 //!   (rule, resource) pair of suppressed findings;
 //! - a passing test case per rule that ran and found nothing in the file
 //!   (class name = the file), so passes are visible.
-use super::output::Out;
+use super::output::{in_order, Out, PARALLEL_RENDER};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{FileReport, Report};
@@ -64,12 +64,12 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
-enum Outcome {
+enum Outcome<'a> {
     Pass,
     Failure {
         message: String,
         kind: String,
-        text: String,
+        text: Text<'a>,
     },
     Skipped {
         message: String,
@@ -81,12 +81,21 @@ enum Outcome {
     },
 }
 
-struct Case {
+/// The body of a failure: the findings of one (rule, resource) pair, put
+/// into words when the case is written (a large report's texts are never
+/// all held at once).
+struct Text<'a> {
+    rule: &'a str,
+    address: &'a str,
+    group: Vec<&'a Finding>,
+}
+
+struct Case<'a> {
     name: String,
     classname: String,
     /// Where the (first) finding is: `file` and `line` attributes.
     location: Option<(String, usize)>,
-    outcome: Outcome,
+    outcome: Outcome<'a>,
 }
 
 fn location_line(f: &Finding) -> String {
@@ -96,11 +105,11 @@ fn location_line(f: &Finding) -> String {
     }
 }
 
-fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) -> Option<Case> {
-    let first = group.first()?;
-    let failing: Vec<&&Finding> = group.iter().filter(|f| f.status == Status::Fail).collect();
+/// The failure text of a group of findings.
+fn failure_text(report: &Report, t: &Text<'_>) -> String {
+    let (rule, address) = (t.rule, t.address);
     let mut text = String::new();
-    for f in group {
+    for f in &t.group {
         let attribute = f.attribute_display();
         let unknown = if f.status == Status::Unknown {
             " (known only after apply)"
@@ -126,6 +135,22 @@ fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) 
         }
     }
     text.push_str(&format!("See: akslint explain {rule}\n"));
+    text
+}
+
+fn finding_case<'a>(
+    report: &Report,
+    rule: &'a str,
+    address: &'a str,
+    group: &[&'a Finding],
+) -> Option<Case<'a>> {
+    let first = group.first()?;
+    let failing: Vec<&&Finding> = group.iter().filter(|f| f.status == Status::Fail).collect();
+    let text = Text {
+        rule,
+        address,
+        group: group.to_vec(),
+    };
     let name = format!("{} {}", first.rule_id, first.rule_name);
     // A group is all suppressed or all not (see `cases`).
     let outcome = match (&first.suppression, failing.first()) {
@@ -159,7 +184,7 @@ fn finding_case(report: &Report, rule: &str, address: &str, group: &[&Finding]) 
     })
 }
 
-fn error_case(e: &InputError) -> Case {
+fn error_case(e: &InputError) -> Case<'static> {
     let name = match e {
         InputError::Rule { rule, .. } => format!("{rule} (rule error)"),
         _ => format!("input ({})", e.code()),
@@ -176,7 +201,7 @@ fn error_case(e: &InputError) -> Case {
     }
 }
 
-fn cases(report: &Report, file: &FileReport) -> Vec<Case> {
+fn cases<'a>(report: &Report, file: &'a FileReport) -> Vec<Case<'a>> {
     let mut out: Vec<Case> = file.errors.iter().map(error_case).collect();
     // Suppressed findings (listed with --show-suppressed) make their own
     // `<skipped>` case, beside the failing one of the same rule and resource.
@@ -239,7 +264,7 @@ fn count(cases: &[Case]) -> Counts {
     c
 }
 
-fn write_case(out: &mut Out<'_>, case: &Case) {
+fn write_case(report: &Report, out: &mut String, case: &Case<'_>) {
     let mut open = format!(
         "    <testcase name=\"{}\" classname=\"{}\"",
         escape_xml(&case.name),
@@ -262,7 +287,7 @@ fn write_case(out: &mut Out<'_>, case: &Case) {
             "{open}>\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
             escape_xml(message),
             escape_xml(kind),
-            escape_text(text)
+            escape_text(&failure_text(report, text))
         )),
         Outcome::Error {
             message,
@@ -284,6 +309,12 @@ pub fn render(report: &Report) -> String {
 
 /// The same, written as it is rendered.
 pub fn render_to(report: &Report, out: &mut Out<'_>) {
+    render_from(report, out, PARALLEL_RENDER);
+}
+
+/// [`render_to`], with a suite's cases written in parallel from
+/// `parallel_from` of them on.
+fn render_from(report: &Report, out: &mut Out<'_>, parallel_from: usize) {
     let suites: Vec<(&FileReport, Vec<Case>)> =
         report.files.iter().map(|f| (f, cases(report, f))).collect();
     let mut total = Counts::default();
@@ -309,9 +340,10 @@ pub fn render_to(report: &Report, out: &mut Out<'_>) {
             c.errors,
             c.skipped
         ));
-        for case in cs {
-            write_case(out, case);
-        }
+        let write = |_, case: &Case<'_>, text: &mut String| write_case(report, text, case);
+        in_order(cs, cs.len() >= parallel_from, write, |text: String| {
+            out.push_str(&text);
+        });
         out.push_str("  </testsuite>\n");
     }
     // Warnings about the run (expired exceptions and inline ignores), once,
@@ -328,4 +360,26 @@ pub fn render_to(report: &Report, out: &mut Out<'_>) {
         out.push_str("</system-err>\n  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::report;
+
+    fn rendered(report: &Report, parallel_from: usize) -> String {
+        super::super::output::render_string(|out| render_from(report, out, parallel_from))
+    }
+
+    #[test]
+    fn cases_written_in_parallel_are_written_in_order() {
+        for (findings, errors) in [(0, true), (6, true), (PARALLEL_RENDER * 3, false)] {
+            let mut r = report(findings, 0, errors);
+            r.unknown = UnknownMode::Fail;
+            let parallel = rendered(&r, 0);
+            assert!(parallel == rendered(&r, usize::MAX), "{findings} findings");
+            assert_eq!(parallel.contains("<failure message="), findings > 0);
+            assert_eq!(parallel.contains("<error message="), errors);
+        }
+    }
 }
