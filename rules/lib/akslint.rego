@@ -40,7 +40,18 @@ raw(obj, path) := object.get(obj.values, path, null)
 # ---------------------------------------------------------------- value semantics
 
 # True when the path, or a block around it, is known only after apply.
+# `unknown_roots` (the first part of each key of `unknown`) rules most
+# paths out with one lookup; an input without it is read in full.
 unknown(obj, path) if {
+	object.get(obj, ["unknown_roots", path[0]], false) == true
+	u := object.get(obj, "unknown", {})
+	is_object(u)
+	some k in prefix_keys(path)
+	object.get(u, k, false) == true
+}
+
+unknown(obj, path) if {
+	not is_object(object.get(obj, "unknown_roots", null))
 	u := object.get(obj, "unknown", {})
 	is_object(u)
 	count(u) > 0

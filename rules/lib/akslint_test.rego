@@ -103,6 +103,19 @@ test_attr_names_the_attribute_the_values_carry if {
 	b.path == ["host_encryption_enabled"]
 }
 
+# With `unknown_roots` (as akslint builds inputs), the same answers; a root
+# missing from it rules its paths out without reading `unknown`.
+test_unknown_roots_give_the_same_answers if {
+	with_roots := object.union(obj, {"unknown_roots": {"network_profile": true, "identity": true}})
+	lib.unknown(with_roots, ["network_profile", 0, "network_policy"])
+	lib.unknown(with_roots, ["identity", 0, "type"])
+	not lib.unknown(with_roots, ["network_profile", 0, "network_plugin"])
+	not lib.unknown(with_roots, ["dns_prefix"])
+	only_identity := object.union(obj, {"unknown_roots": {"identity": true}})
+	lib.unknown(only_identity, ["identity"])
+	not lib.unknown(only_identity, ["network_profile", 0, "network_policy"])
+}
+
 # An `unknown` that is not an object (a hand-written input) marks nothing.
 test_unknown_of_another_shape_marks_nothing if {
 	every u in [null, true, ["x"], "x"] {

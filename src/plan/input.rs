@@ -19,6 +19,20 @@ fn rv_set(keys: &BTreeSet<String>) -> regorus::Value {
     regorus::Value::from(map)
 }
 
+/// The first part of each path key (`a.0.b` -> `a`): `unknown_roots`, the
+/// quick test `lib.unknown` makes before it reads `unknown`.
+fn rv_roots(keys: &BTreeSet<String>) -> regorus::Value {
+    let roots: BTreeSet<&str> = keys
+        .iter()
+        .map(|k| k.split('.').next().unwrap_or(k))
+        .collect();
+    let map: BTreeMap<regorus::Value, regorus::Value> = roots
+        .into_iter()
+        .map(|k| (rv_str(k), regorus::Value::from(true)))
+        .collect();
+    regorus::Value::from(map)
+}
+
 fn rv_opt(s: &Option<String>) -> regorus::Value {
     s.as_deref().map_or(regorus::Value::Null, rv_str)
 }
@@ -91,6 +105,7 @@ fn resource_value(r: &Resource) -> regorus::Value {
         ),
         ("values", to_rego(&r.values)),
         ("unknown", rv_set(&r.unknown)),
+        ("unknown_roots", rv_roots(&r.unknown)),
         ("sensitive", rv_set(&r.sensitive)),
         ("cluster", rv_opt(&r.cluster)),
         ("oidc_cluster", rv_opt(&r.oidc_cluster)),
@@ -247,6 +262,7 @@ impl Model {
                     ),
                     ("values", to_rego(self.pool_values(p))),
                     ("unknown", rv_set(&p.unknown)),
+                    ("unknown_roots", rv_roots(&p.unknown)),
                     ("sensitive", rv_set(&p.sensitive)),
                 ]);
                 if let Some(c) = &p.cluster {
