@@ -30,9 +30,12 @@ pub struct RootCauses<'a> {
 
 impl<'a> RootCauses<'a> {
     pub fn of(report: &'a Report) -> Self {
+        // Of inputs of the same name (a pipe given twice), the first one's.
+        let mut names = HashSet::new();
         let shown = report
             .files
             .iter()
+            .filter(|r| names.insert(r.file.as_str()))
             .flat_map(|r| r.findings.iter().map(move |o| (r.file.as_str(), o)))
             .filter(|(_, o)| {
                 PAIRS.iter().any(|(_, cause, _)| o.rule_id == *cause)
@@ -53,5 +56,56 @@ impl<'a> RootCauses<'a> {
         self.shown
             .contains(&(f.file.as_str(), *cause, f.address.as_str()))
             .then_some((*cause, *words))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testing::report;
+
+    fn finding(base: &Finding, rule: &str, status: Status) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            status,
+            suppression: None,
+            ..base.clone()
+        }
+    }
+
+    #[test]
+    fn the_cause_is_looked_for_in_the_first_input_of_the_name() {
+        let mut r = report(1, 0, false);
+        let base = r.files[0].findings[0].clone();
+        let mut second = r.files[0].clone();
+        r.files[0].findings = vec![
+            finding(&base, "AKS001", Status::Unknown),
+            finding(&base, "AKS004", Status::Fail),
+        ];
+        second.findings = vec![
+            finding(&base, "AKS001", Status::Fail),
+            finding(&base, "AKS004", Status::Fail),
+        ];
+        r.files.push(second.clone());
+        let aks004 = finding(&base, "AKS004", Status::Fail);
+        // The first input's AKS001 is unknown: not the cause.
+        assert_eq!(RootCauses::of(&r).reported_by(&aks004), None);
+        // Alone, the second input's failing AKS001 is.
+        r.files.remove(0);
+        let causes = RootCauses::of(&r);
+        assert_eq!(
+            causes.reported_by(&aks004),
+            Some(("AKS001", "the API server is public"))
+        );
+        // Not on another resource, and not for another rule.
+        let elsewhere = Finding {
+            address: "azurerm_kubernetes_cluster.other".into(),
+            ..aks004.clone()
+        };
+        assert_eq!(causes.reported_by(&elsewhere), None);
+        assert_eq!(
+            causes.reported_by(&finding(&base, "AKS002", Status::Fail)),
+            None
+        );
     }
 }
