@@ -12,8 +12,12 @@ fn rv_str(s: &str) -> regorus::Value {
 }
 
 fn rv_set(keys: &BTreeSet<String>) -> regorus::Value {
+    rv_true_map(keys.iter().map(String::as_str))
+}
+
+/// An object of `keys`, each -> `true` (the input's form of a set).
+fn rv_true_map<'a>(keys: impl Iterator<Item = &'a str>) -> regorus::Value {
     let map: BTreeMap<regorus::Value, regorus::Value> = keys
-        .iter()
         .map(|k| (rv_str(k), regorus::Value::from(true)))
         .collect();
     regorus::Value::from(map)
@@ -22,15 +26,7 @@ fn rv_set(keys: &BTreeSet<String>) -> regorus::Value {
 /// The first part of each path key (`a.0.b` -> `a`): `unknown_roots`, the
 /// quick test `lib.unknown` makes before it reads `unknown`.
 fn rv_roots(keys: &BTreeSet<String>) -> regorus::Value {
-    let roots: BTreeSet<&str> = keys
-        .iter()
-        .map(|k| k.split('.').next().unwrap_or(k))
-        .collect();
-    let map: BTreeMap<regorus::Value, regorus::Value> = roots
-        .into_iter()
-        .map(|k| (rv_str(k), regorus::Value::from(true)))
-        .collect();
-    regorus::Value::from(map)
+    rv_true_map(keys.iter().map(|k| k.split('.').next().unwrap_or(k)))
 }
 
 fn rv_opt(s: &Option<String>) -> regorus::Value {

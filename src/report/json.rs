@@ -17,7 +17,7 @@
 //! ```
 use serde::Serialize;
 
-use super::output::{in_order, write_pretty_at, Out, PARALLEL_RENDER};
+use super::output::{in_order, write_element_at, write_pretty_at, Out, PARALLEL_RENDER};
 use super::{Report, Summary};
 use crate::finding::{Change, Finding, Location, Severity, Status, Step, Suppression};
 
@@ -137,26 +137,25 @@ fn render_parts(doc: &Doc<'_>, out: &mut Out<'_>) {
     out.push('}');
 }
 
-/// Indentation of the document's fields, and of a list's elements.
+/// Indentation of the document's fields.
 const FIELD: &str = "  ";
-const ELEMENT: &str = "    ";
 
-/// `value` pretty-printed, its lines after the first indented by `indent`
-/// (a JSON string holds no raw newline: each one is the printer's).
-fn pretty(value: &impl Serialize, indent: &str) -> String {
-    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
-    text.replace('\n', &format!("\n{indent}"))
+/// A value written as one of the document's fields (one level deep).
+fn write_field_value(out: &mut Out<'_>, value: &impl Serialize) {
+    let mut text = Vec::new();
+    write_pretty_at(&mut text, 1, value);
+    out.push_bytes(&text);
 }
 
 fn key(out: &mut Out<'_>, name: &str) {
     out.push_str(FIELD);
-    out.push_str(&pretty(&name, FIELD));
+    write_field_value(out, &name);
     out.push_str(": ");
 }
 
 fn field(out: &mut Out<'_>, name: &str, value: &impl Serialize, last: bool) {
     key(out, name);
-    out.push_str(&pretty(value, FIELD));
+    write_field_value(out, value);
     out.push_str(if last { "\n" } else { ",\n" });
 }
 
@@ -167,11 +166,8 @@ fn list(out: &mut Out<'_>, name: &str, items: &[JsonFinding<'_>]) {
         return;
     }
     out.push('[');
-    let element = |i: usize, f: &JsonFinding<'_>, buffer: &mut Vec<u8>| {
-        buffer.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        buffer.extend_from_slice(ELEMENT.as_bytes());
-        write_pretty_at(buffer, 2, f);
-    };
+    // The document, the list: a finding is 2 levels deep.
+    let element = |i, f: &JsonFinding<'_>, buffer: &mut Vec<u8>| write_element_at(buffer, i, 2, f);
     in_order(items, true, element, |text: Vec<u8>| out.push_bytes(&text));
     out.push_str("\n");
     out.push_str(FIELD);

@@ -183,6 +183,19 @@ pub(crate) fn pretty_at(levels: usize) -> serde_json::ser::PrettyFormatter<'stat
     f
 }
 
+/// Element `i` of an array `levels` deep, as serde's pretty printer writes
+/// it: the separator, the indentation, the value (see [`pretty_at`]).
+pub(crate) fn write_element_at(
+    out: &mut Vec<u8>,
+    i: usize,
+    levels: usize,
+    value: &impl serde::Serialize,
+) {
+    out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+    out.extend(std::iter::repeat_n(b' ', 2 * levels));
+    write_pretty_at(out, levels, value);
+}
+
 /// Pretty-prints `value` at `levels` deep into `out` (see [`pretty_at`]).
 pub(crate) fn write_pretty_at(out: &mut Vec<u8>, levels: usize, value: &impl serde::Serialize) {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, pretty_at(levels));

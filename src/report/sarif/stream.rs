@@ -3,15 +3,12 @@
 //! puts them, so that the whole list is never held.
 use serde_sarif::sarif::{Result as SarifResult, Sarif};
 
-use crate::report::output::{in_order, write_pretty_at, Out};
+use crate::report::output::{in_order, write_element_at, Out};
 
 /// Where serde's pretty printer puts the (empty) results of the log's one
 /// run: a raw line break is always the printer's (strings escape theirs),
 /// and at this indentation only the run's keys begin a line.
 const RESULTS_AT: &str = "\n      \"results\": []";
-
-/// The indentation of a result in the log.
-const RESULT_INDENT: &str = "        ";
 
 /// The log, its run's results rendered each on its own (in parallel, a
 /// chunk at a time) and written in order: the bytes serde's pretty printer
@@ -40,12 +37,8 @@ pub(super) fn write_streamed<T: Sync>(
     };
     let (head, tail) = skeleton.split_at(at + RESULTS_AT.len() - 1);
     out.push_str(head);
-    let element = |i: usize, item: &T, buffer: &mut Vec<u8>| {
-        buffer.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        buffer.extend_from_slice(RESULT_INDENT.as_bytes());
-        // The log, its runs, a run, its results: a result is 4 levels deep.
-        write_pretty_at(buffer, 4, &result(item));
-    };
+    // The log, its runs, a run, its results: a result is 4 levels deep.
+    let element = |i, item: &T, buffer: &mut Vec<u8>| write_element_at(buffer, i, 4, &result(item));
     in_order(items, true, element, |text: Vec<u8>| out.push_bytes(&text));
     out.push_str("\n      ");
     out.push_str(tail);
