@@ -41,20 +41,12 @@ raw(obj, path) := object.get(obj.values, path, null)
 
 # True when the path, or a block around it, is known only after apply.
 # `unknown_roots` (the first part of each key of `unknown`) rules most
-# paths out with one lookup; an input without it is read in full.
+# paths out with one lookup; an input without it (hand-written) is read in
+# full. One body: each body of a function costs its arguments again.
 unknown(obj, path) if {
-	object.get(obj, ["unknown_roots", path[0]], false) == true
+	object.get(obj, ["unknown_roots", path[0]], is_object(object.get(obj, "unknown_roots", null)) == false) == true
 	u := object.get(obj, "unknown", {})
 	is_object(u)
-	some k in prefix_keys(path)
-	object.get(u, k, false) == true
-}
-
-unknown(obj, path) if {
-	not is_object(object.get(obj, "unknown_roots", null))
-	u := object.get(obj, "unknown", {})
-	is_object(u)
-	count(u) > 0
 	some k in prefix_keys(path)
 	object.get(u, k, false) == true
 }
@@ -125,7 +117,39 @@ attr(obj, paths) := attr2(obj, paths, object.get(obj.values, paths[0], null), ob
 
 # attr of two paths, given their values v0 and v1 (read once): the first
 # that is set (a value, or unknown), else the first whose key is present.
-attr2(obj, paths, v0, v1) := attr1(obj, paths[0]) if {
+# The common cases come first: paths whose first step is known. That test,
+#   object.get(obj, ["unknown_roots", path[0]], no_roots) == false
+# with no_roots true for an input without `unknown_roots`, is written out
+# in each body, as a function call per body (and each body's reading of
+# its arguments) is most of the cost in regorus' VM. The other cases,
+# rare, are attr2_any's, which gives the same results in every case.
+attr2(obj, paths, v0, v1) := {"path": paths[0], "unknown": false, "value": v0} if {
+	not v0 in empty_values
+	object.get(obj, ["unknown_roots", paths[0][0]], is_object(object.get(obj, "unknown_roots", null)) == false) == false
+} else := {"path": paths[1], "unknown": false, "value": v1} if {
+	v0 in empty_values
+	not v1 in empty_values
+	no_roots := is_object(object.get(obj, "unknown_roots", null)) == false
+	object.get(obj, ["unknown_roots", paths[0][0]], no_roots) == false
+	object.get(obj, ["unknown_roots", paths[1][0]], no_roots) == false
+} else := {"path": paths[1], "unknown": false, "value": null} if {
+	v0 in empty_values
+	v1 in empty_values
+	no_roots := is_object(object.get(obj, "unknown_roots", null)) == false
+	object.get(obj, ["unknown_roots", paths[0][0]], no_roots) == false
+	object.get(obj, ["unknown_roots", paths[1][0]], no_roots) == false
+	not key_present(obj, paths[0])
+	key_present(obj, paths[1])
+} else := {"path": paths[0], "unknown": false, "value": null} if {
+	v0 in empty_values
+	v1 in empty_values
+	no_roots := is_object(object.get(obj, "unknown_roots", null)) == false
+	object.get(obj, ["unknown_roots", paths[0][0]], no_roots) == false
+	object.get(obj, ["unknown_roots", paths[1][0]], no_roots) == false
+} else := attr2_any(obj, paths, v0, v1)
+
+# attr2, in every case.
+attr2_any(obj, paths, v0, v1) := attr1(obj, paths[0]) if {
 	not v0 in empty_values
 } else := attr1(obj, paths[0]) if {
 	unknown(obj, paths[0])
@@ -149,7 +173,18 @@ key_present(obj, path) if {
 }
 
 # Single-path form of attr (the same result, without attr's list work).
-attr1(obj, path) := {"path": path, "unknown": true, "value": v} if {
+# The common cases first, as in attr2; the others are attr1_any's.
+attr1(obj, path) := {"path": path, "unknown": false, "value": v} if {
+	v := object.get(obj.values, path, null)
+	not v in empty_values
+	object.get(obj, ["unknown_roots", path[0]], is_object(object.get(obj, "unknown_roots", null)) == false) == false
+} else := {"path": path, "unknown": false, "value": null} if {
+	object.get(obj.values, path, null) in empty_values
+	object.get(obj, ["unknown_roots", path[0]], is_object(object.get(obj, "unknown_roots", null)) == false) == false
+} else := attr1_any(obj, path)
+
+# attr1, in every case.
+attr1_any(obj, path) := {"path": path, "unknown": true, "value": v} if {
 	v := object.get(obj.values, path, null)
 	unknown(obj, path)
 } else := {"path": path, "unknown": false, "value": null} if {

@@ -124,3 +124,57 @@ test_unknown_of_another_shape_marks_nothing if {
 		lib.is_unset({"values": {}, "unknown": u}, ["x"])
 	}
 }
+
+# What akslint adds to each resource: the first step of each unknown key.
+with_roots(o) := object.union(o, {"unknown_roots": {split(k, ".")[0]: true | some k, v in o.unknown; v == true}})
+
+attr_cases := [
+	{"values": {"a": "x", "b": "y"}, "unknown": {}},
+	{"values": {"a": null, "b": "y"}, "unknown": {}},
+	{"values": {"b": "y"}, "unknown": {}},
+	{"values": {"a": "", "b": null}, "unknown": {}},
+	{"values": {"b": null}, "unknown": {}},
+	{"values": {"a": null}, "unknown": {}},
+	{"values": {}, "unknown": {}},
+	{"values": {"a": [], "b": {}}, "unknown": {}},
+	{"values": {"a": false, "b": 0}, "unknown": {}},
+	{"values": {"a": null, "b": "y"}, "unknown": {"a": true}},
+	{"values": {"a": "x", "b": "y"}, "unknown": {"a": true}},
+	{"values": {"b": null}, "unknown": {"b": true}},
+	{"values": {"a": [{"c": 1}], "b": "y"}, "unknown": {"a.0.c": true}},
+	{"values": {"a": [{"c": null}]}, "unknown": {"a": true}},
+	{"values": {"a": [{"c": null}], "b": null}, "unknown": {}},
+	{"values": {"a": [{}], "b": "y"}, "unknown": {"b": true}},
+]
+
+attr_paths := [[["a"], ["b"]], [["b"], ["a"]], [["a", 0, "c"], ["b"]], [["b"], ["a", 0, "c"]]]
+
+# attr and attr1 answer first, without a call, for paths whose first step
+# `unknown_roots` rules out; they must answer as on the same input without
+# `unknown_roots` (or with one of another shape), which takes every case
+# through attr2_any and attr1_any.
+test_attr_answers_alike_with_and_without_roots if {
+	every o in attr_cases {
+		every ps in attr_paths {
+			lib.attr(with_roots(o), ps) == lib.attr(o, ps)
+			lib.attr(object.union(o, {"unknown_roots": "x"}), ps) == lib.attr(o, ps)
+			every p in ps {
+				lib.attr1(with_roots(o), p) == lib.attr1(o, p)
+				lib.unknown_bool(with_roots(o), p) == lib.unknown_bool(o, p)
+			}
+		}
+	}
+}
+
+# The answers themselves, on a few of those inputs with roots.
+test_attr_with_roots if {
+	lib.attr(with_roots(attr_cases[0]), [["a"], ["b"]]) == {"path": ["a"], "unknown": false, "value": "x"}
+	lib.attr(with_roots(attr_cases[1]), [["a"], ["b"]]) == {"path": ["b"], "unknown": false, "value": "y"}
+	lib.attr(with_roots(attr_cases[4]), [["a"], ["b"]]) == {"path": ["b"], "unknown": false, "value": null}
+	lib.attr(with_roots(attr_cases[5]), [["a"], ["b"]]) == {"path": ["a"], "unknown": false, "value": null}
+	lib.attr(with_roots(attr_cases[6]), [["b"], ["a"]]) == {"path": ["b"], "unknown": false, "value": null}
+	lib.attr(with_roots(attr_cases[9]), [["a"], ["b"]]) == {"path": ["a"], "unknown": true, "value": null}
+	lib.attr(with_roots(attr_cases[12]), [["a", 0, "c"], ["b"]]) == {"path": ["a", 0, "c"], "unknown": true, "value": 1}
+	lib.attr1(with_roots(attr_cases[8]), ["a"]) == {"path": ["a"], "unknown": false, "value": false}
+	lib.attr1(with_roots(attr_cases[3]), ["a"]) == {"path": ["a"], "unknown": false, "value": null}
+}
