@@ -2,6 +2,7 @@
 //! read -> normalize -> evaluate -> locate -> inline ignores, in parallel
 //! with the others; then exceptions and the baseline, the reports, and the
 //! exit status.
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -72,8 +73,7 @@ fn findings_of(
     file: &str,
 ) -> Vec<Finding> {
     let rules = engine.rules();
-    let mut out = Vec::with_capacity(raw.len());
-    out.extend(raw.into_iter().filter_map(|r| {
+    let finding = |r: RawFinding| {
         let meta = &rules.get(r.rule)?.meta;
         Some(Finding {
             rule_id: meta.id.clone(),
@@ -92,8 +92,16 @@ fn findings_of(
             suppression: None,
             change: Change::New,
         })
-    }));
-    out
+    };
+    // In the order of `raw`, at any thread count.
+    if raw.len() >= PARALLEL_FINDINGS {
+        raw.into_par_iter()
+            .with_min_len(512)
+            .filter_map(finding)
+            .collect()
+    } else {
+        raw.into_iter().filter_map(finding).collect()
+    }
 }
 
 /// Findings of one file from this many on are placed in the source and
@@ -168,16 +176,17 @@ fn lint_one(
         ),
         e => (failed(name.clone(), e), Vec::new()),
     };
-    let prepared = match plan::prepare(&src, filter) {
+    // The text is needed again only for the findings' lines in the plan:
+    // those of every address are found while the configuration is parsed,
+    // and the text (as large as the file) is dropped before the values are
+    // built.
+    let positions = |addresses: &HashSet<String>| match path {
+        Some(_) => plan_positions(&src.text, addresses),
+        None => PlanPositions::new(),
+    };
+    let (prepared, positions) = match plan::prepare_beside(&src, filter, positions) {
         Ok(p) => p,
         Err(e) => return Some(not_linted(e)),
-    };
-    // The text is needed again only for the findings' lines in the plan:
-    // those of every address are found now, and the text (as large as the
-    // file) is dropped before the values are built.
-    let positions = match path {
-        Some(_) => plan_positions(&src.text, &prepared.addresses()),
-        None => PlanPositions::new(),
     };
     let large = src.text.len() as u64 >= crate::engine::memory::LARGE_INPUT;
     drop(src);

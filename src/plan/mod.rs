@@ -26,7 +26,7 @@ pub mod read;
 #[rustfmt::skip]
 mod sensitive_attributes;
 
-pub use normalize::{normalize, prepare, Model, Prepared, TypeFilter};
+pub use normalize::{normalize, prepare, prepare_beside, Model, Prepared, TypeFilter};
 pub use parse::MAX_DEPTH;
 pub(crate) use read::Expanded;
 pub use read::{decode, read, Source};

@@ -398,6 +398,17 @@ enum Stage {
 
 /// Parses one source, copying out what [`Prepared::finish`] needs.
 pub fn prepare(src: &Source, filter: &TypeFilter) -> Result<Prepared, InputError> {
+    prepare_beside(src, filter, |_| ()).map(|(p, ())| p)
+}
+
+/// [`prepare`], and `beside` on the address of every resource the model
+/// can hold (and maybe more): a plan's configuration is parsed while
+/// `beside` runs, on another of rayon's workers when one is free.
+pub fn prepare_beside<T: Send>(
+    src: &Source,
+    filter: &TypeFilter,
+    beside: impl FnOnce(&HashSet<String>) -> T + Send,
+) -> Result<(Prepared, T), InputError> {
     // Changes of types no rule reads are only counted while parsing.
     let keep = filter.as_ref().map(|set| {
         let mut keep = set.clone();
@@ -409,32 +420,42 @@ pub fn prepare(src: &Source, filter: &TypeFilter) -> Result<Prepared, InputError
         keep
     });
     let (kind, doc) = parse::parse_keeping(src, keep.as_ref())?;
-    let stage = match kind {
-        Kind::Plan => Stage::Plan {
-            cfg: doc
-                .configuration
-                .map(|raw| TfConfiguration::parse(raw.get(), keep.as_ref())),
-            terraform_version: doc.terraform_version,
-            changes: doc.resource_changes.unwrap_or_default(),
-        },
-        Kind::State => Stage::State(normalize_state(src, doc, filter)?),
+    let (stage, beside) = match kind {
+        Kind::Plan => {
+            let changes = doc.resource_changes.unwrap_or_default();
+            let addresses = changes.kept.iter().map(|c| c.address.clone()).collect();
+            let (cfg, beside) = rayon::join(
+                || {
+                    doc.configuration
+                        .map(|raw| TfConfiguration::parse(raw.get(), keep.as_ref()))
+                },
+                || beside(&addresses),
+            );
+            let stage = Stage::Plan {
+                cfg,
+                terraform_version: doc.terraform_version,
+                changes,
+            };
+            (stage, beside)
+        }
+        Kind::State => {
+            let model = normalize_state(src, doc, filter)?;
+            let addresses = model.resources.iter().map(|r| r.address.clone()).collect();
+            let beside = beside(&addresses);
+            (Stage::State(model), beside)
+        }
     };
-    Ok(Prepared {
-        file: src.name.clone(),
-        filter: filter.clone(),
-        stage,
-    })
+    Ok((
+        Prepared {
+            file: src.name.clone(),
+            filter: filter.clone(),
+            stage,
+        },
+        beside,
+    ))
 }
 
 impl Prepared {
-    /// The address of every resource the model can hold (and maybe more).
-    pub fn addresses(&self) -> HashSet<String> {
-        match &self.stage {
-            Stage::Plan { changes, .. } => changes.kept.iter().map(|c| c.address.clone()).collect(),
-            Stage::State(model) => model.resources.iter().map(|r| r.address.clone()).collect(),
-        }
-    }
-
     /// Builds the model: the values of the kept changes, and the joins.
     pub fn finish(self) -> Result<Model, InputError> {
         let mut model = match self.stage {
