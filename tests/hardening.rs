@@ -308,6 +308,73 @@ fn nesting_up_to_our_limit_is_read() {
     }
 }
 
+/// A state whose modules nest `levels` deep, each with one public cluster:
+/// `{"values": {"root_module": {"child_modules": [{"resources": [...],
+/// "child_modules": [...]}]}}}`, two levels of JSON per module.
+fn state_with_nested_modules(levels: usize) -> String {
+    let mut module = String::new();
+    for level in (1..=levels).rev() {
+        let address: Vec<String> = (1..=level).map(|l| format!("module.m{l}")).collect();
+        let address = address.join(".");
+        let children = if module.is_empty() {
+            String::new()
+        } else {
+            format!(", \"child_modules\": [{module}]")
+        };
+        module = format!(
+            "{{\"address\": \"{address}\", \"resources\": [{{\"address\": \"{address}.azurerm_kubernetes_cluster.c\", \"mode\": \"managed\", \"type\": \"azurerm_kubernetes_cluster\", \"name\": \"c\", \"values\": {{\"private_cluster_enabled\": false}}}}]{children}}}"
+        );
+    }
+    format!("{{\"format_version\": \"1.0\", \"values\": {{\"root_module\": {{\"child_modules\": [{module}]}}}}}}")
+}
+
+#[test]
+fn state_modules_nest_up_to_our_limit() {
+    // serde_json's own limit (128 levels) stopped a state whose modules
+    // nest 62 deep (two levels each) with "recursion limit exceeded";
+    // the limit is MAX_DEPTH, as for values.
+    let dir = tempfile::tempdir().unwrap();
+    let max = akslint::plan::MAX_DEPTH;
+    // 3 levels above the first module, 2 per module, 3 below the last.
+    let deepest = (max - 6) / 2;
+    for levels in [10, 70, deepest, deepest + 2] {
+        let file = write(
+            dir.path(),
+            &format!("modules{levels}.json"),
+            state_with_nested_modules(levels).as_bytes(),
+        );
+        let out = akslint()
+            .args(["--format", "json", "--rule", "AKS001"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let what = format!("{levels} nested modules");
+        assert_orderly(&out, &what);
+        let doc = json_of(&out);
+        let errors = doc["errors"].as_array().unwrap();
+        if levels <= deepest {
+            assert!(errors.is_empty(), "{what}: {doc}");
+            let findings = doc["findings"].as_array().unwrap();
+            assert_eq!(findings.len(), levels, "{what}");
+            let deepest_cluster = (1..=levels)
+                .map(|l| format!("module.m{l}"))
+                .collect::<Vec<_>>()
+                .join(".")
+                + ".azurerm_kubernetes_cluster.c";
+            assert!(
+                findings
+                    .iter()
+                    .any(|f| f["address"] == deepest_cluster.as_str()),
+                "{what}"
+            );
+        } else {
+            assert_eq!(out.status.code(), Some(2), "{what}");
+            let msg = errors[0]["message"].as_str().unwrap();
+            assert!(msg.contains("nesting deeper than"), "{what}: {msg}");
+        }
+    }
+}
+
 /// Errors found when a resource's `change` (plan) or `values` (state) is
 /// parsed a second time carry positions relative to that value, not to the
 /// file: `normalize::json_err` is given serde_json's line and column of

@@ -483,24 +483,39 @@ fn parse_top<'s>(
         });
     }
     let depth = || check_depth(&src.name, text);
-    let parse = || parse_doc(src, text, keep);
+    let parse = || parse_doc(src, text, keep, true);
     // The depth check comes first: its error wins over the parser's. A
     // large file is parsed meanwhile (serde_json's parse is safe at any
     // depth: it limits recursion, and skips values iteratively).
-    if text.len() >= PARALLEL_DEPTH_SCAN {
+    let doc = if text.len() >= PARALLEL_DEPTH_SCAN {
         let (depth, doc) = rayon::join(depth, parse);
         depth?;
         doc
     } else {
         depth()?;
         parse()
+    };
+    match doc {
+        // serde_json's limit (128 levels) binds only what is parsed into
+        // structures: a state's modules, two levels each. The depth is
+        // known to be within MAX_DEPTH now: parsed again without it.
+        Err(InputError::Json { reason, .. }) if reason == RECURSION_LIMIT => {
+            parse_doc(src, text, keep, false)
+        }
+        doc => doc,
     }
 }
 
+/// serde_json's message when its recursion limit stops a parse.
+const RECURSION_LIMIT: &str = "recursion limit exceeded";
+
+/// Parses the top level (`limited`: with serde_json's recursion limit;
+/// without it only once the depth is known to be within [`MAX_DEPTH`]).
 fn parse_doc<'s>(
     src: &Source,
     text: &'s str,
     keep: Option<&HashSet<String>>,
+    limited: bool,
 ) -> Result<(Kind, RawDoc<'s>), InputError> {
     let first = text.trim_start().chars().next();
     if first != Some('{') {
@@ -514,6 +529,9 @@ fn parse_doc<'s>(
         });
     }
     let mut de = serde_json::Deserializer::from_str(text);
+    if !limited {
+        de.disable_recursion_limit();
+    }
     let doc = DocSeed { keep, text }
         .deserialize(&mut de)
         .and_then(|doc| de.end().map(|()| doc))
