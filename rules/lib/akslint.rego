@@ -41,10 +41,12 @@ raw(obj, path) := object.get(obj.values, path, null)
 
 # True when the path, or a block around it, is known only after apply.
 # `unknown_roots` (the first part of each key of `unknown`) rules most
-# paths out with one lookup; an input without it (hand-written) is read in
-# full. One body: each body of a function costs its arguments again.
+# paths out with one lookup; an input without it as an object
+# (hand-written) is read in full. One body, the two cases in one test
+# (read: "no roots object, or the root is in it"): each body of a function
+# costs its arguments again.
 unknown(obj, path) if {
-	object.get(obj, ["unknown_roots", path[0]], is_object(object.get(obj, "unknown_roots", null)) == false) == true
+	[is_object(object.get(obj, "unknown_roots", null)), object.get(obj, ["unknown_roots", path[0]], false) == true] != [true, false]
 	u := object.get(obj, "unknown", {})
 	is_object(u)
 	some k in prefix_keys(path)
@@ -118,34 +120,36 @@ attr(obj, paths) := attr2(obj, paths, object.get(obj.values, paths[0], null), ob
 # attr of two paths, given their values v0 and v1 (read once): the first
 # that is set (a value, or unknown), else the first whose key is present.
 # The common cases come first: paths whose first step is known. That test,
-#   object.get(obj, ["unknown_roots", path[0]], no_roots) == false
-# with no_roots true for an input without `unknown_roots`, is written out
-# in each body, as a function call per body (and each body's reading of
-# its arguments) is most of the cost in regorus' VM. The other cases,
-# rare, are attr2_any's, which gives the same results in every case.
+#   is_object(object.get(obj, "unknown_roots", null))
+#   object.get(obj, ["unknown_roots", path[0]], false) == false
+# is written out in each body, as a function call per body (and each
+# body's reading of its arguments) is most of the cost in regorus' VM.
+# The other cases, rare, are attr2_any's, which gives the same results in
+# every case.
 attr2(obj, paths, v0, v1) := {"path": paths[0], "unknown": false, "value": v0} if {
 	not v0 in empty_values
-	object.get(obj, ["unknown_roots", paths[0][0]], is_object(object.get(obj, "unknown_roots", null)) == false) == false
+	is_object(object.get(obj, "unknown_roots", null))
+	object.get(obj, ["unknown_roots", paths[0][0]], false) == false
 } else := {"path": paths[1], "unknown": false, "value": v1} if {
 	v0 in empty_values
 	not v1 in empty_values
-	no_roots := is_object(object.get(obj, "unknown_roots", null)) == false
-	object.get(obj, ["unknown_roots", paths[0][0]], no_roots) == false
-	object.get(obj, ["unknown_roots", paths[1][0]], no_roots) == false
+	is_object(object.get(obj, "unknown_roots", null))
+	object.get(obj, ["unknown_roots", paths[0][0]], false) == false
+	object.get(obj, ["unknown_roots", paths[1][0]], false) == false
 } else := {"path": paths[1], "unknown": false, "value": null} if {
 	v0 in empty_values
 	v1 in empty_values
-	no_roots := is_object(object.get(obj, "unknown_roots", null)) == false
-	object.get(obj, ["unknown_roots", paths[0][0]], no_roots) == false
-	object.get(obj, ["unknown_roots", paths[1][0]], no_roots) == false
+	is_object(object.get(obj, "unknown_roots", null))
+	object.get(obj, ["unknown_roots", paths[0][0]], false) == false
+	object.get(obj, ["unknown_roots", paths[1][0]], false) == false
 	not key_present(obj, paths[0])
 	key_present(obj, paths[1])
 } else := {"path": paths[0], "unknown": false, "value": null} if {
 	v0 in empty_values
 	v1 in empty_values
-	no_roots := is_object(object.get(obj, "unknown_roots", null)) == false
-	object.get(obj, ["unknown_roots", paths[0][0]], no_roots) == false
-	object.get(obj, ["unknown_roots", paths[1][0]], no_roots) == false
+	is_object(object.get(obj, "unknown_roots", null))
+	object.get(obj, ["unknown_roots", paths[0][0]], false) == false
+	object.get(obj, ["unknown_roots", paths[1][0]], false) == false
 } else := attr2_any(obj, paths, v0, v1)
 
 # attr2, in every case.
@@ -177,10 +181,12 @@ key_present(obj, path) if {
 attr1(obj, path) := {"path": path, "unknown": false, "value": v} if {
 	v := object.get(obj.values, path, null)
 	not v in empty_values
-	object.get(obj, ["unknown_roots", path[0]], is_object(object.get(obj, "unknown_roots", null)) == false) == false
+	is_object(object.get(obj, "unknown_roots", null))
+	object.get(obj, ["unknown_roots", path[0]], false) == false
 } else := {"path": path, "unknown": false, "value": null} if {
 	object.get(obj.values, path, null) in empty_values
-	object.get(obj, ["unknown_roots", path[0]], is_object(object.get(obj, "unknown_roots", null)) == false) == false
+	is_object(object.get(obj, "unknown_roots", null))
+	object.get(obj, ["unknown_roots", path[0]], false) == false
 } else := attr1_any(obj, path)
 
 # attr1, in every case.

@@ -158,6 +158,7 @@ test_attr_answers_alike_with_and_without_roots if {
 		every ps in attr_paths {
 			lib.attr(with_roots(o), ps) == lib.attr(o, ps)
 			lib.attr(object.union(o, {"unknown_roots": "x"}), ps) == lib.attr(o, ps)
+			lib.attr(object.union(o, {"unknown_roots": [false, false]}), ps) == lib.attr(o, ps)
 			every p in ps {
 				lib.attr1(with_roots(o), p) == lib.attr1(o, p)
 				lib.unknown_bool(with_roots(o), p) == lib.unknown_bool(o, p)
@@ -177,4 +178,14 @@ test_attr_with_roots if {
 	lib.attr(with_roots(attr_cases[12]), [["a", 0, "c"], ["b"]]) == {"path": ["a", 0, "c"], "unknown": true, "value": 1}
 	lib.attr1(with_roots(attr_cases[8]), ["a"]) == {"path": ["a"], "unknown": false, "value": false}
 	lib.attr1(with_roots(attr_cases[3]), ["a"]) == {"path": ["a"], "unknown": false, "value": null}
+}
+
+# An `unknown_roots` that is not an object (hand-written) rules nothing
+# out, even where a lookup would step into it (an array, a numeric step).
+test_unknown_roots_of_another_shape_rule_nothing_out if {
+	o := {"values": {}, "unknown": {"0": true}, "unknown_roots": [false]}
+	lib.unknown(o, [0])
+	lib.attr1(o, [0]) == {"path": [0], "unknown": true, "value": null}
+	not lib.is_unset(o, [0])
+	lib.attr(o, [[0], ["b"]]) == {"path": [0], "unknown": true, "value": null}
 }
