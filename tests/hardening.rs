@@ -375,6 +375,81 @@ fn state_modules_nest_up_to_our_limit() {
     }
 }
 
+/// Adds to every resource's `expressions` in a configuration module (and
+/// the modules it calls) an expression `depth` levels deep.
+fn deepen_expressions(module: &mut Value, depth: usize) {
+    let mut deep = Value::from(1);
+    for _ in 0..depth {
+        deep = Value::Array(vec![deep]);
+    }
+    if let Some(resources) = module["resources"].as_array_mut() {
+        for r in resources {
+            if let Some(e) = r["expressions"].as_object_mut() {
+                e.insert(
+                    "zz_deep".into(),
+                    serde_json::json!({ "constant_value": deep.clone() }),
+                );
+            }
+        }
+    }
+    if let Some(calls) = module["module_calls"].as_object_mut() {
+        for call in calls.values_mut() {
+            deepen_expressions(&mut call["module"], depth);
+        }
+    }
+}
+
+#[test]
+fn deep_configuration_expressions_are_read() {
+    // A resource's configuration `expressions` deeper than serde_json's own
+    // limit (128 levels) were dropped whole: their references were lost
+    // (pools no longer joined to their cluster, unknown values taken for
+    // provider defaults). The file is bounded by MAX_DEPTH; so are they.
+    for fixture in ["joins-3x", "modules", "unknown-3x"] {
+        let dir = tempfile::tempdir().unwrap();
+        let src = root().join("fixtures").join(fixture);
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(&src).unwrap();
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "tf") {
+                write(
+                    dir.path(),
+                    rel.to_str().unwrap(),
+                    &std::fs::read(entry.path()).unwrap(),
+                );
+            }
+        }
+        let plan: Value =
+            serde_json::from_slice(&std::fs::read(src.join("plan.json")).unwrap()).unwrap();
+        let findings = |plan: &Value| {
+            let file = write(dir.path(), "plan.json", plan.to_string().as_bytes());
+            let out = akslint()
+                .args(["--format", "json"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert_orderly(&out, fixture);
+            let doc = json_of(&out);
+            assert_eq!(doc["errors"], serde_json::json!([]), "{fixture}: {doc}");
+            doc["findings"].clone()
+        };
+        let expected = findings(&plan);
+        assert!(
+            expected.as_array().is_some_and(|f| !f.is_empty()),
+            "{fixture}"
+        );
+        for depth in [10, 140] {
+            let mut deep = plan.clone();
+            deepen_expressions(&mut deep["configuration"]["root_module"], depth);
+            assert_eq!(
+                findings(&deep),
+                expected,
+                "{fixture}, expressions {depth} deep"
+            );
+        }
+    }
+}
+
 /// Errors found when a resource's `change` (plan) or `values` (state) is
 /// parsed a second time carry positions relative to that value, not to the
 /// file: `normalize::json_err` is given serde_json's line and column of

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use super::address;
 use super::config_section as section;
+use super::normalize::parse_fragment;
 use crate::finding::Step;
 
 /// One module of the configuration, by its call path (`["aks"]`).
@@ -75,7 +76,7 @@ pub(crate) type Hop = (Vec<String>, Vec<Option<Value>>, Value);
 
 /// A field that is an object (else an empty one).
 fn object(raw: Option<&RawValue>) -> Map<String, Value> {
-    raw.and_then(|r| serde_json::from_str(r.get()).ok())
+    raw.and_then(|r| parse_fragment(r.get()).ok())
         .unwrap_or_default()
 }
 
@@ -196,7 +197,7 @@ impl TfConfiguration {
                     .outputs
                     .get(output.name.as_str())?
                     .as_deref()?;
-                let expr = serde_json::from_str(raw.get()).ok()?;
+                let expr = parse_fragment(raw.get()).ok()?;
                 Some((child_scope, child_keys, expr))
             }
             "var" => {
@@ -209,7 +210,7 @@ impl TfConfiguration {
                     .calls
                     .get(call.as_str())?
                     .as_deref()?;
-                let expr = serde_json::from_str::<Map<String, Value>>(args.get())
+                let expr = parse_fragment::<Map<String, Value>>(args.get())
                     .ok()?
                     .remove(var.name.as_str())?;
                 Some((parent.to_vec(), parent_keys.to_vec(), expr))

@@ -326,10 +326,16 @@ pub(super) fn offset_in(fragment: &str, line: usize, column: usize) -> usize {
 /// serde_json's own limit (128 levels, counted from the value) is lifted:
 /// a value is read at any depth the file may have.
 pub(super) fn value_of(raw: &str) -> serde_json::Result<Value> {
-    use serde::Deserialize;
+    parse_fragment(raw)
+}
+
+/// A piece of the file parsed on its own into `T`, without serde_json's
+/// limit of 128 levels (see [`value_of`]): the configuration's expressions
+/// are read at any depth the file may have, not dropped past 128 levels.
+pub(super) fn parse_fragment<T: serde::de::DeserializeOwned>(raw: &str) -> serde_json::Result<T> {
     let mut de = serde_json::Deserializer::from_str(raw);
     de.disable_recursion_limit();
-    let v = Value::deserialize(&mut de)?;
+    let v = T::deserialize(&mut de)?;
     de.end()?;
     Ok(v)
 }
