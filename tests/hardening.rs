@@ -438,7 +438,7 @@ fn deep_configuration_expressions_are_read() {
             expected.as_array().is_some_and(|f| !f.is_empty()),
             "{fixture}"
         );
-        for depth in [10, 140] {
+        for depth in [10, 140, 230] {
             let mut deep = plan.clone();
             deepen_expressions(&mut deep["configuration"]["root_module"], depth);
             assert_eq!(
