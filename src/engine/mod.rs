@@ -399,7 +399,11 @@ impl RuleEngine {
             || (),
             |engine, (), i| engine.evaluate_builtin(input(i)),
         );
-        let mut findings = Vec::new();
+        // Sized once: grown by doubling, the vector of a large file's
+        // findings was copied as it grew, beside the slices' own (+20 MB
+        // at the end of the evaluation of the 100 MB like-real plan, +8 MB
+        // sized once).
+        let mut findings = Vec::with_capacity(parts.iter().map(|(f, _)| f.len()).sum());
         let mut failures: Vec<RuleFailure> = Vec::new();
         for (mut f, e) in parts {
             findings.append(&mut f);
