@@ -375,25 +375,37 @@ fn state_modules_nest_up_to_our_limit() {
     }
 }
 
-/// Adds to every resource's `expressions` in a configuration module (and
-/// the modules it calls) an expression `depth` levels deep.
+/// Adds an expression `depth` levels deep to every resource's
+/// `expressions`, every output's `expression` and every module call's
+/// `expressions` of a configuration module and the modules it calls (each
+/// is parsed on its own: a resource's to tell unknown values from defaults
+/// and to join it, an output's and a call's to follow a reference through
+/// a module).
 fn deepen_expressions(module: &mut Value, depth: usize) {
     let mut deep = Value::from(1);
     for _ in 0..depth {
         deep = Value::Array(vec![deep]);
     }
+    let deep = serde_json::json!({ "constant_value": deep });
     if let Some(resources) = module["resources"].as_array_mut() {
         for r in resources {
             if let Some(e) = r["expressions"].as_object_mut() {
-                e.insert(
-                    "zz_deep".into(),
-                    serde_json::json!({ "constant_value": deep.clone() }),
-                );
+                e.insert("zz_deep".into(), deep.clone());
+            }
+        }
+    }
+    if let Some(outputs) = module["outputs"].as_object_mut() {
+        for o in outputs.values_mut() {
+            if let Some(e) = o["expression"].as_object_mut() {
+                e.insert("zz_deep".into(), deep.clone());
             }
         }
     }
     if let Some(calls) = module["module_calls"].as_object_mut() {
         for call in calls.values_mut() {
+            if let Some(e) = call["expressions"].as_object_mut() {
+                e.insert("zz_deep".into(), deep.clone());
+            }
             deepen_expressions(&mut call["module"], depth);
         }
     }
@@ -436,6 +448,21 @@ fn deep_configuration_expressions_are_read() {
         let expected = findings(&plan);
         assert!(
             expected.as_array().is_some_and(|f| !f.is_empty()),
+            "{fixture}"
+        );
+        // The fixture's verdicts depend on its configuration: were it no
+        // longer read at all, deep and shallow would still agree.
+        let verdicts = |findings: &Value| -> Vec<String> {
+            let keys = ["rule_id", "address", "attribute", "status", "message"];
+            let all = findings.as_array().unwrap().iter();
+            all.map(|f| keys.map(|k| f[k].to_string()).join(" "))
+                .collect()
+        };
+        let mut without = plan.clone();
+        without.as_object_mut().unwrap().remove("configuration");
+        assert_ne!(
+            verdicts(&findings(&without)),
+            verdicts(&expected),
             "{fixture}"
         );
         for depth in [10, 140, 230] {

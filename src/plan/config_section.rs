@@ -127,9 +127,10 @@ mod piecewise {
         Some(module(root))
     }
 
-    /// A module (an empty one when `raw` is not of a module's shape). The
-    /// depth is bounded by serde_json's recursion limit on the whole
-    /// section, which the text passed before it got here.
+    /// A module (an empty one when `raw` is not of a module's shape). Its
+    /// nesting is bounded by the whole file's depth check
+    /// ([`super::super::parse::MAX_DEPTH`]), which the text passed before it
+    /// got here; the nesting of modules by `configuration::MAX_DEPTH`.
     fn module(raw: &RawValue) -> Module<'_> {
         let Ok(m) = serde_json::from_str::<RawModule<'_>>(raw.get()) else {
             return Module::default();
