@@ -143,19 +143,23 @@ fn normalize_change(
         }
     };
     let sensitive = apply_sensitive(&mut values, after_sensitive.as_ref(), &rc.type_);
-    let mods = module_names(&module);
-    let exprs = cfg.and_then(|c| {
-        c.expressions(
-            &mods,
-            &rc.type_,
-            &rc.name,
-            &configuration_address(&mods, &rc.type_, &rc.name),
-        )
-    });
     let mut unknown = BTreeSet::new();
+    let mut paths = Vec::new();
     if let Some(au) = &after_unknown {
-        let mut paths = Vec::new();
         true_paths(au, &mut Vec::new(), &mut paths);
+    }
+    // The configuration is read only for a resource with unknown values
+    // (most of a plan's updates and no-ops have none).
+    if !paths.is_empty() {
+        let mods = module_names(&module);
+        let exprs = cfg.and_then(|c| {
+            c.expressions(
+                &mods,
+                &rc.type_,
+                &rc.name,
+                &configuration_address(&mods, &rc.type_, &rc.name),
+            )
+        });
         for p in paths {
             let truly = match &exprs {
                 Some(e) => sets_path(e, &p),
