@@ -100,6 +100,20 @@ fn json_of(out: &Output) -> Value {
     })
 }
 
+/// `akslint --format json ARGS FILE`: its output, checked orderly (`what`
+/// names the case), and its JSON report.
+fn lint_json(args: &[&str], file: &Path, what: &str) -> (Output, Value) {
+    let out = akslint()
+        .args(["--format", "json"])
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert_orderly(&out, what);
+    let doc = json_of(&out);
+    (out, doc)
+}
+
 /// A custom policy with the METADATA contract, in its own directory.
 fn policy(id: &str, name: &str, condition: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -282,14 +296,8 @@ fn nesting_up_to_our_limit_is_read() {
         for depth in [100, 127, 128, 129, 200, max - down, max - down + 1] {
             let text = text_of(depth);
             let file = write(dir.path(), &format!("{kind}{depth}.json"), text.as_bytes());
-            let out = akslint()
-                .args(["--format", "json"])
-                .arg(&file)
-                .output()
-                .unwrap();
             let what = format!("{kind} depth {depth}");
-            assert_orderly(&out, &what);
-            let doc = json_of(&out);
+            let (out, doc) = lint_json(&[], &file, &what);
             let errors = doc["errors"].as_array().unwrap();
             if depth + down <= max {
                 assert!(errors.is_empty(), "{what}: {doc}");
@@ -343,14 +351,8 @@ fn state_modules_nest_up_to_our_limit() {
             &format!("modules{levels}.json"),
             state_with_nested_modules(levels).as_bytes(),
         );
-        let out = akslint()
-            .args(["--format", "json", "--rule", "AKS001"])
-            .arg(&file)
-            .output()
-            .unwrap();
         let what = format!("{levels} nested modules");
-        assert_orderly(&out, &what);
-        let doc = json_of(&out);
+        let (out, doc) = lint_json(&["--rule", "AKS001"], &file, &what);
         let errors = doc["errors"].as_array().unwrap();
         if levels <= deepest {
             assert!(errors.is_empty(), "{what}: {doc}");
@@ -435,13 +437,7 @@ fn deep_configuration_expressions_are_read() {
             serde_json::from_slice(&std::fs::read(src.join("plan.json")).unwrap()).unwrap();
         let findings = |plan: &Value| {
             let file = write(dir.path(), "plan.json", plan.to_string().as_bytes());
-            let out = akslint()
-                .args(["--format", "json"])
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert_orderly(&out, fixture);
-            let doc = json_of(&out);
+            let (_, doc) = lint_json(&[], &file, fixture);
             assert_eq!(doc["errors"], serde_json::json!([]), "{fixture}: {doc}");
             doc["findings"].clone()
         };

@@ -19,7 +19,7 @@ use crate::plan::{self, Expanded, Model, TypeFilter};
 use crate::report::output::{write_output, write_with, Out};
 use crate::report::{self, FileReport, Report};
 use crate::settings::Settings;
-use crate::source::locate::{plan_positions, Locator, PlanPositions};
+use crate::source::locate::{plan_positions, Locator};
 use crate::source::SourceFiles;
 use crate::triage;
 
@@ -180,12 +180,11 @@ fn lint_one(
     // those of every address are found while the configuration is parsed,
     // and the text (as large as the file) is dropped before the values are
     // built.
-    let positions = |addresses: &HashSet<String>| match path {
-        Some(_) => plan_positions(&src.text, addresses),
-        None => PlanPositions::new(),
-    };
+    // Standard input has no line to point to.
+    let positions =
+        path.map(|_| |addresses: &HashSet<String>| plan_positions(&src.text, addresses));
     let (prepared, positions) = match plan::prepare_beside(&src, filter, positions) {
-        Ok(p) => p,
+        Ok((p, positions)) => (p, positions.unwrap_or_default()),
         Err(e) => return Some(not_linted(e)),
     };
     let large = src.text.len() as u64 >= crate::engine::memory::LARGE_INPUT;

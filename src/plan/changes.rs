@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use super::configuration::{sets_path, TfConfiguration};
 use super::normalize::{
-    apply_sensitive, configuration_address, module_names, path_key, true_paths, value_of, wanted,
-    Resource, TypeFilter,
+    apply_sensitive, configuration_address, module_names, parse_fragment, path_key, true_paths,
+    wanted, Resource, TypeFilter,
 };
 use super::parse::{self, Fragment, KeptChange};
 use crate::error::InputError;
@@ -204,7 +204,7 @@ fn parse_values(file: &str, rc: &KeptChange) -> Result<[Option<Value>; 5], Input
     present.sort_by_key(|(_, f)| f.at.offset);
     let mut out: [Option<Value>; 5] = Default::default();
     for (i, f) in present {
-        let v = value_of(f.raw.get()).map_err(|e| fragment_error(file, f, &e))?;
+        let v = parse_fragment(f.raw.get()).map_err(|e| fragment_error(file, f, &e))?;
         if let Some(slot) = out.get_mut(i) {
             *slot = Some(v);
         }

@@ -321,17 +321,11 @@ pub(super) fn offset_in(fragment: &str, line: usize, column: usize) -> usize {
     start + at
 }
 
-/// A value of the file parsed on its own. The whole file's nesting is
-/// bounded by [`parse::MAX_DEPTH`] before any value is parsed, so
-/// serde_json's own limit (128 levels, counted from the value) is lifted:
-/// a value is read at any depth the file may have.
-pub(super) fn value_of(raw: &str) -> serde_json::Result<Value> {
-    parse_fragment(raw)
-}
-
-/// A piece of the file parsed on its own into `T`, without serde_json's
-/// limit of 128 levels (see [`value_of`]): the configuration's expressions
-/// are read at any depth the file may have, not dropped past 128 levels.
+/// A piece of the file (a value, a configuration expression) parsed on its
+/// own into `T`. The whole file's nesting is bounded by
+/// [`parse::MAX_DEPTH`] before any piece is parsed, so serde_json's own
+/// limit (128 levels, counted from the piece) is lifted: a piece is read at
+/// any depth the file may have, not dropped past 128 levels.
 pub(super) fn parse_fragment<T: serde::de::DeserializeOwned>(raw: &str) -> serde_json::Result<T> {
     let mut de = serde_json::Deserializer::from_str(raw);
     de.disable_recursion_limit();
@@ -404,17 +398,19 @@ enum Stage {
 
 /// Parses one source, copying out what [`Prepared::finish`] needs.
 pub fn prepare(src: &Source, filter: &TypeFilter) -> Result<Prepared, InputError> {
-    prepare_beside(src, filter, |_| ()).map(|(p, ())| p)
+    let none: Option<fn(&HashSet<String>)> = None;
+    prepare_beside(src, filter, none).map(|(p, _)| p)
 }
 
-/// [`prepare`], and `beside` on the address of every resource the model
-/// can hold (and maybe more): a plan's configuration is parsed while
-/// `beside` runs, on another of rayon's workers when one is free.
+/// [`prepare`], and `beside` (when given) on the address of every resource
+/// the model can hold (and maybe more): a plan's configuration is parsed
+/// while `beside` runs, on another of rayon's workers when one is free.
+/// The addresses are gathered only for `beside`.
 pub fn prepare_beside<T: Send>(
     src: &Source,
     filter: &TypeFilter,
-    beside: impl FnOnce(&HashSet<String>) -> T + Send,
-) -> Result<(Prepared, T), InputError> {
+    beside: Option<impl FnOnce(&HashSet<String>) -> T + Send>,
+) -> Result<(Prepared, Option<T>), InputError> {
     // Changes of types no rule reads are only counted while parsing.
     let keep = filter.as_ref().map(|set| {
         let mut keep = set.clone();
@@ -429,13 +425,16 @@ pub fn prepare_beside<T: Send>(
     let (stage, beside) = match kind {
         Kind::Plan => {
             let changes = doc.resource_changes.unwrap_or_default();
-            let addresses = changes.kept.iter().map(|c| c.address.clone()).collect();
             let (cfg, beside) = rayon::join(
                 || {
                     doc.configuration
                         .map(|raw| TfConfiguration::parse(raw.get(), keep.as_ref()))
                 },
-                || beside(&addresses),
+                || {
+                    beside.map(|beside| {
+                        beside(&changes.kept.iter().map(|c| c.address.clone()).collect())
+                    })
+                },
             );
             let stage = Stage::Plan {
                 cfg,
@@ -446,8 +445,8 @@ pub fn prepare_beside<T: Send>(
         }
         Kind::State => {
             let model = normalize_state(src, doc, filter)?;
-            let addresses = model.resources.iter().map(|r| r.address.clone()).collect();
-            let beside = beside(&addresses);
+            let beside = beside
+                .map(|beside| beside(&model.resources.iter().map(|r| r.address.clone()).collect()));
             (Stage::State(model), beside)
         }
     };
@@ -602,7 +601,7 @@ fn normalize_state(
 
 /// A value that may be absent, parsed; its error with it.
 fn parse_raw(raw: Option<&RawValue>) -> Result<Option<Value>, (&RawValue, serde_json::Error)> {
-    raw.map(|r| value_of(r.get()).map_err(|e| (r, e)))
+    raw.map(|r| parse_fragment(r.get()).map_err(|e| (r, e)))
         .transpose()
 }
 
