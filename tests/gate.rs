@@ -362,6 +362,7 @@ fn action_gate_input_reaches_akslint() {
             .env("SARIF_FILE", dir.path().join("akslint.sarif"))
             .env("GITHUB_OUTPUT", &out_file)
             .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
+            .env("RUNNER_TEMP", dir.path())
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
