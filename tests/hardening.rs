@@ -1495,6 +1495,26 @@ fn documented_input_errors_hold() {
             "encoding",
             "second byte order mark",
         ),
+        // A resource's values of another type: every attribute would read
+        // as unset (false failures); the value is not shown.
+        (
+            "state-values-string.json",
+            br#"{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"azurerm_kubernetes_cluster.c","mode":"managed","type":"azurerm_kubernetes_cluster","name":"c","values":"SECRETSTV"}]}}}"#,
+            "not_terraform",
+            "azurerm_kubernetes_cluster.c: values is not an object",
+        ),
+        (
+            "plan-after-string.json",
+            br#"{"format_version":"1.2","resource_changes":[{"address":"azurerm_kubernetes_cluster.c","mode":"managed","type":"azurerm_kubernetes_cluster","name":"c","change":{"actions":["create"],"after":"SECRETSTV"}}]}"#,
+            "not_terraform",
+            "azurerm_kubernetes_cluster.c: change.after is not an object",
+        ),
+        (
+            "plan-before-string.json",
+            br#"{"format_version":"1.2","resource_changes":[{"address":"azurerm_kubernetes_cluster.c","mode":"managed","type":"azurerm_kubernetes_cluster","name":"c","change":{"actions":["update"],"before":"SECRETSTV","after":{}}}]}"#,
+            "not_terraform",
+            "azurerm_kubernetes_cluster.c: change.before is not an object",
+        ),
     ];
     for (name, bytes, code, text) in cases {
         let p = dir.path().join(name);
@@ -1507,6 +1527,7 @@ fn documented_input_errors_hold() {
             doc["errors"][0]["message"].as_str().unwrap().contains(text),
             "{name}: {doc}"
         );
+        assert!(!stdout(&out).contains("SECRETSTV"), "{name}: {doc}");
     }
     let mut child = akslint()
         .args(["--format", "json", "-"])

@@ -122,7 +122,7 @@ fn normalize_change(
         Default::default()
     };
     if want {
-        out.before = before_resource(&rc, before, before_sensitive);
+        out.before = before_resource(file, &rc, before, before_sensitive)?;
     }
     if rc.actions == ["delete"] || rc.actions == ["forget"] {
         return Ok(out);
@@ -216,15 +216,24 @@ fn parse_values(file: &str, rc: &KeptChange) -> Result<[Option<Value>; 5], Input
 /// the `before` object, `before_sensitive` redacted, nothing unknown. None
 /// when the change has no `before` (a create).
 fn before_resource(
+    file: &str,
     rc: &KeptChange,
     values: Option<Value>,
     marks: Option<Value>,
-) -> Option<Resource> {
-    let Some(mut values @ Value::Object(_)) = values else {
-        return None;
+) -> Result<Option<Resource>, InputError> {
+    let mut values = match values {
+        Some(v @ Value::Object(_)) => v,
+        Some(Value::Null) | None => return Ok(None),
+        // Its findings would all read as new: a gate failed for nothing.
+        Some(_) => {
+            return Err(InputError::NotTerraform {
+                file: file.to_string(),
+                reason: format!("{}: change.before is not an object", rc.address),
+            })
+        }
     };
     let sensitive = apply_sensitive(&mut values, marks.as_ref(), &rc.type_);
-    Some(Resource {
+    Ok(Some(Resource {
         address: rc.address.clone(),
         type_: rc.type_.clone(),
         name: rc.name.clone(),
@@ -236,5 +245,5 @@ fn before_resource(
         sensitive,
         cluster: None,
         oidc_cluster: None,
-    })
+    }))
 }

@@ -557,7 +557,14 @@ fn normalize_state(
             };
             let mut values = match values {
                 Some(v @ Value::Object(_)) => v,
-                _ => Value::Object(Map::new()),
+                Some(Value::Null) | None => Value::Object(Map::new()),
+                // Every attribute would read as unset: failures that are not.
+                Some(_) => {
+                    return Err(InputError::NotTerraform {
+                        file: src.name.clone(),
+                        reason: format!("{}: values is not an object", r.address),
+                    })
+                }
             };
             let sensitive = apply_sensitive(&mut values, marks.as_ref(), &r.type_);
             let module = match (
