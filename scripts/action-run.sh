@@ -49,6 +49,13 @@ esac
 # a glob that matches nothing is passed as is, so akslint reports it missing
 # (exit 2) instead of silently linting nothing.
 shopt -s nullglob globstar
+# The paths a glob matches; with IFS empty it is not split on blanks first
+# ("my plans/*.json" is one pattern).
+expand() {
+  local IFS=
+  # shellcheck disable=SC2206 # deliberate: expand the glob, nothing else
+  matches=( $1 )
+}
 plans=()
 while IFS= read -r line || [ -n "$line" ]; do
   line="${line%$'\r'}"
@@ -57,10 +64,7 @@ while IFS= read -r line || [ -n "$line" ]; do
   line="${line%"${line##*[![:space:]]}"}"
   [ -n "$line" ] || continue
   case "$line" in
-    *[\*\?\[]*)
-      # shellcheck disable=SC2206 # deliberate: expand the glob, nothing else
-      matches=( $line )
-      ;;
+    *[\*\?\[]*) expand "$line" ;;
     *) matches=() ;;
   esac
   if [ ${#matches[@]} -gt 0 ]; then

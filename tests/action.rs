@@ -154,6 +154,15 @@ fn plan_path_with_a_space() {
     assert_eq!(outputs["exit-code"], "1", "{outputs:?} {}", stderr(&out));
     assert_eq!(outputs["sarif-file"], "out.sarif");
     assert_eq!(sarif_inputs(&r.path("out.sarif")), ["my plans/plan.json"]);
+    // Through a glob: one pattern, not split at the space.
+    std::fs::remove_file(r.path("output")).unwrap();
+    let out = r.run(
+        r.dir.path(),
+        &[("PLAN", "my plans/*.json"), ("SARIF_FILE", "glob.sarif")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(r.outputs()["exit-code"], "1", "{}", stderr(&out));
+    assert_eq!(sarif_inputs(&r.path("glob.sarif")), ["my plans/plan.json"]);
 }
 
 #[test]
