@@ -1,5 +1,7 @@
 //! The rule registry: policies embedded in the binary (and, later, loaded
 //! from disk), with the METADATA each carries.
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::RunError;
@@ -284,6 +286,7 @@ pub(crate) fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunErro
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
+            inert(&shown, &src)?;
             if is_test(&shown) {
                 custom.tests.push((shown, src));
             } else if metadata_block(&src).is_some_and(|b| b.contains("id:")) {
@@ -302,6 +305,48 @@ pub(crate) fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunErro
         }
     }
     Ok(custom)
+}
+
+/// A policy's name and text hold no control or bidirectional-override
+/// character (tabs and line breaks aside). regorus writes some warnings to
+/// standard error itself, with the file name and a line of the source, where
+/// akslint cannot escape them; such characters also make code read otherwise
+/// than it runs (Trojan Source). A string can still hold them as escapes.
+fn inert(path: &str, src: &str) -> Result<(), RunError> {
+    let hidden = |c: char| {
+        c != '\t' && c != '\r' && c != '\n' && {
+            let mut buf = [0u8; 4];
+            matches!(
+                crate::escape::visible(c.encode_utf8(&mut buf)),
+                Cow::Owned(_)
+            )
+        }
+    };
+    if path
+        .chars()
+        .any(|c| hidden(c) || c == '\n' || c == '\t' || c == '\r')
+    {
+        return Err(RunError::InvalidRule {
+            path: path.to_string(),
+            reason: "the file name holds a control character: rename the file".into(),
+        });
+    }
+    for (i, line) in src.split('\n').enumerate() {
+        if let Some((col, c)) = line.chars().enumerate().find(|&(_, c)| hidden(c)) {
+            return Err(RunError::InvalidRule {
+                path: path.to_string(),
+                reason: format!(
+                    "line {}, column {}: U+{:04X} is a control or bidirectional-override \
+                     character: write it as an escape in a string (\"\\u{:04x}\")",
+                    i + 1,
+                    col + 1,
+                    u32::from(c),
+                    u32::from(c)
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Built-in and custom rules together; an id or name used twice is an error.

@@ -279,3 +279,58 @@ fn deny_without_metadata_and_missing_policy_dir_are_errors() {
     assert!(err.contains(".akslint.toml:1:13"), "{err}");
     assert!(err.contains("does not exist"), "{err}");
 }
+
+/// regorus writes some warnings to standard error itself (a Rego v0 parse,
+/// `import input`), with the file name and a source line akslint cannot
+/// escape. A policy whose name or text holds a control or bidi character is
+/// refused, naming the place; a v1 policy without `import rego.v1` parses
+/// with no warning (the recursion check parses as the engines do).
+#[test]
+fn policy_text_and_names_are_inert() {
+    let rule =
+        |extra: &str| NO_NAME.replace("import rego.v1\n", &format!("import rego.v1\n{extra}\n"));
+    for (what, text, place) in [
+        (
+            "escape",
+            rule("# \u{1b}]0;TITLE\u{7}::error::X"),
+            "line 14, column 3: U+001B",
+        ),
+        (
+            "bidi",
+            rule("x := \"a\u{202e}b\""),
+            "line 14, column 8: U+202E",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write_policy(dir.path(), "p.rego", &text);
+        let out = run(&["--policy", &path_str(dir.path()), &example()]);
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("p.rego") && err.contains(place),
+            "{what}: {err}"
+        );
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{what}: {err:?}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(dir.path(), "a\n::error::NAME.rego", NO_NAME);
+    let out = run(&["--policy", &path_str(dir.path()), &example()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("control character"), "{err}");
+    assert!(
+        !err.lines().any(|l| l.trim_start().starts_with("::")),
+        "{err}"
+    );
+    // Escapes in strings stay allowed; no `import rego.v1` (v1 is the
+    // default) prints no parser warning.
+    let dir = tempfile::tempdir().unwrap();
+    let text = rule("x := \"a\\u001bb\"").replace("import rego.v1\n", "");
+    write_policy(dir.path(), "p.rego", &text);
+    let out = run(&["--policy", &path_str(dir.path()), &example()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
