@@ -50,3 +50,38 @@ fn a_number_marker_key_in_a_tag_hides_nothing() {
         assert_eq!(findings(&marked), want, "tags {tags}");
     }
 }
+
+/// AKS007: a route names its table by name and resource group. A reference
+/// to the table's name does not join a route in another group (BASELINE:
+/// "joined by `route_table_name` ... and the same `resource_group_name`");
+/// the same group in another case still joins.
+#[test]
+fn a_route_in_another_group_is_not_the_tables() {
+    let text = std::fs::read_to_string(root().join("fixtures/joins-4x/plan.json")).unwrap();
+    let plan: Value = serde_json::from_str(&text).unwrap();
+    let with_group = |group: &str| {
+        let mut p = plan.clone();
+        let rc = p["resource_changes"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|rc| rc["address"] == "azurerm_route.default")
+            .unwrap();
+        rc["change"]["after"]["resource_group_name"] = Value::from(group);
+        findings(&p)
+            .into_iter()
+            .filter(|(rule, _)| rule == "AKS007")
+            .collect::<Vec<_>>()
+    };
+    let joined = with_group("rg-joins");
+    assert_eq!(with_group("RG-Joins"), joined);
+    let other = with_group("rg-elsewhere");
+    let added: Vec<_> = other.iter().filter(|f| !joined.contains(f)).collect();
+    assert!(
+        added.contains(&&(
+            "AKS007".to_string(),
+            "azurerm_kubernetes_cluster.good".to_string()
+        )),
+        "{joined:?} -> {other:?}"
+    );
+}

@@ -108,6 +108,21 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             Ref::Managed(t) => idx.pick(&t, &r.index),
             _ => None,
         };
+        // A route names its table by name and resource group: a reference
+        // to a table's name does not join a route in another group (both
+        // groups known and different).
+        if let Some(ti) = table {
+            let group =
+                |v: &Value| str_value(v, "resource_group_name").map(str::to_ascii_lowercase);
+            if let (Some(a), Some(b)) = (
+                group(&r.values),
+                idx.resources.get(ti).and_then(|t| group(&t.values)),
+            ) {
+                if a != b {
+                    table = None;
+                }
+            }
+        }
         if table.is_none() {
             if let (Some(n), Some(g)) = (
                 str_value(&r.values, "route_table_name"),
