@@ -22,6 +22,35 @@ fn inline_subnets(vnet: &Resource) -> &[Value] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// Whether an `azurerm_route` and its route table are in the same resource
+/// group: by value (case-insensitive); else, when a value is known only
+/// after apply, by both referencing the same `azurerm_resource_group`'s
+/// `name` (an unindexed reference: from resources with the same
+/// `count`/`for_each` key). None: the plan cannot tell.
+fn same_group(idx: &Index<'_>, route: &Resource, table: &Resource) -> Option<bool> {
+    const KEY: &str = "resource_group_name";
+    if let (Some(a), Some(b)) = (str_value(&route.values, KEY), str_value(&table.values, KEY)) {
+        return Some(a.eq_ignore_ascii_case(b));
+    }
+    let group = |r: &Resource| -> Option<Target> {
+        let exprs = idx.exprs(r);
+        let expr = exprs.as_ref().and_then(|e| e.get(KEY));
+        match idx.resolve(r, expr, &|t| t == "azurerm_resource_group") {
+            Ref::Managed(t) if t.attr.as_deref() == Some("name") => Some(t),
+            _ => None,
+        }
+    };
+    let same_index = match (&route.index, &table.index) {
+        (None, None) => true,
+        (Some(a), Some(b)) => address::same_key(a, b),
+        _ => false,
+    };
+    match (group(route), group(table)) {
+        (Some(a), Some(b)) if a == b && (a.index.is_some() || same_index) => Some(true),
+        _ => None,
+    }
+}
+
 pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
     if model.pools.is_empty() {
         return;
@@ -134,8 +163,12 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             }
         }
         if let Some(ti) = table {
-            let unknown =
-                r.unknown.contains("address_prefix") || r.unknown.contains("next_hop_type");
+            // A route whose resource group the plan cannot compare with the
+            // table's (known only after apply) may not be the table's: it
+            // counts as a route known only after apply.
+            let unknown = same_group(idx, r, idx.r(ti)) != Some(true)
+                || r.unknown.contains("address_prefix")
+                || r.unknown.contains("next_hop_type");
             routes.entry(ti).or_default().push(Route {
                 source: r.address.clone(),
                 address_prefix: r
