@@ -126,3 +126,25 @@ test_automatic_cluster if {
 	count(AKS009.deny) == 0 with input as automatic({"api_server_access": [{"authorized_ip_ranges": ["203.0.113.0/24"]}]}, {})
 	count(AKS009.deny) == 0 with input as automatic({"api_server_access": []}, {})
 }
+
+test_ipv6_with_embedded_ipv4_parses_and_is_not_compared if {
+	count(AKS009.deny) == 0 with input as cluster(ranges4(["::ffff:203.0.113.0/120"]), {})
+	count(AKS009.deny) == 0 with input as cluster(ranges4(["::ffff:203.0.113.0/8"]), {})
+}
+
+test_empty_prefix_fails if {
+	fs := AKS009.deny with input as cluster(ranges4(["2001:db8::/"]), {})
+	one(fs, "fail", addr, p4)
+	some f in fs
+	contains(f.msg, "`2001:db8::/` is not an IP range")
+}
+
+test_malformed_entries_fail if {
+	bad := ["/", "1.2.3.4/", "::/129", "2001:db8:::1/64", "1::2::3/64", "1:2:3:4:5:6:7:8:9/64", "2001:db8::12345/64", "256.0.0.0/24", "192.0.2.1::/96", "01.2.3.4/24"]
+	every r in bad {
+		fs := AKS009.deny with input as cluster(ranges4([r]), {})
+		one(fs, "fail", addr, p4)
+		some f in fs
+		contains(f.msg, "is not an IP range")
+	}
+}

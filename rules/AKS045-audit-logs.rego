@@ -72,11 +72,24 @@ qualifies(s) if {
 }
 
 qualifies(s) if {
-	some e in blocks(s, "log")
-	is_object(e)
-	object.get(e, "enabled", true) != false
+	some i, e in blocks(s, "log")
+	log_enabled(s, i, e)
 	audit_entry(e)
 }
+
+# A 3.x `log` entry that is known to be on: `enabled` not false (unset means
+# true, the provider default) and not known only after apply.
+log_enabled(s, i, e) if {
+	is_object(e)
+	object.get(e, "enabled", true) != false
+	not lib.unknown(s, ["log", i, "enabled"])
+}
+
+# A 3.x `log` entry that may be on: known to be, or `enabled` (or the whole
+# entry) is known only after apply.
+log_may_be_enabled(s, i, e) if log_enabled(s, i, e)
+
+log_may_be_enabled(s, i, _) if lib.unknown(s, ["log", i, "enabled"])
 
 # The logs are known only after apply: the setting may qualify.
 may_qualify(s) if qualifies(s)
@@ -89,6 +102,23 @@ may_qualify(s) if {
 	some i, e in blocks(s, "enabled_log")
 	some k in ["category", "category_group"]
 	lib.unknown(s, ["enabled_log", i, k])
+}
+
+# A 3.x `log` entry whose category (or group) is known only after apply and
+# that is not known to be off.
+may_qualify(s) if {
+	some i, e in blocks(s, "log")
+	log_may_be_enabled(s, i, e)
+	some k in ["category", "category_group"]
+	lib.unknown(s, ["log", i, k])
+}
+
+# A 3.x `log` entry of an audit category whose `enabled` is known only
+# after apply.
+may_qualify(s) if {
+	some i, e in blocks(s, "log")
+	lib.unknown(s, ["log", i, "enabled"])
+	audit_entry(e)
 }
 
 unresolved_may_qualify if {

@@ -72,3 +72,57 @@ test_automatic_cluster_checked if {
 	fs := AKS045.deny with input as {"by_type": {"azurerm_kubernetes_automatic_cluster": [automatic]}, "joins": {}}
 	[[f.status, f.resource] | some f in fs] == [["fail", "azurerm_kubernetes_automatic_cluster.a"]]
 }
+
+test_3x_log_unknown_category_gives_unknown if {
+	s := setting("d", {"log": [{"category": null, "enabled": true}], "enabled_log": []}, {"log.0.category": true})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["unknown"]
+}
+
+test_3x_log_unknown_category_group_gives_unknown if {
+	s := setting("d", {"log": [{"category": "kube-apiserver", "category_group": null}], "enabled_log": []}, {"log.0.category_group": true})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["unknown"]
+}
+
+test_3x_log_unknown_category_disabled_fails if {
+	s := setting("d", {"log": [{"category": null, "enabled": false}], "enabled_log": []}, {"log.0.category": true})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["fail"]
+}
+
+test_3x_log_unknown_entry_gives_unknown if {
+	s := setting("d", {"log": [null], "enabled_log": []}, {"log.0": true})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["unknown"]
+}
+
+test_3x_log_unknown_enabled_gives_unknown if {
+	s := setting("d", {"log": [{"category": "kube-audit", "enabled": null}], "enabled_log": []}, {"log.0.enabled": true})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["unknown"]
+}
+
+test_3x_log_unknown_enabled_other_category_fails if {
+	s := setting("d", {"log": [{"category": "kube-apiserver", "enabled": null}], "enabled_log": []}, {"log.0.enabled": true})
+	fs := AKS045.deny with input as inp([s], [])
+	[f.status | some f in fs] == ["fail"]
+}
+
+test_3x_log_unset_enabled_means_true if {
+	s := setting("d", {"log": [{"category": "kube-audit", "enabled": null}], "enabled_log": []}, {})
+	count(AKS045.deny) == 0 with input as inp([s], [])
+	t := setting("d", {"log": [{"category": "kube-audit"}], "enabled_log": []}, {})
+	count(AKS045.deny) == 0 with input as inp([t], [])
+}
+
+test_3x_log_unknown_enabled_beside_a_qualifying_entry_passes if {
+	s := setting("d", {"log": [{"category": "kube-audit", "enabled": null}, {"category": "kube-audit-admin", "enabled": true}], "enabled_log": []}, {"log.0.enabled": true})
+	count(AKS045.deny) == 0 with input as inp([s], [])
+}
+
+test_unresolved_3x_log_unknown_category_gives_unknown if {
+	s := setting("other", {"log": [{"category": null, "enabled": true}]}, {"target_resource_id": true, "log.0.category": true})
+	fs := AKS045.deny with input as inp([], [s])
+	[f.status | some f in fs] == ["unknown"]
+}

@@ -51,3 +51,71 @@ test_parse_range_ipv6 if {
 	not versions.parse_range("2001:db8::g/64")
 	not versions.parse_range("1:2:3:4:5:6:7/64")
 }
+
+test_parse_range_ipv6_embedded_ipv4 if {
+	versions.parse_range("::ffff:203.0.113.0/120") == {"family": 6, "prefix": 120}
+	versions.parse_range("::ffff:203.0.113.7") == {"family": 6, "prefix": 128}
+	versions.parse_range("::203.0.113.7") == {"family": 6, "prefix": 128}
+	versions.parse_range("64:ff9b::192.0.2.33/96") == {"family": 6, "prefix": 96}
+	versions.parse_range("1:2:3:4:5:6:192.0.2.33") == {"family": 6, "prefix": 128}
+	versions.parse_range("1:2:3:4:5::192.0.2.33") == {"family": 6, "prefix": 128}
+	# Not in the last 32 bits, or too many groups with it.
+	not versions.parse_range("192.0.2.33::/96")
+	not versions.parse_range("::192.0.2.33:1")
+	not versions.parse_range("1:2:3:4:5:6:7:192.0.2.33")
+	not versions.parse_range("1:2:3:4:5:6::192.0.2.33")
+	not versions.parse_range("1:2:3:4:5:192.0.2.33")
+	not versions.parse_range("::ffff:203.0.113.256")
+	not versions.parse_range("::ffff:203.0.113")
+}
+
+test_parse_range_ipv6_strict if {
+	versions.parse_range("::") == {"family": 6, "prefix": 128}
+	versions.parse_range("::1/128") == {"family": 6, "prefix": 128}
+	versions.parse_range("1:2:3:4:5:6:7::/64") == {"family": 6, "prefix": 64}
+	versions.parse_range("::2:3:4:5:6:7:8") == {"family": 6, "prefix": 128}
+	versions.parse_range("2001:DB8::/32") == {"family": 6, "prefix": 32}
+	not versions.parse_range("2001:db8::/")
+	not versions.parse_range("::/129")
+	not versions.parse_range("::/")
+	not versions.parse_range("::/-1")
+	not versions.parse_range("::/1a")
+	not versions.parse_range("::/ 64")
+	not versions.parse_range("2001:db8::/64/64")
+	not versions.parse_range("1::2::3/64")
+	not versions.parse_range(":::")
+	not versions.parse_range(":1::")
+	not versions.parse_range("1::2:")
+	not versions.parse_range("1:2:3:4:5:6:7:8::")
+	not versions.parse_range("::1:2:3:4:5:6:7:8")
+	not versions.parse_range("1:2:3:4:5:6:7:8:9")
+	not versions.parse_range("1:2:3:4:5:6:7:8:9/64")
+	not versions.parse_range("2001:db8::12345/64")
+	not versions.parse_range("02001:db8::/32")
+	not versions.parse_range("fe80::1%eth0")
+	not versions.parse_range(":")
+}
+
+test_parse_range_ipv4_strict if {
+	versions.parse_range("255.255.255.255/32") == {"family": 4, "prefix": 32}
+	versions.parse_range("0.0.0.0") == {"family": 4, "prefix": 32}
+	versions.parse_range(" 10.0.0.0/8 ") == {"family": 4, "prefix": 8}
+	not versions.parse_range("/")
+	not versions.parse_range("/24")
+	not versions.parse_range("1.2.3.4/")
+	not versions.parse_range("1.2.3.4//24")
+	not versions.parse_range("1.2.3.4/24/")
+	not versions.parse_range("1.2.3.4/-1")
+	not versions.parse_range("1.2.3.4/2x")
+	not versions.parse_range("256.1.1.1")
+	not versions.parse_range("1.2.3.999/24")
+	not versions.parse_range("1.2.3.4.5")
+	not versions.parse_range("1.2.3.")
+	not versions.parse_range(".1.2.3")
+	not versions.parse_range("1..2.3")
+	not versions.parse_range("01.2.3.4/24")
+	not versions.parse_range("1.2.3.4 /24")
+	not versions.parse_range("0x1.2.3.4")
+	not versions.parse_range(null)
+	not versions.parse_range(10)
+}
