@@ -10,8 +10,9 @@ use std::borrow::Cow;
 
 use crate::error::InputError;
 
-/// A character shown escaped.
-fn hidden(c: char) -> bool {
+/// A character shown escaped: control characters, the line and paragraph
+/// separators and the bidirectional marks and overrides.
+pub fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -122,23 +123,38 @@ pub fn visible_error(e: &InputError) -> InputError {
 /// starting with `::`): akslint writes commands to standard output only,
 /// with `--format github`.
 pub fn stderr_safe(s: &str) -> String {
-    visible_lines(s)
-        .split('\n')
-        .map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("::") {
-                let indent = line.len() - trimmed.len();
-                format!(
-                    "{}\\u{{3a}}{}",
-                    line.get(..indent).unwrap_or_default(),
-                    trimmed.get(1..).unwrap_or_default()
-                )
-            } else {
-                line.to_string()
+    safe_lines(s)
+}
+
+/// Hostile text that akslint lays out in lines (standard output or error):
+/// control characters visible, line breaks kept, and [`no_commands`].
+pub fn safe_lines(s: &str) -> String {
+    no_commands(&visible_lines(s)).into_owned()
+}
+
+/// `s` with no line that GitHub Actions would run as a workflow command: a
+/// line (ended by `\n` or `\r`, as the runner reads them) that starts with
+/// `::`, after white space, gets its first `:` written `\u{3a}`. Nothing
+/// else changes (colours akslint wrote stay), so rendered text can go
+/// through it whole; `s` is taken to start a line.
+pub fn no_commands(s: &str) -> Cow<'_, str> {
+    let command = |line: &str| line.trim_start().starts_with("::");
+    if !s.split(['\n', '\r']).any(command) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for line in s.split_inclusive(['\n', '\r']) {
+        let trimmed = line.trim_start();
+        match trimmed.strip_prefix(':') {
+            Some(rest) if rest.starts_with(':') => {
+                out.push_str(line.get(..line.len() - trimmed.len()).unwrap_or_default());
+                out.push_str("\\u{3a}");
+                out.push_str(rest);
             }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            _ => out.push_str(line),
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -159,5 +175,8 @@ mod tests {
         let s = stderr_safe("warning: reason\n::error file=a.tf::x\n  ::add-mask::y");
         assert!(s.lines().all(|l| !l.trim_start().starts_with("::")), "{s}");
         assert!(s.contains("error file=a.tf"));
+        let t = no_commands("a\r ::x\n\u{a0}::y\nb ::z\n::");
+        assert_eq!(t, "a\r \\u{3a}:x\n\u{a0}\\u{3a}:y\nb ::z\n\\u{3a}:");
+        assert!(matches!(no_commands("a ::b\n:c"), Cow::Borrowed(_)));
     }
 }

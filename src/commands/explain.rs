@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::cli::ListFormat;
 use crate::error::RunError;
-use crate::escape::visible_lines;
+use crate::escape::{hidden, safe_lines, visible};
 use crate::exit::ExitStatus;
 use crate::report::output::write_output;
 use crate::rules::{self, Rule, RuleMeta};
@@ -32,7 +32,7 @@ pub(crate) fn list_rules(format: ListFormat, rules: &[Rule]) -> Result<ExitStatu
                     related: &r.meta.related,
                 })
                 .collect();
-            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            let mut s = json_escaped(&serde_json::to_string_pretty(&list).unwrap_or_default());
             s.push('\n');
             s
         }
@@ -42,20 +42,40 @@ pub(crate) fn list_rules(format: ListFormat, rules: &[Rule]) -> Result<ExitStatu
                 let m = &r.meta;
                 s.push_str(&format!(
                     "{:<7} {:<22} {:<9} {}\n",
-                    m.id,
-                    m.name,
+                    visible(&m.id),
+                    visible(&m.name),
                     m.severity.as_str(),
-                    m.title
+                    visible(&m.title)
                 ));
                 if !m.related.is_empty() {
-                    s.push_str(&format!("{:<40}related: {}\n", "", peers(&m.related)));
+                    s.push_str(&format!(
+                        "{:<40}related: {}\n",
+                        "",
+                        visible(&peers(&m.related))
+                    ));
                 }
             }
-            s
+            safe_lines(&s)
         }
     };
-    write_output(None, &visible_lines(&text))?;
+    write_output(None, &text)?;
     Ok(ExitStatus::Clean)
+}
+
+/// JSON text with the characters that [`hidden`] shows escaped (those
+/// serde_json leaves as they are: DEL, C1 controls, line separators,
+/// bidirectional overrides) written as JSON escapes: the same strings, and
+/// none that drives a terminal. They occur only inside JSON strings.
+fn json_escaped(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if hidden(c) && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The peer tools of the rules' `related` ids (`ck:CKV_AZURE_115`).
@@ -83,9 +103,22 @@ pub fn peers(related: &[String]) -> String {
         .join(", ")
 }
 
-/// The text of `akslint explain`.
+/// The text of `akslint explain`, as it is printed: a custom policy's
+/// strings are hostile, so the one-line ones (id, name, title, related ids,
+/// parameter names) are [`visible`], and the prose keeps its lines but no
+/// control character and no line that starts with `::` ([`safe_lines`]).
 pub(crate) fn explain_text(m: &RuleMeta) -> String {
-    let mut s = format!("{} {} ({})\n{}\n\n", m.id, m.name, m.severity, m.title);
+    safe_lines(&explain_layout(m))
+}
+
+fn explain_layout(m: &RuleMeta) -> String {
+    let mut s = format!(
+        "{} {} ({})\n{}\n\n",
+        visible(&m.id),
+        visible(&m.name),
+        m.severity,
+        visible(&m.title)
+    );
     s.push_str(&format!("What it checks\n  {}\n\n", indent(&m.description)));
     if !m.why.is_empty() {
         s.push_str(&format!("Why it matters\n  {}\n\n", indent(&m.why)));
@@ -93,17 +126,20 @@ pub(crate) fn explain_text(m: &RuleMeta) -> String {
     s.push_str(&format!("How to fix\n  {}\n\n", indent(&m.remediation)));
     s.push_str(&format!(
         "Resource types\n  {}\n\n",
-        m.resource_types.join(", ")
+        visible(&m.resource_types.join(", "))
     ));
     if !m.related.is_empty() {
-        s.push_str(&format!("Related peer checks\n  {}\n\n", peers(&m.related)));
+        s.push_str(&format!(
+            "Related peer checks\n  {}\n\n",
+            visible(&peers(&m.related))
+        ));
     }
     if !m.params.is_empty() {
         s.push_str("Parameters (data.akslint.params.");
-        s.push_str(&m.id);
+        s.push_str(&visible(&m.id));
         s.push_str(")\n");
         for (k, v) in &m.params {
-            s.push_str(&format!("  {k} = {v}  (default)\n"));
+            s.push_str(&format!("  {} = {v}  (default)\n", visible(k)));
         }
         s.push('\n');
     }
@@ -126,7 +162,7 @@ fn block(s: &str) -> String {
 
 pub(crate) fn explain(key: &str, rules: &[Rule]) -> Result<ExitStatus, RunError> {
     let rule = rules::find(rules, key).ok_or_else(|| RunError::UnknownRule(key.to_string()))?;
-    write_output(None, &visible_lines(&explain_text(&rule.meta)))?;
+    write_output(None, &explain_text(&rule.meta))?;
     Ok(ExitStatus::Clean)
 }
 

@@ -7,21 +7,16 @@ use super::output::Out;
 use super::root_cause::RootCauses;
 use super::text::{ordered, summary_line};
 use super::Report;
+use crate::escape::{no_commands, visible};
 use crate::finding::{Finding, Status};
 
 /// Plan and policy strings are hostile: control characters (escape
-/// sequences, line breaks) are written as `\u{..}` so that one finding stays
-/// one line and cannot drive the terminal.
+/// sequences, line breaks), line separators and bidirectional overrides are
+/// written as `\u{..}` ([`visible`]), so that one finding stays one line and
+/// cannot drive the terminal, and a line that would start with `::` (a file
+/// so named) cannot be read as a GitHub workflow command ([`no_commands`]).
 fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    no_commands(&visible(s)).into_owned()
 }
 
 /// One finding's line (`causes`: the report's root causes).

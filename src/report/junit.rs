@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{FileReport, Report};
 use crate::cli::UnknownMode;
 use crate::error::InputError;
+use crate::escape::{no_commands, safe_lines, visible, visible_error};
 use crate::finding::{Finding, Status};
 
 /// Escapes text for XML content and attribute values; characters XML 1.0
@@ -100,12 +101,16 @@ struct Case<'a> {
 
 fn location_line(f: &Finding) -> String {
     match &f.location {
-        Some(l) => format!("{}:{}:{}", l.file, l.line.max(1), l.column.max(1)),
-        None => format!("{} (input plan)", f.file),
+        Some(l) => format!("{}:{}:{}", visible(&l.file), l.line.max(1), l.column.max(1)),
+        None => format!("{} (input plan)", visible(&f.file)),
     }
 }
 
-/// The failure text of a group of findings.
+/// The failure text of a group of findings. Its line breaks are akslint's:
+/// plan values, addresses, file names and messages are [`visible`] (one
+/// line each), a policy's remediation keeps its lines but none that starts
+/// with `::` ([`safe_lines`]), so that the text printed on a CI runner's
+/// standard output holds no GitHub workflow command.
 fn failure_text(report: &Report, t: &Text<'_>) -> String {
     let (rule, address) = (t.rule, t.address);
     let mut text = String::new();
@@ -119,22 +124,22 @@ fn failure_text(report: &Report, t: &Text<'_>) -> String {
         text.push_str(&format!(
             "[{}] {}{unknown}\n  at {}{}\n",
             f.severity,
-            f.message,
-            address,
+            visible(&f.message),
+            visible(address),
             if attribute.is_empty() {
                 String::new()
             } else {
-                format!(" {attribute}")
+                format!(" {}", visible(&attribute))
             },
         ));
         text.push_str(&format!("  in {}\n", location_line(f)));
     }
     if let Some(meta) = report.rule(rule) {
         if !meta.remediation.is_empty() {
-            text.push_str(&format!("Remediation: {}\n", meta.remediation));
+            text.push_str(&format!("Remediation: {}\n", safe_lines(&meta.remediation)));
         }
     }
-    text.push_str(&format!("See: akslint explain {rule}\n"));
+    text.push_str(&format!("See: akslint explain {}\n", visible(rule)));
     text
 }
 
@@ -196,7 +201,8 @@ fn error_case(e: &InputError) -> Case<'static> {
         outcome: Outcome::Error {
             message: e.to_string(),
             kind: e.code().to_string(),
-            text: e.to_string(),
+            // File names and reasons on one line each (`visible`).
+            text: visible_error(e).to_string(),
         },
     }
 }
@@ -264,7 +270,22 @@ fn count(cases: &[Case]) -> Counts {
     c
 }
 
+/// Writes a test case; no line of it starts with `::` ([`no_commands`]: the
+/// hostile strings in it are escaped already, this is the last guard).
 fn write_case(report: &Report, out: &mut String, case: &Case<'_>) {
+    let start = out.len();
+    write_case_text(report, out, case);
+    let guarded = match no_commands(out.get(start..).unwrap_or_default()) {
+        std::borrow::Cow::Owned(text) => Some(text),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    if let Some(text) = guarded {
+        out.truncate(start);
+        out.push_str(&text);
+    }
+}
+
+fn write_case_text(report: &Report, out: &mut String, case: &Case<'_>) {
     let mut open = format!(
         "    <testcase name=\"{}\" classname=\"{}\"",
         escape_xml(&case.name),

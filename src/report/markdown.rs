@@ -173,8 +173,9 @@ fn rule_link(report: &Report, f: &Finding) -> String {
 }
 
 /// A URL as a Markdown link destination: as it is when plain, else in
-/// `<...>` with the characters that could end it percent-encoded.
-fn link_target(uri: &str) -> String {
+/// `<...>` with the characters that could end it, and those
+/// [`crate::escape::hidden`] shows escaped, percent-encoded.
+pub(crate) fn link_target(uri: &str) -> String {
     let plain = |c: char| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '(' | ')' | '\\' | '`');
     if uri.chars().all(plain) {
         return uri.to_string();
@@ -183,7 +184,11 @@ fn link_target(uri: &str) -> String {
     for c in uri.chars() {
         match c {
             '<' | '>' | ' ' | '\\' | '`' => out.push_str(&format!("%{:02X}", u32::from(c))),
-            c if c.is_control() => out.push_str(&format!("%{:02X}", u32::from(c))),
+            c if crate::escape::hidden(c) => {
+                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
             c => out.push(c),
         }
     }

@@ -9,7 +9,7 @@ use miette::{
 
 use super::root_cause::RootCauses;
 use super::{FileReport, Report};
-use crate::escape::{same_width, visible, visible_error, visible_lines};
+use crate::escape::{no_commands, same_width, visible, visible_error, visible_lines};
 use crate::finding::{Change, Finding, Location, Severity, Status};
 use crate::source::SourceFiles;
 
@@ -88,14 +88,14 @@ fn diagnostic(report: &Report, f: &Finding, has_snippet: bool) -> MietteDiagnost
         ));
     }
     let mut d = MietteDiagnostic::new(msg)
-        .with_code(format!("{}/{}", f.rule_id, f.rule_name))
+        .with_code(format!("{}/{}", visible(&f.rule_id), visible(&f.rule_name)))
         .with_severity(severity);
     if let Some(meta) = report.rule(&f.rule_id) {
         if !meta.remediation.is_empty() {
             d = d.with_help(format!(
                 "{}  (akslint explain {})",
                 visible_lines(&meta.remediation),
-                f.rule_id
+                visible(&f.rule_id)
             ));
         }
     }
@@ -115,6 +115,11 @@ pub fn render_to(report: &Report, color: bool, files: &SourceFiles, out: &mut Ou
 
 /// [`render_to`], with the findings of a list rendered in parallel from
 /// `parallel_from` of them on.
+///
+/// Hostile strings are [`visible`] (one line) or [`visible_lines`], but
+/// miette wraps long lines: what it rendered goes through [`no_commands`],
+/// so that no line, wrapped or not, starts with `::` (a GitHub workflow
+/// command on the runner).
 fn render_from(
     report: &Report,
     color: bool,
@@ -136,9 +141,11 @@ fn render_from(
         if findings.is_empty() && file.errors.is_empty() && file.fixed.is_empty() {
             continue;
         }
-        out.push_str(&format!("{}\n", visible(&file.file)));
+        out.push_str(&no_commands(&format!("{}\n", visible(&file.file))));
         for e in &file.errors {
-            let _ = handler.render_report(out, &visible_error(e));
+            let mut text = String::new();
+            let _ = handler.render_report(&mut text, &visible_error(e));
+            out.push_str(&no_commands(&text));
         }
         let count = |c: Change| findings.iter().filter(|f| f.change == c).count();
         let (new, existing) = (count(Change::New), count(Change::Existing));
@@ -177,7 +184,9 @@ fn render_from(
                 }
             };
             let parallel = shown.len() >= parallel_from;
-            in_order(&shown, parallel, one, |text: String| out.push_str(&text));
+            in_order(&shown, parallel, one, |text: String| {
+                out.push_str(&no_commands(&text));
+            });
         }
         if !file.fixed.is_empty() {
             out.push_str(&format!("\nfixed ({})\n", file.fixed.len()));

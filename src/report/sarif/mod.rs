@@ -27,6 +27,7 @@
 //! GitHub accepts at most [`MAX_RESULTS`] results per run: beyond that the
 //! first ones (in report order) are kept and a notification says how many were
 //! dropped.
+mod help;
 mod repository;
 mod stream;
 
@@ -44,6 +45,7 @@ use serde_sarif::sarif::{
 use super::output::{encode_path, Out, PARALLEL_RENDER};
 use super::Report;
 use crate::error::InputError;
+use crate::escape::{visible, visible_lines};
 use crate::finding::{Change, Finding, Severity, Status};
 use crate::rules::RuleMeta;
 
@@ -117,75 +119,6 @@ fn result_level(f: &Finding) -> ResultLevel {
     }
 }
 
-/// A code fence long enough for `body` (which may itself hold backticks).
-fn fence(body: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in body.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    "`".repeat((longest + 1).max(3))
-}
-
-fn help(meta: &RuleMeta) -> MultiformatMessageString {
-    let mut text = Vec::new();
-    let mut md = Vec::new();
-    if !meta.description.is_empty() {
-        text.push(meta.description.clone());
-        md.push(meta.description.clone());
-    }
-    if !meta.why.is_empty() {
-        text.push(format!("Why: {}", meta.why));
-        md.push(format!("**Why.** {}", meta.why));
-    }
-    if !meta.remediation.is_empty() {
-        text.push(format!("Remediation: {}", meta.remediation));
-        md.push(format!("**Remediation.** {}", meta.remediation));
-    }
-    for (label, example) in [
-        ("Noncompliant", &meta.examples.bad),
-        ("Compliant", &meta.examples.good),
-    ] {
-        let body = example.trim_end();
-        if body.is_empty() {
-            continue;
-        }
-        text.push(format!("{label}:\n{body}"));
-        let f = fence(body);
-        md.push(format!("**{label}:**\n\n{f}hcl\n{body}\n{f}"));
-    }
-    if !meta.related.is_empty() {
-        text.push(format!("Related checks: {}", meta.related.join(", ")));
-        let related: Vec<String> = meta.related.iter().map(|r| format!("`{r}`")).collect();
-        md.push(format!("**Related checks:** {}", related.join(", ")));
-    }
-    match &meta.help_uri {
-        Some(uri) => {
-            text.push(format!(
-                "Documentation: {uri} (or `akslint explain {}`)",
-                meta.id
-            ));
-            md.push(format!(
-                "[Documentation]({uri}) (or `akslint explain {}`)",
-                meta.id
-            ));
-        }
-        None => {
-            text.push(format!("Documentation: `akslint explain {}`", meta.id));
-            md.push(format!("Documentation: `akslint explain {}`", meta.id));
-        }
-    }
-    MultiformatMessageString::builder()
-        .text(text.join("\n\n"))
-        .markdown(md.join("\n\n"))
-        .build()
-}
-
 fn text(s: impl Into<String>) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s.into()).build()
 }
@@ -218,22 +151,24 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
         "problem.severity".to_string(),
         json!(meta.severity.as_str()),
     );
+    // A custom policy's strings: no control character, line separator or
+    // bidirectional override (`help` escapes the rest, for Markdown).
     let short = if meta.title.is_empty() {
-        meta.name.clone()
+        visible(&meta.name).into_owned()
     } else {
-        meta.title.clone()
+        visible(&meta.title).into_owned()
     };
     let full = if meta.description.is_empty() {
         short.clone()
     } else {
-        meta.description.clone()
+        visible_lines(&meta.description).into_owned()
     };
     let mut d = ReportingDescriptor::builder()
         .id(meta.id.clone())
         .name(meta.name.clone())
         .short_description(text(short))
         .full_description(text(full))
-        .help(help(meta))
+        .help(help::help(meta))
         .help_uri(meta.help_uri.clone().unwrap_or_default())
         .default_configuration(
             ReportingConfiguration::builder()
