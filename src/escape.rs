@@ -138,6 +138,43 @@ pub fn safe_lines(s: &str) -> String {
 /// else changes (colours akslint wrote stay), so rendered text can go
 /// through it whole; `s` is taken to start a line.
 pub fn no_commands(s: &str) -> Cow<'_, str> {
+    match no_line_commands(s) {
+        Cow::Borrowed(b) => no_hash_commands(b),
+        Cow::Owned(o) => Cow::Owned(no_hash_commands(&o).into_owned()),
+    }
+}
+
+/// `s` with no Azure Pipelines logging command (`##vso[`) nor legacy
+/// GitHub Actions command (`##[`): runners read them anywhere in a line.
+/// The second `#` is written `\u{23}`.
+fn no_hash_commands(s: &str) -> Cow<'_, str> {
+    let command = |i: usize| {
+        let rest = s.get(i + 2..).unwrap_or_default().as_bytes();
+        rest.first() == Some(&b'[')
+            || rest
+                .get(..4)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"vso["))
+    };
+    let at: Vec<usize> = s
+        .match_indices("##")
+        .map(|(i, _)| i)
+        .filter(|&i| command(i))
+        .collect();
+    if at.is_empty() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8 * at.len());
+    let mut from = 0;
+    for i in at {
+        out.push_str(s.get(from..=i).unwrap_or_default());
+        out.push_str("\\u{23}");
+        from = i + 2;
+    }
+    out.push_str(s.get(from..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+fn no_line_commands(s: &str) -> Cow<'_, str> {
     let command = |line: &str| line.trim_start().starts_with("::");
     if !s.split(['\n', '\r']).any(command) {
         return Cow::Borrowed(s);
@@ -178,5 +215,14 @@ mod tests {
         let t = no_commands("a\r ::x\n\u{a0}::y\nb ::z\n::");
         assert_eq!(t, "a\r \\u{3a}:x\n\u{a0}\\u{3a}:y\nb ::z\n\\u{3a}:");
         assert!(matches!(no_commands("a ::b\n:c"), Cow::Borrowed(_)));
+        // Azure Pipelines and legacy GitHub commands, anywhere in a line.
+        assert_eq!(
+            no_commands("x ##vso[task.setvariable variable=a]b ##[error]c ##VSO[d]\n::e ##[f"),
+            "x #\\u{23}vso[task.setvariable variable=a]b #\\u{23}[error]c #\\u{23}VSO[d]\n\\u{3a}:e #\\u{23}[f"
+        );
+        assert!(matches!(
+            no_commands("## heading\n#[x] ##v[ ##vs"),
+            Cow::Borrowed(_)
+        ));
     }
 }
