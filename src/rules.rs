@@ -1,7 +1,5 @@
 //! The rule registry: policies embedded in the binary (and, later, loaded
 //! from disk), with the METADATA each carries.
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::RunError;
@@ -313,19 +311,8 @@ pub(crate) fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunErro
 /// akslint cannot escape them; such characters also make code read otherwise
 /// than it runs (Trojan Source). A string can still hold them as escapes.
 fn inert(path: &str, src: &str) -> Result<(), RunError> {
-    let hidden = |c: char| {
-        c != '\t' && c != '\r' && c != '\n' && {
-            let mut buf = [0u8; 4];
-            matches!(
-                crate::escape::visible(c.encode_utf8(&mut buf)),
-                Cow::Owned(_)
-            )
-        }
-    };
-    if path
-        .chars()
-        .any(|c| hidden(c) || c == '\n' || c == '\t' || c == '\r')
-    {
+    let hidden = |c: char| c != '\t' && c != '\r' && c != '\n' && crate::escape::hidden(c);
+    if path.chars().any(crate::escape::hidden) {
         return Err(RunError::InvalidRule {
             path: path.to_string(),
             reason: "the file name holds a control character: rename the file".into(),

@@ -55,6 +55,13 @@ fn a_number_marker_key_in_a_tag_hides_nothing() {
 /// to the table's name does not join a route in another group (BASELINE:
 /// "joined by `route_table_name` ... and the same `resource_group_name`");
 /// the same group in another case still joins.
+fn aks007(plan: &Value) -> Vec<(String, String)> {
+    findings(plan)
+        .into_iter()
+        .filter(|(rule, _)| rule == "AKS007")
+        .collect()
+}
+
 #[test]
 fn a_route_in_another_group_is_not_the_tables() {
     let text = std::fs::read_to_string(root().join("fixtures/joins-4x/plan.json")).unwrap();
@@ -68,10 +75,7 @@ fn a_route_in_another_group_is_not_the_tables() {
             .find(|rc| rc["address"] == "azurerm_route.default")
             .unwrap();
         rc["change"]["after"]["resource_group_name"] = Value::from(group);
-        findings(&p)
-            .into_iter()
-            .filter(|(rule, _)| rule == "AKS007")
-            .collect::<Vec<_>>()
+        aks007(&p)
     };
     // Known only after apply: both through the same resource group's name
     // is the same group; the route's through a variable, the plan cannot
@@ -93,10 +97,7 @@ fn a_route_in_another_group_is_not_the_tables() {
                     serde_json::json!({ "references": [reference] });
             }
         }
-        findings(&p)
-            .into_iter()
-            .filter(|(rule, _)| rule == "AKS007")
-            .collect::<Vec<_>>()
+        aks007(&p)
     };
     let joined = with_group("rg-joins");
     let good = (

@@ -96,6 +96,21 @@ pub fn cell(s: &str) -> String {
         .replace(['\n', '\r'], "<br>")
 }
 
+/// The longest run of backticks in `s` (a code span or fence must be longer).
+pub(crate) fn longest_backtick_run(s: &str) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
+}
+
 /// A code span holding `s` verbatim (longer delimiters when `s` has
 /// backticks).
 pub fn code(s: &str) -> String {
@@ -106,17 +121,7 @@ pub fn code(s: &str) -> String {
     if !one_line.contains('`') {
         return format!("`{one_line}`");
     }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in one_line.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backtick_run(&one_line) + 1);
     format!("{fence} {one_line} {fence}")
 }
 

@@ -13,22 +13,12 @@ use std::sync::OnceLock;
 use serde_sarif::sarif::MultiformatMessageString;
 
 use crate::escape::{visible, visible_except, visible_lines};
-use crate::report::markdown::{code, escape_prose, link_target};
+use crate::report::markdown::{code, escape_prose, link_target, longest_backtick_run};
 use crate::rules::RuleMeta;
 
 /// A code fence long enough for `body` (which may itself hold backticks).
 fn fence(body: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in body.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    "`".repeat((longest + 1).max(3))
+    "`".repeat((longest_backtick_run(body) + 1).max(3))
 }
 
 /// Is this a built-in rule's prose, as akslint ships it? (A custom policy
