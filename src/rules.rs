@@ -285,6 +285,9 @@ pub(crate) fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunErro
                 reason: e.to_string(),
             })?;
             inert(&shown, &src)?;
+            if !is_test(&shown) {
+                own_package(&shown, &src)?;
+            }
             if is_test(&shown) {
                 custom.tests.push((shown, src));
             } else if metadata_block(&src).is_some_and(|b| b.contains("id:")) {
@@ -303,6 +306,66 @@ pub(crate) fn load_custom(dirs: &[std::path::PathBuf]) -> Result<Custom, RunErro
         }
     }
     Ok(custom)
+}
+
+/// A custom policy or library declares none of akslint's own packages (a
+/// built-in rule's or library's, `akslint.params`, `akslint.builtin`), nor
+/// one inside or around them: its rules would join the built-in ones (with
+/// `--engine interpreter`, in one engine), change their verdicts and read
+/// what only they read (the values a plan marks sensitive). The package is
+/// the one regorus parses; a file it cannot parse is reported later, as
+/// before.
+fn own_package(path: &str, src: &str) -> Result<(), RunError> {
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    if engine
+        .add_policy(path.to_string(), src.to_string())
+        .is_err()
+    {
+        return Ok(());
+    }
+    // The package as it is evaluated: escapes decoded, `a["b"]` as `a.b`
+    // (the name `add_policy` returns is the text as written).
+    let refuse = |reason: String| RunError::InvalidRule {
+        path: path.to_string(),
+        reason,
+    };
+    let package: Vec<String> = match engine.get_policy_package_components() {
+        Ok(rows) => rows
+            .into_iter()
+            .next()
+            .map(|r| r.components)
+            .unwrap_or_default(),
+        Err(e) => return Err(refuse(format!("its package cannot be read: {e}"))),
+    };
+    let within =
+        |a: &[String], b: &[String]| a.len() >= b.len() && a.iter().zip(b).all(|(x, y)| x == y);
+    let reserved = EMBEDDED
+        .iter()
+        .filter(|(p, _)| !is_test(p))
+        .filter_map(|(_, s)| package_of(s))
+        .chain(["data.akslint.params".into(), "data.akslint.builtin".into()]);
+    for own in reserved {
+        let own: Vec<String> = own
+            .trim_start_matches("data.")
+            .split('.')
+            .map(str::to_string)
+            .collect();
+        if within(&package, &own) || within(&own, &package) {
+            let (p, o) = (package.join("."), own.join("."));
+            let p = crate::escape::visible(&p);
+            let whose = if p == o {
+                "is akslint's own".to_string()
+            } else {
+                format!("overlaps akslint's own package {o}")
+            };
+            return Err(refuse(format!(
+                "package {p} {whose}: give the policy a package of its own, such as \
+                 akslint.rules.<its id>"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A policy's name and text hold no control or bidirectional-override

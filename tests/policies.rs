@@ -334,3 +334,76 @@ fn policy_text_and_names_are_inert() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+/// A custom policy or library may not declare akslint's own packages (a
+/// built-in rule's or library's, or one around or inside them): its rules
+/// would join the built-in ones and read what only they read (the values a
+/// plan marks sensitive, with `--engine interpreter`).
+#[test]
+fn custom_packages_are_their_own() {
+    let in_package =
+        |p: &str| NO_NAME.replace("package akslint.rules.ORG777", &format!("package {p}"));
+    let library = |p: &str| format!("package {p}\n\nimport rego.v1\n\nx := 1\n");
+    for (what, text, shown) in [
+        (
+            "rule",
+            in_package("akslint.rules.AKS046"),
+            "akslint.rules.AKS046",
+        ),
+        (
+            "bracket",
+            in_package("akslint.rules[\"AKS046\"]"),
+            "akslint.rules.AKS046",
+        ),
+        // Escapes are decoded before the package is compared (regorus
+        // evaluates the decoded name).
+        (
+            "escape",
+            in_package("akslint.rules[\"AKS\\u003046\"]"),
+            "akslint.rules.AKS046",
+        ),
+        (
+            "escapes",
+            library("akslint[\"r\\u0075les\"][\"AKS046\"]"),
+            "akslint.rules.AKS046",
+        ),
+        (
+            "inside",
+            in_package("akslint.rules.AKS046.more"),
+            "akslint.rules.AKS046",
+        ),
+        ("around", in_package("akslint.rules"), "akslint.rules"),
+        ("lib", library("akslint.lib"), "akslint.lib"),
+        ("params", library("akslint.params.AKS046"), "akslint.params"),
+        ("aggregate", library("akslint.builtin"), "akslint.builtin"),
+    ] {
+        for engine in ["vm", "interpreter"] {
+            let dir = tempfile::tempdir().unwrap();
+            write_policy(dir.path(), "p.rego", &text);
+            let out = run(&[
+                "--engine",
+                engine,
+                "--policy",
+                &path_str(dir.path()),
+                &example(),
+            ]);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{what} {engine}: {}",
+                stderr(&out)
+            );
+            let err = stderr(&out);
+            assert!(
+                err.contains("p.rego") && err.contains(&format!("package {shown}")),
+                "{what}: {err}"
+            );
+        }
+    }
+    // A package of its own, and a library beside it, load.
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(dir.path(), "p.rego", NO_NAME);
+    write_policy(dir.path(), "lib.rego", &library("org.lib"));
+    let out = run(&["--policy", &path_str(dir.path()), &example()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
