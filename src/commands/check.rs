@@ -15,7 +15,7 @@ use crate::error::{InputError, RunError};
 use crate::escape::visible;
 use crate::exit::ExitStatus;
 use crate::finding::{Change, Finding};
-use crate::plan::{self, Expanded, Model, TypeFilter};
+use crate::plan::{self, Expanded, Model, TypeFilter, View};
 use crate::report::output::{write_output, write_with, Out};
 use crate::report::{self, FileReport, Report};
 use crate::settings::Settings;
@@ -36,21 +36,21 @@ const SKIPPED: &str = "\u{0}skipped";
 
 /// Runs the rules over one model: a large one gets the rules spread over
 /// the cores; small ones are already linted in parallel with each other.
+/// The built-in rules judge the values the plan marks sensitive as they are
+/// (`View::Actual`); custom policies see them redacted.
 fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<RuleFailure>) {
-    if model.resources.len() < PARALLEL_RULES_THRESHOLD {
+    let small = model.resources.len() < PARALLEL_RULES_THRESHOLD;
+    let withheld = model.has_withheld();
+    if small && !withheld {
         return engine.evaluate(model.to_input());
     }
-    // The built-in rules on slices (each cluster with what is joined to
-    // it), a few per worker: the inputs alive at once are a fraction of the
-    // whole, whatever the number of workers.
     let (mut findings, mut failures) = if engine.has_builtin() {
-        let workers = rayon::current_num_threads().min(crate::engine::MAX_SLICE_WORKERS);
-        let slices = model.slices(SLICES_PER_WORKER * workers);
-        engine.evaluate_sliced(slices.len(), |i| {
-            slices
-                .get(i)
-                .map_or_else(regorus::Value::new_object, |s| model.slice_input(s))
-        })
+        let (mut found, failed) = evaluate_builtin(engine, model, View::Actual);
+        if withheld {
+            let (shown, _) = evaluate_builtin(engine, model, View::Redacted);
+            withhold_messages(&mut found, &shown, engine);
+        }
+        (found, failed)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -63,6 +63,49 @@ fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<Rul
         findings.sort_by_key(|f| f.rule);
     }
     (findings, failures)
+}
+
+/// The built-in rules over one model, in `view`. A large model's are run
+/// on slices (each cluster with what is joined to it), a few per worker:
+/// the inputs alive at once are a fraction of the whole, whatever the
+/// number of workers.
+fn evaluate_builtin(
+    engine: &mut RuleEngine,
+    model: &Model,
+    view: View,
+) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+    if model.resources.len() < PARALLEL_RULES_THRESHOLD {
+        return engine.evaluate_builtin(model.to_input_as(view));
+    }
+    let workers = rayon::current_num_threads().min(crate::engine::MAX_SLICE_WORKERS);
+    let slices = model.slices(SLICES_PER_WORKER * workers);
+    engine.evaluate_sliced(slices.len(), |i| {
+        slices
+            .get(i)
+            .map_or_else(regorus::Value::new_object, |s| model.slice_input(s, view))
+    })
+}
+
+/// Withholds the message of each built-in finding (judged on the actual
+/// values) that the same rule does not give, word for word, on the
+/// redacted values (`shown`): that message depends on a value the plan
+/// marks sensitive, and could show it (the value itself, a part of it, or
+/// something computed from it). The verdict, the resource and the
+/// attribute stay.
+fn withhold_messages(found: &mut [RawFinding], shown: &[RawFinding], engine: &RuleEngine) {
+    let shown: HashSet<&RawFinding> = shown.iter().collect();
+    for f in found.iter_mut() {
+        if shown.contains(&*f) {
+            continue;
+        }
+        let title = engine
+            .rules()
+            .get(f.rule)
+            .map_or("", |r| r.meta.title.as_str());
+        f.message = format!(
+            "{title}. The message is withheld: it would show a value the plan marks sensitive."
+        );
+    }
 }
 
 /// Raw findings as findings of `file`, not yet located.

@@ -3,7 +3,7 @@
 use crate::finding::{Status, Step};
 
 /// What a rule's `deny` set says about one resource.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct RawFinding {
     pub rule: usize,
     pub message: String,

@@ -362,7 +362,10 @@ impl RuleEngine {
     }
 
     /// Every built-in rule on one input (the custom policies are left out).
-    fn evaluate_builtin(&mut self, input: regorus::Value) -> (Vec<RawFinding>, Vec<RuleFailure>) {
+    pub fn evaluate_builtin(
+        &mut self,
+        input: regorus::Value,
+    ) -> (Vec<RawFinding>, Vec<RuleFailure>) {
         let (mut findings, rest) = match self.evaluate_aggregate(&input) {
             Some((f, rest)) => (f, rest),
             None => (Vec::new(), (0..self.rules.len()).collect()),

@@ -142,7 +142,7 @@ fn normalize_change(
             })
         }
     };
-    let sensitive = apply_sensitive(&mut values, after_sensitive.as_ref(), &rc.type_);
+    let (sensitive, withheld) = apply_sensitive(&mut values, after_sensitive.as_ref(), &rc.type_);
     let mut unknown = BTreeSet::new();
     let mut paths = Vec::new();
     if let Some(au) = &after_unknown {
@@ -180,6 +180,7 @@ fn normalize_change(
         values,
         unknown,
         sensitive,
+        withheld,
         cluster: None,
         oidc_cluster: None,
     });
@@ -232,7 +233,7 @@ fn before_resource(
             })
         }
     };
-    let sensitive = apply_sensitive(&mut values, marks.as_ref(), &rc.type_);
+    let (sensitive, withheld) = apply_sensitive(&mut values, marks.as_ref(), &rc.type_);
     Ok(Some(Resource {
         address: rc.address.clone(),
         type_: rc.type_.clone(),
@@ -243,6 +244,7 @@ fn before_resource(
         values,
         unknown: BTreeSet::new(),
         sensitive,
+        withheld,
         cluster: None,
         oidc_cluster: None,
     }))

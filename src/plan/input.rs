@@ -82,7 +82,60 @@ pub(crate) fn to_rego(v: &Value) -> regorus::Value {
     }
 }
 
-fn resource_value(r: &Resource) -> regorus::Value {
+/// Which values an input document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// What the plan marks sensitive reads `(sensitive)`: the input of
+    /// custom policies, and the one on which the built-in rules' messages
+    /// are checked (see `commands::check`).
+    Redacted,
+    /// The values marked sensitive that are not secrets as they are
+    /// ([`super::normalize::Withheld`]): the built-in rules' verdicts.
+    Actual,
+}
+
+impl Resource {
+    /// The values with what is withheld put back (see [`View::Actual`]).
+    pub(crate) fn actual(&self) -> std::borrow::Cow<'_, Value> {
+        if self.withheld.is_empty() {
+            std::borrow::Cow::Borrowed(&self.values)
+        } else {
+            std::borrow::Cow::Owned(actual_values(self))
+        }
+    }
+}
+
+/// A resource's values with what is withheld put back.
+fn actual_values(r: &Resource) -> Value {
+    let mut v = r.values.clone();
+    for (path, old) in &r.withheld {
+        let mut cur = Some(&mut v);
+        for step in path {
+            cur = match (cur, step) {
+                (Some(Value::Object(m)), Step::Key(k)) => m.get_mut(k),
+                (Some(Value::Array(a)), Step::Index(i)) => {
+                    usize::try_from(*i).ok().and_then(|i| a.get_mut(i))
+                }
+                _ => None,
+            };
+        }
+        if let Some(slot) = cur {
+            *slot = old.clone();
+        }
+    }
+    v
+}
+
+/// A resource's values in `view`, as a policy value.
+fn values_in(r: &Resource, view: View) -> regorus::Value {
+    if view == View::Actual && !r.withheld.is_empty() {
+        to_rego(&actual_values(r))
+    } else {
+        to_rego(&r.values)
+    }
+}
+
+fn resource_value(r: &Resource, view: View) -> regorus::Value {
     obj(vec![
         ("address", rv_str(&r.address)),
         ("type", rv_str(&r.type_)),
@@ -99,7 +152,7 @@ fn resource_value(r: &Resource) -> regorus::Value {
             "actions",
             regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
         ),
-        ("values", to_rego(&r.values)),
+        ("values", values_in(r, view)),
         ("unknown", rv_set(&r.unknown)),
         ("unknown_roots", rv_roots(&r.unknown)),
         ("sensitive", rv_set(&r.sensitive)),
@@ -123,11 +176,16 @@ const CSI: &str = "key_vault_secrets_provider";
 /// (docs/input-format.md "Joins"): whether it holds a cluster, and whether a
 /// cluster has the Key Vault Secrets Store CSI driver (`lib.is_set`: a
 /// value that is not empty, or one known only after apply).
-fn file_facts(resources: &[Resource]) -> Vec<(&'static str, regorus::Value)> {
+fn file_facts(resources: &[Resource], view: View) -> Vec<(&'static str, regorus::Value)> {
     let any_cluster = resources.iter().any(|r| is_cluster_type(&r.type_));
     let csi_cluster = resources.iter().any(|r| {
         r.type_ == super::normalize::CLUSTER
-            && (r.unknown.contains(CSI) || !is_empty(r.values.get(CSI)))
+            && (r.unknown.contains(CSI)
+                || if view == View::Actual && !r.withheld.is_empty() {
+                    !is_empty(actual_values(r).get(CSI))
+                } else {
+                    !is_empty(r.values.get(CSI))
+                })
     });
     vec![
         ("any_cluster", regorus::Value::from(any_cluster)),
@@ -147,11 +205,53 @@ fn is_empty(v: Option<&Value>) -> bool {
 }
 
 impl Model {
-    /// The Rego `input` document (docs/input-format.md).
+    /// The Rego `input` document (docs/input-format.md), as custom
+    /// policies see it.
     pub fn to_input(&self) -> regorus::Value {
-        self.input_of(&mut self.resources.iter(), &mut self.pools.iter(), &|_| {
-            true
-        })
+        self.to_input_as(View::Redacted)
+    }
+
+    /// The Rego `input` document in `view`.
+    pub fn to_input_as(&self, view: View) -> regorus::Value {
+        self.input_of(
+            &mut self.resources.iter(),
+            &mut self.pools.iter(),
+            &|_| true,
+            view,
+        )
+    }
+
+    /// Whether any resource has values the plan marks sensitive that are
+    /// not secrets (whose two [`View`]s differ).
+    pub fn has_withheld(&self) -> bool {
+        self.resources.iter().any(|r| !r.withheld.is_empty())
+    }
+
+    /// A pool's values in `view`, as a policy value.
+    fn pool_values_in(&self, p: &Pool, view: View) -> regorus::Value {
+        match view {
+            View::Actual => to_rego(&self.pool_values_actual(p)),
+            View::Redacted => to_rego(self.pool_values(p)),
+        }
+    }
+
+    /// A pool's values with what is withheld put back (see [`View::Actual`]).
+    pub(crate) fn pool_values_actual(&self, p: &Pool) -> std::borrow::Cow<'_, Value> {
+        use std::borrow::Cow;
+        match self.resources.get(p.owner) {
+            Some(r) if !r.withheld.is_empty() => {
+                let v = actual_values(r);
+                let mut cur = Some(&v);
+                for step in &p.prefix {
+                    cur = cur.and_then(|c| match step {
+                        Step::Key(k) => c.get(k.as_str()),
+                        Step::Index(i) => usize::try_from(*i).ok().and_then(|i| c.get(i)),
+                    });
+                }
+                Cow::Owned(cur.cloned().unwrap_or(Value::Null))
+            }
+            _ => Cow::Borrowed(self.pool_values(p)),
+        }
     }
 
     /// Splits the model into at most `n` slices, so that the built-in rules
@@ -196,8 +296,8 @@ impl Model {
         out
     }
 
-    /// The input document of one slice (see [`Model::slices`]).
-    pub fn slice_input(&self, slice: &Slice) -> regorus::Value {
+    /// The input document of one slice (see [`Model::slices`]) in `view`.
+    pub fn slice_input(&self, slice: &Slice, view: View) -> regorus::Value {
         let mut keys: std::collections::HashSet<&str> = slice
             .resources
             .iter()
@@ -218,6 +318,7 @@ impl Model {
                 .filter_map(|&i| self.resources.get(i)),
             &mut slice.pools.iter().filter_map(|&i| self.pools.get(i)),
             &|k| keys.contains(k),
+            view,
         )
     }
 
@@ -226,6 +327,7 @@ impl Model {
         resources: &mut dyn Iterator<Item = &'a Resource>,
         pools: &mut dyn Iterator<Item = &'a Pool>,
         has: &dyn Fn(&str) -> bool,
+        view: View,
     ) -> regorus::Value {
         let mut by_type: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let mut all = Vec::new();
@@ -234,7 +336,7 @@ impl Model {
             if super::joins::hidden(&self.exposed, &r.type_) {
                 continue;
             }
-            let v = resource_value(r);
+            let v = resource_value(r, view);
             if is_cluster_type(&r.type_) {
                 clusters.push(v.clone());
             }
@@ -244,19 +346,21 @@ impl Model {
         let mut by_cluster: BTreeMap<regorus::Value, Vec<regorus::Value>> = BTreeMap::new();
         let pools: Vec<regorus::Value> = pools
             .map(|p| {
+                let values = self.pool_values_in(p, view);
+                let name = match &values {
+                    regorus::Value::Object(o) => match o.get(&rv_str("name")) {
+                        Some(n @ regorus::Value::String(_)) => n.clone(),
+                        _ => regorus::Value::Null,
+                    },
+                    _ => regorus::Value::Null,
+                };
                 let v = obj(vec![
                     ("address", rv_str(&p.address)),
                     ("kind", rv_str(p.kind)),
                     ("cluster", rv_opt(&p.cluster)),
                     ("prefix", rv_path(&p.prefix)),
-                    (
-                        "name",
-                        self.pool_values(p)
-                            .get("name")
-                            .and_then(Value::as_str)
-                            .map_or(regorus::Value::Null, rv_str),
-                    ),
-                    ("values", to_rego(self.pool_values(p))),
+                    ("name", name),
+                    ("values", values),
                     ("unknown", rv_set(&p.unknown)),
                     ("unknown_roots", rv_roots(&p.unknown)),
                     ("sensitive", rv_set(&p.sensitive)),
@@ -281,10 +385,11 @@ impl Model {
                     .binary_search_by(|r| r.address.as_str().cmp(a))
                     .ok()
                     .and_then(|i| self.resources.get(i))
-                    .map(resource_value)
+                    .map(|r| resource_value(r, view))
             },
             has,
-            file_facts(&self.resources),
+            file_facts(&self.resources, view),
+            view,
         );
         obj(vec![
             ("format", regorus::Value::from(1u64)),
@@ -326,6 +431,85 @@ mod tests {
         for scalar in [Value::Null, Value::from(false), Value::from("x")] {
             assert_eq!(to_rego(&scalar), regorus::Value::from(scalar.clone()));
         }
+    }
+
+    #[test]
+    fn withheld_values_are_the_marked_ones_that_are_not_secrets() {
+        use serde_json::json;
+        let mut values = json!({
+            "kubernetes_version": "1.30",
+            "kube_config": [{"password": "p"}],
+            "tags": {"password": "x", "env": "prod"},
+            "service_principal": [{"client_id": "c", "client_secret": "s"}],
+            "zones": ["1", "2"]
+        });
+        let marks = json!({
+            "kubernetes_version": true,
+            "kube_config": true,
+            "tags": true,
+            "service_principal": [{"client_secret": true}],
+            "zones": [false, true]
+        });
+        let (sensitive, withheld) = super::super::normalize::apply_sensitive(
+            &mut values,
+            Some(&marks),
+            "azurerm_kubernetes_cluster",
+        );
+        assert_eq!(
+            sensitive.iter().map(String::as_str).collect::<Vec<_>>(),
+            [
+                "kube_config",
+                "kubernetes_version",
+                "service_principal.0.client_secret",
+                "tags",
+                "zones.1"
+            ]
+        );
+        let redacted = json!({
+            "kubernetes_version": "(sensitive)",
+            "kube_config": "(sensitive)",
+            "tags": "(sensitive)",
+            "service_principal": [{"client_id": "c", "client_secret": "(sensitive)"}],
+            "zones": ["1", "(sensitive)"]
+        });
+        assert_eq!(values, redacted);
+        // Secrets are not withheld, nor are secrets inside a withheld value.
+        let key = |k: &str| Step::Key(k.to_string());
+        assert_eq!(
+            withheld,
+            vec![
+                (vec![key("kubernetes_version")], json!("1.30")),
+                (
+                    vec![key("tags")],
+                    json!({"password": "(sensitive)", "env": "prod"})
+                ),
+                (vec![key("zones"), Step::Index(1)], json!("2")),
+            ]
+        );
+        let r = Resource {
+            address: "azurerm_kubernetes_cluster.c".into(),
+            type_: "azurerm_kubernetes_cluster".into(),
+            name: "c".into(),
+            module: String::new(),
+            index: None,
+            actions: Vec::new(),
+            values,
+            unknown: BTreeSet::new(),
+            sensitive,
+            withheld,
+            cluster: None,
+            oidc_cluster: None,
+        };
+        let actual = json!({
+            "kubernetes_version": "1.30",
+            "kube_config": "(sensitive)",
+            "tags": {"password": "(sensitive)", "env": "prod"},
+            "service_principal": [{"client_id": "c", "client_secret": "(sensitive)"}],
+            "zones": ["1", "2"]
+        });
+        assert_eq!(actual_values(&r), actual);
+        assert_eq!(values_in(&r, View::Actual), to_rego(&actual));
+        assert_eq!(values_in(&r, View::Redacted), to_rego(&redacted));
     }
 
     #[test]

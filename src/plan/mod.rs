@@ -15,7 +15,7 @@ pub(crate) mod address;
 mod config_section;
 pub(crate) mod configuration;
 mod input;
-pub use input::Slice;
+pub use input::{Slice, View};
 mod changes;
 mod join;
 pub(crate) mod joins;

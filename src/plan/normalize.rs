@@ -67,9 +67,24 @@ pub struct Resource {
     pub values: Value,
     pub unknown: BTreeSet<String>,
     pub sensitive: BTreeSet<String>,
+    /// The values marked sensitive (`after_sensitive`, `sensitive_values`)
+    /// that are not secrets, as they are: the built-in rules judge these,
+    /// and nothing else reads them (see [`Withheld`]).
+    pub withheld: Withheld,
     pub cluster: Option<String>,
     pub oidc_cluster: Option<String>,
 }
+
+/// The paths of a resource's values that the plan marks sensitive, each
+/// with its value as it is (`values` holds [`REDACTED`] there), with the
+/// secrets inside it redacted. A version or an address range passed through
+/// a sensitive variable is not a secret: the built-in rules judge its value
+/// (a placeholder would pass or fail what it should not), their messages
+/// are withheld where they would show it (`commands::check`), and custom
+/// policies, reports and errors only ever see the placeholder. Attributes
+/// that are secrets (`SECRET_KEYS`, the provider schemas' sensitive
+/// attributes) are never kept here: rules only test that they are set.
+pub type Withheld = Vec<(Vec<Step>, Value)>;
 
 /// A normalized plan or state.
 #[derive(Debug, Clone)]
@@ -104,6 +119,7 @@ impl Model {
     pub fn drop_values(&mut self) {
         for r in &mut self.resources {
             r.values = Value::Null;
+            r.withheld = Vec::new();
         }
         if let Some(b) = self.before.as_mut() {
             b.drop_values();
@@ -162,8 +178,9 @@ pub(super) fn true_paths(v: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step
     }
 }
 
-/// Replaces the value at `path` by the redaction marker (if it is there).
-fn redact(values: &mut Value, path: &[Step]) -> bool {
+/// Replaces the value at `path` by the redaction marker (if it is there),
+/// and returns the value it replaced.
+fn redact(values: &mut Value, path: &[Step]) -> Option<Value> {
     let mut cur = values;
     for step in path {
         let next = match (cur, step) {
@@ -175,14 +192,13 @@ fn redact(values: &mut Value, path: &[Step]) -> bool {
         };
         match next {
             Some(n) => cur = n,
-            None => return false,
+            None => return None,
         }
     }
     if cur.is_null() {
-        return false;
+        return None;
     }
-    *cur = Value::String(REDACTED.to_string());
-    true
+    Some(std::mem::replace(cur, Value::String(REDACTED.to_string())))
 }
 
 /// The attribute paths of a resource type that its provider marks
@@ -218,15 +234,11 @@ fn redact_secret_keys(
     path: &mut Vec<Step>,
     out: &mut BTreeSet<String>,
 ) {
-    let schema = schema_sensitive(type_);
     match v {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
                 path.push(Step::Key(k.clone()));
-                let secret = SECRET_KEYS.contains(&k.as_str())
-                    || (path.len() == 1 && k == "value" && type_.ends_with("_password"))
-                    || (!schema.is_empty() && schema.contains(&key_path(path).as_str()));
-                if secret && !is_empty(child) {
+                if is_secret(type_, path) && !is_empty(child) {
                     *child = Value::String(REDACTED.to_string());
                     out.insert(path_key(path));
                 } else {
@@ -246,6 +258,18 @@ fn redact_secret_keys(
     }
 }
 
+/// Whether the attribute at `path` (its last step a key) always holds a
+/// secret, whatever the plan marks.
+fn is_secret(type_: &str, path: &[Step]) -> bool {
+    let Some(Step::Key(k)) = path.last() else {
+        return false;
+    };
+    let schema = schema_sensitive(type_);
+    SECRET_KEYS.contains(&k.as_str())
+        || (path.len() == 1 && k == "value" && type_.ends_with("_password"))
+        || (!schema.is_empty() && schema.contains(&key_path(path).as_str()))
+}
+
 fn is_empty(v: &Value) -> bool {
     match v {
         Value::Null => true,
@@ -256,12 +280,15 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
+/// Redacts what the plan marks sensitive (`marks`) and every secret; returns
+/// the redacted paths' keys and what is withheld (see [`Withheld`]).
 pub(super) fn apply_sensitive(
     values: &mut Value,
     marks: Option<&Value>,
     type_: &str,
-) -> BTreeSet<String> {
+) -> (BTreeSet<String>, Withheld) {
     let mut sensitive = BTreeSet::new();
+    let mut withheld = Vec::new();
     if let Some(marks) = marks {
         let mut paths = Vec::new();
         if marks == &Value::Bool(true) {
@@ -274,12 +301,22 @@ pub(super) fn apply_sensitive(
         true_paths(marks, &mut Vec::new(), &mut paths);
         paths.retain(|p| !p.is_empty());
         for p in paths {
-            redact(values, &p);
             sensitive.insert(path_key(&p));
+            let Some(mut old) = redact(values, &p) else {
+                continue;
+            };
+            // A secret, or a part of one, is not withheld: rules only test
+            // that it is set.
+            let secret = (1..=p.len()).any(|n| p.get(..n).is_some_and(|q| is_secret(type_, q)));
+            if !secret {
+                let mut inner = p.clone();
+                redact_secret_keys(&mut old, type_, &mut inner, &mut BTreeSet::new());
+                withheld.push((p, old));
+            }
         }
     }
     redact_secret_keys(values, type_, &mut Vec::new(), &mut sensitive);
-    sensitive
+    (sensitive, withheld)
 }
 
 pub(super) fn module_names(module: &str) -> Vec<String> {
@@ -566,7 +603,7 @@ fn normalize_state(
                     })
                 }
             };
-            let sensitive = apply_sensitive(&mut values, marks.as_ref(), &r.type_);
+            let (sensitive, withheld) = apply_sensitive(&mut values, marks.as_ref(), &r.type_);
             let module = match (
                 &m.address,
                 r.address.rfind(&format!("{}.{}", r.type_, r.name)),
@@ -585,6 +622,7 @@ fn normalize_state(
                 values,
                 unknown: BTreeSet::new(),
                 sensitive,
+                withheld,
                 cluster: None,
                 oidc_cluster: None,
             });

@@ -51,12 +51,7 @@ pub(super) fn pools_of(resources: &[Resource]) -> Vec<Pool> {
     let mut pools = Vec::new();
     for (owner, r) in resources.iter().enumerate() {
         if r.type_ == CLUSTER {
-            if !r
-                .values
-                .get("default_node_pool")
-                .and_then(|v| v.get(0))
-                .is_some_and(Value::is_object)
-            {
+            if !has_default_pool(r) {
                 continue;
             }
             pools.push(Pool {
@@ -81,6 +76,19 @@ pub(super) fn pools_of(resources: &[Resource]) -> Vec<Pool> {
         }
     }
     pools
+}
+
+/// Whether a cluster has a `default_node_pool` block, also where the plan
+/// marks the block sensitive (its values then read `(sensitive)`, and are
+/// withheld as they are: the pool exists all the same).
+fn has_default_pool(r: &Resource) -> bool {
+    let block = |v: &Value| v.get(0).is_some_and(Value::is_object);
+    r.values.get("default_node_pool").is_some_and(block)
+        || r.withheld.iter().any(|(path, v)| match path.as_slice() {
+            [Step::Key(k)] => k == "default_node_pool" && block(v),
+            [Step::Key(k), Step::Index(0)] => k == "default_node_pool" && v.is_object(),
+            _ => false,
+        })
 }
 
 fn strip_prefix_keys(set: &BTreeSet<String>, prefix: &str) -> BTreeSet<String> {

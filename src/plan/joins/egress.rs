@@ -108,11 +108,15 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 source: t.address.clone(),
                 address_prefix: Value::Null,
                 next_hop_type: Value::Null,
+                actual: None,
+                hidden: false,
                 unknown: true,
             });
         }
-        for (i, r) in t
-            .values
+        // The routes as they are, also where the plan marks them sensitive
+        // (the whole list may be marked).
+        let actual = t.actual();
+        for (i, r) in actual
             .get("route")
             .and_then(Value::as_array)
             .into_iter()
@@ -122,12 +126,8 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             let unknown = ["address_prefix", "next_hop_type"]
                 .iter()
                 .any(|k| t.unknown.contains(&format!("route.{i}.{k}")));
-            list.push(Route {
-                source: t.address.clone(),
-                address_prefix: r.get("address_prefix").cloned().unwrap_or(Value::Null),
-                next_hop_type: r.get("next_hop_type").cloned().unwrap_or(Value::Null),
-                unknown,
-            });
+            let shown = t.values.get("route").and_then(|l| l.get(i));
+            list.push(route(&t.address, r, shown, unknown));
         }
     }
     for r in idx.resources.iter().filter(|r| r.type_ == ROUTE) {
@@ -169,20 +169,8 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             let unknown = same_group(idx, r, idx.r(ti)) != Some(true)
                 || r.unknown.contains("address_prefix")
                 || r.unknown.contains("next_hop_type");
-            routes.entry(ti).or_default().push(Route {
-                source: r.address.clone(),
-                address_prefix: r
-                    .values
-                    .get("address_prefix")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-                next_hop_type: r
-                    .values
-                    .get("next_hop_type")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-                unknown,
-            });
+            let list = routes.entry(ti).or_default();
+            list.push(route(&r.address, &r.actual(), Some(&r.values), unknown));
         }
     }
     let chain = |s: Subnet| -> SubnetChain {
@@ -276,6 +264,11 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             continue;
         };
         let owner = idx.r(ri);
+        // Whether the subnet is set is read from the value as it is (the
+        // pool's values may be marked sensitive whole); a subnet is matched
+        // by the value custom policies see, so a marked id matches nothing
+        // (the join would tell them what it is).
+        let set = str_value(&model.pool_values_actual(p), "vnet_subnet_id").is_some();
         let value = str_value(model.pool_values(p), "vnet_subnet_id");
         let unknown = p.unknown.contains("vnet_subnet_id");
         let exprs = idx.exprs(owner);
@@ -289,7 +282,7 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             }
         });
         // Unset (AKS006's concern): no chain.
-        if value.is_none() && !unknown {
+        if !set && !unknown {
             continue;
         }
         let mut subnets: Option<(&'static str, Vec<Subnet>)> = None;
@@ -328,5 +321,32 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             },
         };
         joins.egress.insert(p.address.clone(), egress);
+    }
+}
+
+/// A route from its values as they are (`actual`) and as custom policies see
+/// them (`shown`: `(sensitive)` where the plan marks them).
+fn route(source: &str, actual: &Value, shown: Option<&Value>, unknown: bool) -> Route {
+    let field = |v: Option<&Value>, k: &str| v.and_then(|v| v.get(k)).cloned();
+    let pair = |v: Option<&Value>| {
+        [
+            field(v, "address_prefix").unwrap_or(Value::Null),
+            field(v, "next_hop_type").unwrap_or(Value::Null),
+        ]
+    };
+    let real = pair(Some(actual));
+    // A route that is not an object in the redacted values is marked
+    // sensitive whole (or its list is): custom policies do not see it.
+    let hidden = !shown.is_some_and(Value::is_object);
+    let shown = pair(shown.filter(|v| v.is_object()));
+    let actual = (hidden || shown != real).then(|| Box::new(real));
+    let [address_prefix, next_hop_type] = shown;
+    Route {
+        source: source.to_string(),
+        address_prefix,
+        next_hop_type,
+        actual,
+        hidden,
+        unknown,
     }
 }

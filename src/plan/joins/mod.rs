@@ -141,8 +141,16 @@ pub struct SubnetChain {
 pub struct Route {
     /// The route table (inline route) or the `azurerm_route`.
     pub source: String,
+    /// The route's prefix and next hop as custom policies see them
+    /// (`(sensitive)` where the plan marks them).
     pub address_prefix: Value,
     pub next_hop_type: Value,
+    /// The two as they are, where the plan marks either sensitive: the
+    /// built-in rules' (`View::Actual`).
+    pub actual: Option<Box<[Value; 2]>>,
+    /// Marked sensitive whole (or its list is): left out of what custom
+    /// policies see.
+    pub hidden: bool,
     pub unknown: bool,
 }
 
@@ -391,6 +399,7 @@ fn empty_resource() -> &'static Resource {
         values: Value::Object(Map::new()),
         unknown: Default::default(),
         sensitive: Default::default(),
+        withheld: Vec::new(),
         cluster: None,
         oidc_cluster: None,
     })
@@ -483,6 +492,7 @@ impl Joins {
         resource: &dyn Fn(&str) -> Option<regorus::Value>,
         has: &dyn Fn(&str) -> bool,
         file: Vec<(&str, regorus::Value)>,
+        view: super::input::View,
     ) -> regorus::Value {
         let list = |addrs: &[String]| -> regorus::Value {
             regorus::Value::from(addrs.iter().filter_map(|a| resource(a)).collect::<Vec<_>>())
@@ -531,17 +541,19 @@ impl Joins {
                                 regorus::Value::from(
                                     s.routes
                                         .iter()
+                                        .filter(|r| !r.hidden || view == super::input::View::Actual)
                                         .map(|r| {
+                                            let [prefix, hop] = match (&r.actual, view) {
+                                                (Some(a), super::input::View::Actual) => {
+                                                    let [p, h] = &**a;
+                                                    [p, h]
+                                                }
+                                                _ => [&r.address_prefix, &r.next_hop_type],
+                                            };
                                             obj(vec![
                                                 ("source", rv(&r.source)),
-                                                (
-                                                    "address_prefix",
-                                                    super::input::to_rego(&r.address_prefix),
-                                                ),
-                                                (
-                                                    "next_hop_type",
-                                                    super::input::to_rego(&r.next_hop_type),
-                                                ),
+                                                ("address_prefix", super::input::to_rego(prefix)),
+                                                ("next_hop_type", super::input::to_rego(hop)),
                                                 ("unknown", regorus::Value::from(r.unknown)),
                                             ])
                                         })
