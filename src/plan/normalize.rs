@@ -234,15 +234,25 @@ fn redact_secret_keys(
     path: &mut Vec<Step>,
     out: &mut BTreeSet<String>,
 ) {
+    redact_secrets_in(v, type_, schema_sensitive(type_), path, out);
+}
+
+fn redact_secrets_in(
+    v: &mut Value,
+    type_: &str,
+    schema: &[&str],
+    path: &mut Vec<Step>,
+    out: &mut BTreeSet<String>,
+) {
     match v {
         Value::Object(m) => {
             for (k, child) in m.iter_mut() {
                 path.push(Step::Key(k.clone()));
-                if is_secret(type_, path) && !is_empty(child) {
+                if is_secret(type_, schema, path) && !is_empty(child) {
                     *child = Value::String(REDACTED.to_string());
                     out.insert(path_key(path));
                 } else {
-                    redact_secret_keys(child, type_, path, out);
+                    redact_secrets_in(child, type_, schema, path, out);
                 }
                 path.pop();
             }
@@ -250,7 +260,7 @@ fn redact_secret_keys(
         Value::Array(a) => {
             for (i, child) in a.iter_mut().enumerate() {
                 path.push(Step::Index(i as u64));
-                redact_secret_keys(child, type_, path, out);
+                redact_secrets_in(child, type_, schema, path, out);
                 path.pop();
             }
         }
@@ -258,13 +268,13 @@ fn redact_secret_keys(
     }
 }
 
-/// Whether the attribute at `path` (its last step a key) always holds a
-/// secret, whatever the plan marks.
-fn is_secret(type_: &str, path: &[Step]) -> bool {
+/// Whether the attribute at `path` (its last step a key) of a resource of
+/// `type_` (whose schema marks `schema` sensitive) always holds a secret,
+/// whatever the plan marks.
+fn is_secret(type_: &str, schema: &[&str], path: &[Step]) -> bool {
     let Some(Step::Key(k)) = path.last() else {
         return false;
     };
-    let schema = schema_sensitive(type_);
     SECRET_KEYS.contains(&k.as_str())
         || (path.len() == 1 && k == "value" && type_.ends_with("_password"))
         || (!schema.is_empty() && schema.contains(&key_path(path).as_str()))
@@ -307,7 +317,9 @@ pub(super) fn apply_sensitive(
             };
             // A secret, or a part of one, is not withheld: rules only test
             // that it is set.
-            let secret = (1..=p.len()).any(|n| p.get(..n).is_some_and(|q| is_secret(type_, q)));
+            let schema = schema_sensitive(type_);
+            let secret =
+                (1..=p.len()).any(|n| p.get(..n).is_some_and(|q| is_secret(type_, schema, q)));
             if !secret {
                 let mut inner = p.clone();
                 redact_secret_keys(&mut old, type_, &mut inner, &mut BTreeSet::new());
