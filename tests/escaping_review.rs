@@ -299,3 +299,40 @@ fn rules_and_explain_escape_policy_strings() {
     assert_inert("explain", &out);
     assert_inert("explain (stderr)", &err);
 }
+
+/// JSON and SARIF on standard output: a plan value or a policy string with
+/// an Azure Pipelines logging command (`##vso[`, read anywhere in a line of
+/// a job's log), a legacy `##[` command or a bidirectional override is
+/// written with JSON escapes (`\u0023`, `\u202e`): the same strings for a
+/// JSON reader, inert in a log. Also `rules --format json`.
+#[test]
+fn json_and_sarif_write_hostile_text_as_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = "1.29 ##vso[task.setvariable variable=X]Y ##[error]Z \u{202e}\u{85}";
+    write(dir.path(), "plan.json", &plan_with_version(value));
+    let remediation = "Fix ##vso[task.complete result=Failed] ##[warning]W";
+    let pol = policy(dir.path(), "EVL1", remediation);
+    for format in ["json", "sarif"] {
+        let (out, err) = run_in(
+            dir.path(),
+            &["--format", format, "--policy", &pol, "plan.json"],
+        );
+        assert_inert(format, &out);
+        for raw in ["##vso[", "##[", "\u{2028}", "\u{85}"] {
+            assert!(!out.contains(raw), "{format}: {raw:?} in\n{out}");
+        }
+        // The same strings, read back.
+        let doc: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+        let text = doc.to_string();
+        assert!(text.contains("##vso[task.setvariable"), "{format}: {text}");
+        assert!(text.contains("\u{202e}"), "{format}");
+    }
+    let (out, _) = run_in(dir.path(), &["rules", "--format", "json", "--policy", &pol]);
+    assert!(
+        !out.contains("##vso[") && !out.contains('\u{2028}'),
+        "{out}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(doc.to_string().contains("EVL1"));
+}

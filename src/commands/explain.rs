@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::cli::ListFormat;
 use crate::error::RunError;
-use crate::escape::{hidden, safe_lines, visible};
+use crate::escape::{safe_lines, visible};
 use crate::exit::ExitStatus;
 use crate::report::output::write_output;
 use crate::rules::{self, Rule, RuleMeta};
@@ -32,7 +32,7 @@ pub(crate) fn list_rules(format: ListFormat, rules: &[Rule]) -> Result<ExitStatu
                     related: &r.meta.related,
                 })
                 .collect();
-            let mut s = json_escaped(&serde_json::to_string_pretty(&list).unwrap_or_default());
+            let mut s = crate::report::inert_json::to_string_pretty(&list).unwrap_or_default();
             s.push('\n');
             s
         }
@@ -60,22 +60,6 @@ pub(crate) fn list_rules(format: ListFormat, rules: &[Rule]) -> Result<ExitStatu
     };
     write_output(None, &text)?;
     Ok(ExitStatus::Clean)
-}
-
-/// JSON text with the characters that [`hidden`] shows escaped (those
-/// serde_json leaves as they are: DEL, C1 controls, line separators,
-/// bidirectional overrides) written as JSON escapes: the same strings, and
-/// none that drives a terminal. They occur only inside JSON strings.
-fn json_escaped(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if hidden(c) && c != '\n' {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The peer tools of the rules' `related` ids (`ck:CKV_AZURE_115`).

@@ -116,7 +116,7 @@ fn render_from(report: &Report, out: &mut Out<'_>, parallel_from: usize) {
     // the same bytes as serde's pretty printer over the whole document.
     if doc.findings.len() + doc.fixed.len() >= parallel_from {
         render_parts(&doc, out);
-    } else if serde_json::to_writer_pretty(&mut *out, &doc).is_err() {
+    } else if super::inert_json::to_writer_pretty(&mut *out, &doc).is_err() {
         // Out's writes do not fail (it keeps a write error for `finish`).
         out.push_str("{}");
     }

@@ -1,6 +1,7 @@
 //! Reports: everything a run found, and the formats that render it.
 pub mod compact;
 pub mod github;
+pub(crate) mod inert_json;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -174,9 +174,11 @@ pub(crate) fn in_order<T: Sync, B: Default + Send>(
 /// `levels` deep in a document: its lines are indented as they are when
 /// the whole document is printed. (Opening `levels` arrays, on a sink, is
 /// how the printer keeps its depth.)
-pub(crate) fn pretty_at(levels: usize) -> serde_json::ser::PrettyFormatter<'static> {
+pub(crate) fn pretty_at(
+    levels: usize,
+) -> super::inert_json::Inert<serde_json::ser::PrettyFormatter<'static>> {
     use serde_json::ser::Formatter;
-    let mut f = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    let mut f = super::inert_json::pretty();
     for _ in 0..levels {
         let _ = f.begin_array(&mut std::io::sink());
     }

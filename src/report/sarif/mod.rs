@@ -620,7 +620,7 @@ fn render_from(
         .build();
     if streamed {
         write_streamed(&log, &listed, one, out);
-    } else if serde_json::to_writer_pretty(&mut *out, &log).is_err() {
+    } else if crate::report::inert_json::to_writer_pretty(&mut *out, &log).is_err() {
         // Out's writes do not fail (it keeps a write error for `finish`).
         out.push_str("{}");
     }

@@ -19,7 +19,8 @@ pub(super) fn write_streamed<T: Sync>(
     result: impl Fn(&T) -> SarifResult + Sync,
     out: &mut Out<'_>,
 ) {
-    let skeleton = serde_json::to_string_pretty(log).unwrap_or_else(|_| "{}".to_string());
+    let skeleton =
+        crate::report::inert_json::to_string_pretty(log).unwrap_or_else(|_| "{}".to_string());
     if items.is_empty() {
         out.push_str(&skeleton);
         return;
@@ -30,7 +31,7 @@ pub(super) fn write_streamed<T: Sync>(
         if let Some(run) = log.runs.first_mut() {
             run.results = Some(items.iter().map(&result).collect());
         }
-        if serde_json::to_writer_pretty(&mut *out, &log).is_err() {
+        if crate::report::inert_json::to_writer_pretty(&mut *out, &log).is_err() {
             out.push_str("{}");
         }
         return;
