@@ -97,10 +97,15 @@ pub enum View {
 impl Resource {
     /// The values with what is withheld put back (see [`View::Actual`]).
     pub(crate) fn actual(&self) -> std::borrow::Cow<'_, Value> {
-        if self.withheld.is_empty() {
-            std::borrow::Cow::Borrowed(&self.values)
-        } else {
+        self.values_as(View::Actual)
+    }
+
+    /// The values in `view`.
+    fn values_as(&self, view: View) -> std::borrow::Cow<'_, Value> {
+        if view == View::Actual && !self.withheld.is_empty() {
             std::borrow::Cow::Owned(actual_values(self))
+        } else {
+            std::borrow::Cow::Borrowed(&self.values)
         }
     }
 }
@@ -109,17 +114,7 @@ impl Resource {
 fn actual_values(r: &Resource) -> Value {
     let mut v = r.values.clone();
     for (path, old) in &r.withheld {
-        let mut cur = Some(&mut v);
-        for step in path {
-            cur = match (cur, step) {
-                (Some(Value::Object(m)), Step::Key(k)) => m.get_mut(k),
-                (Some(Value::Array(a)), Step::Index(i)) => {
-                    usize::try_from(*i).ok().and_then(|i| a.get_mut(i))
-                }
-                _ => None,
-            };
-        }
-        if let Some(slot) = cur {
+        if let Some(slot) = super::normalize::at_mut(&mut v, path) {
             *slot = old.clone();
         }
     }
@@ -128,11 +123,7 @@ fn actual_values(r: &Resource) -> Value {
 
 /// A resource's values in `view`, as a policy value.
 fn values_in(r: &Resource, view: View) -> regorus::Value {
-    if view == View::Actual && !r.withheld.is_empty() {
-        to_rego(&actual_values(r))
-    } else {
-        to_rego(&r.values)
-    }
+    to_rego(&r.values_as(view))
 }
 
 fn resource_value(r: &Resource, view: View) -> regorus::Value {
@@ -180,12 +171,7 @@ fn file_facts(resources: &[Resource], view: View) -> Vec<(&'static str, regorus:
     let any_cluster = resources.iter().any(|r| is_cluster_type(&r.type_));
     let csi_cluster = resources.iter().any(|r| {
         r.type_ == super::normalize::CLUSTER
-            && (r.unknown.contains(CSI)
-                || if view == View::Actual && !r.withheld.is_empty() {
-                    !is_empty(actual_values(r).get(CSI))
-                } else {
-                    !is_empty(r.values.get(CSI))
-                })
+            && (r.unknown.contains(CSI) || !is_empty(r.values_as(view).get(CSI)))
     });
     vec![
         ("any_cluster", regorus::Value::from(any_cluster)),
@@ -239,17 +225,11 @@ impl Model {
     pub(crate) fn pool_values_actual(&self, p: &Pool) -> std::borrow::Cow<'_, Value> {
         use std::borrow::Cow;
         match self.resources.get(p.owner) {
-            Some(r) if !r.withheld.is_empty() => {
-                let v = actual_values(r);
-                let mut cur = Some(&v);
-                for step in &p.prefix {
-                    cur = cur.and_then(|c| match step {
-                        Step::Key(k) => c.get(k.as_str()),
-                        Step::Index(i) => usize::try_from(*i).ok().and_then(|i| c.get(i)),
-                    });
-                }
-                Cow::Owned(cur.cloned().unwrap_or(Value::Null))
-            }
+            Some(r) if !r.withheld.is_empty() => Cow::Owned(
+                super::normalize::at(&actual_values(r), &p.prefix)
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            ),
             _ => Cow::Borrowed(self.pool_values(p)),
         }
     }

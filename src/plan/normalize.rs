@@ -181,24 +181,27 @@ pub(super) fn true_paths(v: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step
 /// Replaces the value at `path` by the redaction marker (if it is there),
 /// and returns the value it replaced.
 fn redact(values: &mut Value, path: &[Step]) -> Option<Value> {
-    let mut cur = values;
-    for step in path {
-        let next = match (cur, step) {
-            (Value::Object(m), Step::Key(k)) => m.get_mut(k),
-            (Value::Array(a), Step::Index(i)) => {
-                a.get_mut(usize::try_from(*i).unwrap_or(usize::MAX))
-            }
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return None,
-        }
-    }
+    let cur = at_mut(values, path)?;
     if cur.is_null() {
         return None;
     }
     Some(std::mem::replace(cur, Value::String(REDACTED.to_string())))
+}
+
+/// The value at `path` in `v`.
+pub(super) fn at<'v>(v: &'v Value, path: &[Step]) -> Option<&'v Value> {
+    path.iter().try_fold(v, |cur, step| match step {
+        Step::Key(k) => cur.get(k.as_str()),
+        Step::Index(i) => usize::try_from(*i).ok().and_then(|i| cur.get(i)),
+    })
+}
+
+/// The value at `path` in `v`, to change.
+pub(super) fn at_mut<'v>(v: &'v mut Value, path: &[Step]) -> Option<&'v mut Value> {
+    path.iter().try_fold(v, |cur, step| match step {
+        Step::Key(k) => cur.get_mut(k.as_str()),
+        Step::Index(i) => usize::try_from(*i).ok().and_then(|i| cur.get_mut(i)),
+    })
 }
 
 /// The attribute paths of a resource type that its provider marks

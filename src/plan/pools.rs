@@ -29,20 +29,10 @@ impl Model {
     /// that is not there: pools are only made where it is).
     pub fn pool_values(&self, p: &Pool) -> &Value {
         static NULL: Value = Value::Null;
-        let Some(mut v) = self.resources.get(p.owner).map(|r| &r.values) else {
-            return &NULL;
-        };
-        for step in &p.prefix {
-            let next = match step {
-                Step::Key(k) => v.get(k.as_str()),
-                Step::Index(i) => usize::try_from(*i).ok().and_then(|i| v.get(i)),
-            };
-            match next {
-                Some(n) => v = n,
-                None => return &NULL,
-            }
-        }
-        v
+        self.resources
+            .get(p.owner)
+            .and_then(|r| super::normalize::at(&r.values, &p.prefix))
+            .unwrap_or(&NULL)
     }
 }
 
