@@ -28,12 +28,16 @@ pub enum InputError {
     )]
     Blank { file: String },
 
-    #[error("{file}: not valid {encoding} text (byte {offset})")]
+    /// `line` and `column` (1-based, in characters, as for malformed
+    /// JSON) of the first byte that does not decode; `offset` is that byte's.
+    #[error("{file}:{line}:{column}: not valid {encoding} text (byte {offset})")]
     #[diagnostic(code(akslint::encoding))]
     Encoding {
         file: String,
         encoding: &'static str,
         offset: usize,
+        line: usize,
+        column: usize,
     },
 
     #[error("{file}:{line}:{column}: invalid JSON: {reason}")]

@@ -85,10 +85,14 @@ pub fn visible_error(e: &InputError) -> InputError {
             file,
             encoding,
             offset,
+            line,
+            column,
         } => InputError::Encoding {
             file: v(file),
             encoding,
             offset: *offset,
+            line: *line,
+            column: *column,
         },
         InputError::Json {
             file,

@@ -622,9 +622,14 @@ proptest! {
         bytes.insert(at, byte);
         let r = lint_case(&name_for(f, "utf8"), bytes, Eval::Once)?;
         match r {
-            Err(InputError::Encoding { offset, encoding, .. }) => {
+            Err(InputError::Encoding { offset, encoding, line, column, .. }) => {
                 prop_assert_eq!(encoding, "UTF-8");
                 prop_assert_eq!(offset, at);
+                // Placed as a JSON error would be: line, then column in
+                // characters (the fixture is ASCII).
+                let before = &f.text[..at];
+                prop_assert_eq!(line, before.matches('\n').count() + 1);
+                prop_assert_eq!(column, at - before.rfind('\n').map_or(0, |i| i + 1) + 1);
             }
             other => prop_assert!(false, "{:?}", other.map(|l| l.findings.len())),
         }
@@ -649,9 +654,12 @@ proptest! {
             bytes.extend_from_slice(&if big_endian { u.to_be_bytes() } else { u.to_le_bytes() });
         }
         match lint_case(&name_for(f, "utf16"), bytes, Eval::Once)? {
-            Err(InputError::Encoding { offset, encoding, .. }) => {
+            Err(InputError::Encoding { offset, encoding, line, column, .. }) => {
                 prop_assert_eq!(encoding, if big_endian { "UTF-16BE" } else { "UTF-16LE" });
                 prop_assert_eq!(offset, at * 2);
+                let before = &f.text[..at];
+                prop_assert_eq!(line, before.matches('\n').count() + 1);
+                prop_assert_eq!(column, at - before.rfind('\n').map_or(0, |i| i + 1) + 1);
             }
             other => prop_assert!(false, "{:?}", other.map(|l| l.findings.len())),
         }

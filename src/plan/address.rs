@@ -70,6 +70,35 @@ pub(crate) fn module_path(module_address: &str) -> Vec<(String, Option<Value>)> 
         .collect()
 }
 
+/// Whether a resource instance address names a data source
+/// (`data.x.y`, `module.m["k"].data.x.y`): its first segment after the
+/// module path is `data`. A module called `data`, or an instance key that
+/// holds `.data.`, is not one. An address that does not parse is judged by
+/// its first segment alone.
+pub(crate) fn is_data_source(address: &str) -> bool {
+    let Some(segs) = parse(address) else {
+        return address.starts_with("data.");
+    };
+    let mut rest = segs.as_slice();
+    while let [m, _, tail @ ..] = rest {
+        if m.name != "module" || m.key.is_some() {
+            break;
+        }
+        rest = tail;
+    }
+    rest.first()
+        .is_some_and(|s| s.name == "data" && s.key.is_none())
+}
+
+/// Whether a change or state instance is of a managed resource: its `mode`
+/// when the file gives one, else its address.
+pub(crate) fn is_managed(mode: Option<&str>, address: &str) -> bool {
+    match mode {
+        Some(mode) => mode == "managed",
+        None => !is_data_source(address),
+    }
+}
+
 /// Instance keys compare loosely: `0` and `"0"` are the same key.
 pub(crate) fn same_key(a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -108,6 +137,32 @@ mod tests {
             vec![("a".into(), Some(Value::from("x"))), ("b".into(), None)]
         );
         assert!(module_path("").is_empty());
+    }
+
+    #[test]
+    fn data_sources_by_address() {
+        assert!(is_data_source("data.azurerm_subnet.s"));
+        assert!(is_data_source(
+            r#"module.a["x"].module.b.data.azurerm_subnet.s[0]"#
+        ));
+        assert!(!is_data_source("module.data.azurerm_kubernetes_cluster.c"));
+        assert!(!is_data_source(
+            r#"module.x["a.data.b"].azurerm_kubernetes_cluster.c"#
+        ));
+        assert!(!is_data_source(
+            r#"azuread_application_password.p["team.data.eu"]"#
+        ));
+        assert!(!is_data_source(
+            "module.metadata.azurerm_kubernetes_cluster.c"
+        ));
+        // The mode, when given, decides.
+        assert!(is_managed(
+            Some("managed"),
+            "module.data.azurerm_kubernetes_cluster.c"
+        ));
+        assert!(!is_managed(Some("data"), "azurerm_subnet.s"));
+        assert!(!is_managed(None, "data.azurerm_subnet.s"));
+        assert!(is_managed(None, "module.data.azurerm_kubernetes_cluster.c"));
     }
 
     #[test]

@@ -108,9 +108,7 @@ fn normalize_change(
     cfg: Option<&TfConfiguration>,
 ) -> Result<One, InputError> {
     let mut out = One::default();
-    let managed = rc.mode.as_deref().unwrap_or("managed") == "managed"
-        && !rc.address.starts_with("data.")
-        && !rc.address.contains(".data.");
+    let managed = super::address::is_managed(rc.mode.as_deref(), &rc.address);
     if !managed || rc.deposed.is_some() {
         return Ok(out);
     }

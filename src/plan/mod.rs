@@ -23,9 +23,11 @@ pub mod normalize;
 pub mod parse;
 mod pools;
 pub mod read;
+mod scan;
 #[rustfmt::skip]
-mod sensitive_attributes;
+pub(crate) mod sensitive_attributes;
 
+pub(crate) use normalize::SECRET_KEYS;
 pub use normalize::{normalize, prepare, prepare_beside, Model, Prepared, TypeFilter};
 pub use parse::MAX_DEPTH;
 pub(crate) use read::Expanded;

@@ -33,7 +33,7 @@ pub(crate) const FEDERATED: [&str; 2] = [
 pub(crate) const REDACTED: &str = "(sensitive)";
 
 /// Attributes that hold secrets whatever the provider marks.
-const SECRET_KEYS: &[&str] = &[
+pub(crate) const SECRET_KEYS: &[&str] = &[
     "client_secret",
     "client_key",
     "client_certificate",
@@ -206,7 +206,7 @@ pub(super) fn at_mut<'v>(v: &'v mut Value, path: &[Step]) -> Option<&'v mut Valu
 
 /// The attribute paths of a resource type that its provider marks
 /// sensitive (`scripts/gen-sensitive.py`).
-fn schema_sensitive(type_: &str) -> &'static [&'static str] {
+pub(crate) fn schema_sensitive(type_: &str) -> &'static [&'static str] {
     super::sensitive_attributes::SENSITIVE
         .binary_search_by(|(t, _)| (*t).cmp(type_))
         .ok()
@@ -580,7 +580,7 @@ fn normalize_state(
     while let Some(m) = stack.pop() {
         stack.extend(m.child_modules.iter().rev());
         for r in &m.resources {
-            let managed = r.mode.as_deref().unwrap_or("managed") == "managed";
+            let managed = super::address::is_managed(r.mode.as_deref(), &r.address);
             if !managed || r.deposed_key.is_some() {
                 continue;
             }

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::read::Source;
+pub(crate) use super::scan::{check_depth, json_error, string_end};
+pub use super::scan::{line_col, MAX_DEPTH};
 use crate::error::InputError;
 
 /// The top level of `terraform show -json` output (read through
@@ -22,7 +24,25 @@ pub(crate) struct RawDoc<'a> {
     pub prior_state: Option<&'a RawValue>,
     /// `values` held `null` (a state without it has no `values` key).
     pub null_key: Option<&'static str>,
+    /// A top-level key of another Terraform JSON document that also has a
+    /// `format_version` (`terraform providers schema -json`, `terraform
+    /// validate -json`, `terraform metadata functions -json`): what it is.
+    pub other_document: Option<&'static str>,
 }
+
+/// Top-level keys of Terraform's other JSON documents with a
+/// `format_version`, and what each document is.
+const OTHER_DOCUMENTS: &[(&str, &str)] = &[
+    (
+        "provider_schemas",
+        "a provider schema (`terraform providers schema -json`)",
+    ),
+    ("diagnostics", "`terraform validate -json` output"),
+    (
+        "function_signatures",
+        "`terraform metadata functions -json` output",
+    ),
+];
 
 #[derive(Deserialize)]
 pub(crate) struct RawChange<'a> {
@@ -279,6 +299,7 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
                 let mut planned_values = None;
                 let mut prior_state = None;
                 let mut null_key = None;
+                let mut other_document = None;
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     match key.as_ref() {
                         "format_version" => set(
@@ -319,7 +340,12 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
                             "prior_state",
                             map.next_value::<Option<&'de RawValue>>()?,
                         )?,
-                        _ => {
+                        other => {
+                            if let Some((_, what)) =
+                                OTHER_DOCUMENTS.iter().find(|(k, _)| *k == other)
+                            {
+                                other_document = other_document.or(Some(*what));
+                            }
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
@@ -336,6 +362,7 @@ impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
                     values: values.flatten(),
                     planned_values: planned_values.flatten(),
                     prior_state: prior_state.flatten(),
+                    other_document,
                 })
             }
         }
@@ -377,9 +404,7 @@ impl RawChange<'_> {
     /// A managed resource instance, not deposed, not being deleted or
     /// forgotten: what akslint counts and lints.
     pub(crate) fn counts(&self) -> bool {
-        let managed = self.mode.as_deref().unwrap_or("managed") == "managed"
-            && !self.address.starts_with("data.")
-            && !self.address.contains(".data.");
+        let managed = super::address::is_managed(self.mode.as_deref(), &self.address);
         let acts: Vec<&str> = self.change.actions.iter().map(AsRef::as_ref).collect();
         managed && self.deposed.is_none() && acts != ["delete"] && acts != ["forget"]
     }
@@ -480,6 +505,8 @@ fn parse_top<'s>(
             file: src.name.clone(),
             encoding: "UTF-8 (a second byte order mark)",
             offset: 0,
+            line: 1,
+            column: 1,
         });
     }
     let depth = || check_depth(&src.name, text);
@@ -560,6 +587,12 @@ fn parse_doc<'s>(
         || doc.planned_values.is_some()
         || doc.configuration.is_some()
         || doc.prior_state.is_some();
+    if let (Some(what), false, None) = (doc.other_document, plan_keys, &doc.values) {
+        return Err(InputError::NotTerraform {
+            file: src.name.clone(),
+            reason: format!("{what}, not a plan or state (`terraform show -json`)"),
+        });
+    }
     if let (Some(key), false) = (doc.null_key, plan_keys) {
         return Err(InputError::NotTerraform {
             file: src.name.clone(),
@@ -571,118 +604,4 @@ fn parse_doc<'s>(
         || doc.configuration.is_some()
         || doc.prior_state.is_some();
     Ok((if is_plan { Kind::Plan } else { Kind::State }, doc))
-}
-
-/// Deepest nesting accepted. Terraform output nests a few dozen levels; the
-/// limit keeps hostile input from exhausting the stack anywhere downstream.
-pub const MAX_DEPTH: usize = 256;
-
-/// One pass over the bytes: rejects nesting deeper than [`MAX_DEPTH`] with
-/// the position where it happens.
-pub(crate) fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => match string_end(bytes, i) {
-                // Jump through the string (strings are most of a plan's bytes).
-                Some(end) => i = end,
-                None => return Ok(()), // unterminated: the parser reports it
-            },
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    let (line, column) = line_col(text, i);
-                    return Err(InputError::Json {
-                        file: file.to_string(),
-                        line,
-                        column,
-                        reason: format!("nesting deeper than {MAX_DEPTH} levels"),
-                    });
-                }
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
-/// The offset of the quote that closes the JSON string opened at `open`
-/// (skipping escaped characters, with memchr), None when unterminated.
-pub(crate) fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut j = open + 1;
-    loop {
-        let k = memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
-        if bytes.get(j + k) == Some(&b'\\') {
-            j += k + 2;
-        } else {
-            return Some(j + k);
-        }
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset in a text.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-/// A serde_json error as an input error with its line and column. The
-/// message names types and positions, never the input's values.
-pub(crate) fn json_error(file: &str, e: &serde_json::Error) -> InputError {
-    let reason = e.to_string();
-    // serde_json appends " at line L column C"; keep the description only.
-    let reason = match reason.rfind(" at line ") {
-        Some(i) => reason[..i].to_string(),
-        None => reason,
-    };
-    InputError::Json {
-        file: file.to_string(),
-        line: e.line(),
-        // serde_json says column 0 for a position at the start of a line
-        // (end of input after a newline): editors count from 1.
-        column: e.column().max(1),
-        reason: scrub(&explain_escape(&reason)),
-    }
-}
-
-/// serde_json's words for a `\u` escape of half a surrogate pair, said
-/// plainly.
-fn explain_escape(reason: &str) -> String {
-    if reason.contains("hex escape") {
-        format!("{reason} (a \\u escape of a UTF-16 surrogate without its pair, or a malformed \\u escape)")
-    } else {
-        reason.to_string()
-    }
-}
-
-/// serde_json quotes the offending value in type and value errors
-/// (`invalid type: string "...", expected ...`, ``invalid type: integer
-/// `42` ``). Keep the kind and the expectation, drop the value: the span
-/// from the first quote or backtick to the matching last one goes (a value
-/// may itself hold quotes, escaped or not). Field names in `unknown field`
-/// and `missing field` messages are kept.
-fn scrub(reason: &str) -> String {
-    if !(reason.starts_with("invalid type") || reason.starts_with("invalid value")) {
-        return reason.to_string();
-    }
-    // The value ends at the last quote before ", expected" (or the end).
-    let (head, tail) = match reason.rfind(", expected") {
-        Some(i) => reason.split_at(i),
-        None => (reason, ""),
-    };
-    let cut = |h: &str, q: char| -> Option<String> {
-        let a = h.find(q)?;
-        let b = h.rfind(q)?;
-        (b > a).then(|| format!("{}{q}\u{2026}{q}{}", &h[..a], &h[b + q.len_utf8()..]))
-    };
-    let head = cut(head, '"')
-        .or_else(|| cut(head, '`'))
-        .unwrap_or_else(|| head.to_string());
-    format!("{head}{tail}")
 }

@@ -221,7 +221,9 @@ fn read_capped(r: impl Read, hint: usize, max: u64) -> std::io::Result<Option<Ve
     Ok((buf.len() as u64 <= max).then_some(buf))
 }
 
-fn describe_io(e: &std::io::Error) -> String {
+/// What went wrong with a file, in the words every error of akslint uses
+/// ("no such file", not the standard library's "entity not found").
+pub(crate) fn describe_io(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -265,11 +267,28 @@ fn is_json_start(b: u8) -> bool {
 }
 
 fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
-    String::from_utf8(bytes).map_err(|e| InputError::Encoding {
-        file: name.to_string(),
-        encoding: "UTF-8",
-        offset: e.utf8_error().valid_up_to(),
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = e.as_bytes().get(..offset).unwrap_or_default();
+        let (line, column) = position_after(std::str::from_utf8(valid).unwrap_or_default());
+        InputError::Encoding {
+            file: name.to_string(),
+            encoding: "UTF-8",
+            offset,
+            line,
+            column,
+        }
     })
+}
+
+/// The line and column (1-based, columns in characters) just after
+/// `decoded`, the text before an encoding error.
+fn position_after(decoded: &str) -> (usize, usize) {
+    let line = bytecount::count(decoded.as_bytes(), b'\n') + 1;
+    let last = decoded
+        .rfind('\n')
+        .map_or(decoded, |i| decoded.get(i + 1..).unwrap_or_default());
+    (line, last.chars().count() + 1)
 }
 
 fn utf16(
@@ -278,14 +297,16 @@ fn utf16(
     conv: fn([u8; 2]) -> u16,
     encoding: &'static str,
 ) -> Result<String, InputError> {
-    let bad = |offset| InputError::Encoding {
-        file: name.to_string(),
-        encoding,
-        offset,
+    let bad = |offset, decoded: &str| {
+        let (line, column) = position_after(decoded);
+        InputError::Encoding {
+            file: name.to_string(),
+            encoding,
+            offset,
+            line,
+            column,
+        }
     };
-    if !bytes.len().is_multiple_of(2) {
-        return Err(bad(bytes.len()));
-    }
     let units = bytes.chunks_exact(2).map(|c| {
         conv([
             c.first().copied().unwrap_or(0),
@@ -293,8 +314,18 @@ fn utf16(
         ])
     });
     let mut out = String::with_capacity(bytes.len() / 2);
-    for (i, ch) in char::decode_utf16(units).enumerate() {
-        out.push(ch.map_err(|_| bad(i * 2))?);
+    let mut at = 0;
+    for ch in char::decode_utf16(units) {
+        match ch {
+            Ok(c) => {
+                out.push(c);
+                at += c.len_utf16() * 2;
+            }
+            Err(_) => return Err(bad(at, &out)),
+        }
+    }
+    if !bytes.len().is_multiple_of(2) {
+        return Err(bad(bytes.len() - 1, &out));
     }
     Ok(out)
 }
