@@ -123,3 +123,137 @@ fn a_route_in_another_group_is_not_the_tables() {
         "{joined:?} -> {other:?}"
     );
 }
+
+/// A managed resource is one by its `mode`, not by its address: a module
+/// called `data`, or an instance key with `.data.` in it, is linted as any
+/// other (they were taken for data sources and skipped).
+#[test]
+fn data_in_a_module_name_or_key_is_no_data_source() {
+    let text = std::fs::read_to_string(root().join("fixtures/bad-4x/plan.json")).unwrap();
+    let mut plan: Value = serde_json::from_str(&text).unwrap();
+    // No configuration: the variants' joins are the same as the original's.
+    plan.as_object_mut().unwrap().remove("configuration");
+    let rules = |fs: &[(String, String)]| {
+        let mut ids: Vec<String> = fs.iter().map(|(id, _)| id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    let want = findings(&plan);
+    assert!(want.len() > 10, "{want:?}");
+    let variant = |edit: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut p = plan.clone();
+        for rc in p["resource_changes"].as_array_mut().unwrap() {
+            if rc["mode"] == "managed" {
+                edit(rc.as_object_mut().unwrap());
+            }
+        }
+        findings(&p)
+    };
+    let keyed = variant(&|rc| {
+        let a = format!("{}[\"team.data.eu\"]", rc["address"].as_str().unwrap());
+        rc.insert("address".into(), a.into());
+        rc.insert("index".into(), "team.data.eu".into());
+    });
+    assert_eq!(rules(&keyed), rules(&want));
+    assert!(
+        keyed.iter().all(|(_, a)| a.contains("[\"team.data.eu\"]")),
+        "{keyed:?}"
+    );
+    let in_module = variant(&|rc| {
+        let a = format!("module.data.{}", rc["address"].as_str().unwrap());
+        rc.insert("address".into(), a.into());
+        rc.insert("module_address".into(), "module.data".into());
+    });
+    assert_eq!(rules(&in_module), rules(&want));
+    assert!(
+        in_module.iter().all(|(_, a)| a.starts_with("module.data.")),
+        "{in_module:?}"
+    );
+}
+
+/// AKS007 (BASELINE-2026-12: "a value that matches nothing points outside
+/// the plan or state"): an association of another stack's subnet, by a
+/// known id, is no pool subnet's, so it leaves a `fail` as it is; only an
+/// association whose subnet id is not known may be one (`unknown`).
+#[test]
+fn an_association_of_another_stacks_subnet_leaves_aks007_failing() {
+    let verdicts = |doc: &Value| -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("in.json");
+        std::fs::write(&p, serde_json::to_vec(doc).unwrap()).unwrap();
+        let out = akslint()
+            .args(["--format", "json", "--rule", "AKS007"])
+            .arg(&p)
+            .output()
+            .expect("akslint runs");
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut v: Vec<(String, String)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap().to_string();
+                (s("address"), s("status"))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let other = "/subscriptions/0000/resourceGroups/other/providers/Microsoft.Network/virtualNetworks/v/subnets/x";
+    // State.
+    let text = std::fs::read_to_string(root().join("fixtures/joins-state/state.json")).unwrap();
+    let state: Value = serde_json::from_str(&text).unwrap();
+    let want = verdicts(&state);
+    assert!(want.iter().any(|(_, s)| s == "fail"), "{want:?}");
+    let mut more = state.clone();
+    more["values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "address": "azurerm_subnet_route_table_association.elsewhere",
+            "mode": "managed",
+            "type": "azurerm_subnet_route_table_association",
+            "name": "elsewhere",
+            "values": {"id": other, "subnet_id": other, "route_table_id": "/rt/x"},
+            "sensitive_values": {}
+        }));
+    assert_eq!(verdicts(&more), want);
+    // Plan: the same by a constant id; an id not known is not resolved.
+    let text = std::fs::read_to_string(root().join("fixtures/joins-4x/plan.json")).unwrap();
+    let plan: Value = serde_json::from_str(&text).unwrap();
+    let want = verdicts(&plan);
+    assert!(want.iter().any(|(_, s)| s == "fail"), "{want:?}");
+    let with_association = |after: Value, unknown: Value| {
+        let mut p = plan.clone();
+        p["resource_changes"].as_array_mut().unwrap().push(serde_json::json!({
+            "address": "azurerm_subnet_route_table_association.elsewhere",
+            "mode": "managed",
+            "type": "azurerm_subnet_route_table_association",
+            "name": "elsewhere",
+            "change": {"actions": ["create"], "before": null, "after": after,
+                       "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}
+        }));
+        verdicts(&p)
+    };
+    let known = with_association(
+        serde_json::json!({"subnet_id": other, "route_table_id": "/rt/x"}),
+        serde_json::json!({"id": true}),
+    );
+    assert_eq!(known, want);
+    let unresolved = with_association(
+        serde_json::json!({"route_table_id": "/rt/x"}),
+        serde_json::json!({"id": true, "subnet_id": true}),
+    );
+    // The pools whose subnet has no table become `unknown`; the others
+    // (a table with a wrong route) keep their verdicts.
+    assert_eq!(unresolved.len(), want.len());
+    let changed: Vec<_> = want
+        .iter()
+        .zip(&unresolved)
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert!(!changed.is_empty(), "{want:?}");
+    for ((a, before), (b, after)) in changed {
+        assert_eq!((a, before.as_str(), after.as_str()), (b, "fail", "unknown"));
+    }
+}

@@ -139,15 +139,18 @@ pub(super) fn join_state(resources: &mut [Resource]) {
     let mut by_id: BTreeMap<String, String> = BTreeMap::new();
     let mut by_issuer: BTreeMap<String, String> = BTreeMap::new();
     for c in resources.iter().filter(|r| is_cluster_type(&r.type_)) {
-        if let Some(id) = c.values.get("id").and_then(Value::as_str) {
-            if !id.is_empty() {
-                by_id.insert(id.to_ascii_lowercase(), c.address.clone());
-            }
+        // A marked id or URL (its placeholder) matches nothing.
+        let unmarked = |s: &&str| !s.is_empty() && *s != super::normalize::REDACTED;
+        if let Some(id) = c.values.get("id").and_then(Value::as_str).filter(unmarked) {
+            by_id.insert(id.to_ascii_lowercase(), c.address.clone());
         }
-        if let Some(url) = c.values.get("oidc_issuer_url").and_then(Value::as_str) {
-            if !url.is_empty() {
-                by_issuer.insert(url.trim_end_matches('/').to_string(), c.address.clone());
-            }
+        if let Some(url) = c
+            .values
+            .get("oidc_issuer_url")
+            .and_then(Value::as_str)
+            .filter(unmarked)
+        {
+            by_issuer.insert(url.trim_end_matches('/').to_string(), c.address.clone());
         }
     }
     for r in resources.iter_mut() {

@@ -1,6 +1,8 @@
 //! AKS007: pool -> subnet -> route table -> routes.
 use std::collections::HashMap;
 
+use crate::plan::normalize::REDACTED;
+
 use serde_json::Value;
 
 #[allow(unused_imports)]
@@ -29,7 +31,10 @@ fn inline_subnets(vnet: &Resource) -> &[Value] {
 /// `count`/`for_each` key). None: the plan cannot tell.
 fn same_group(idx: &Index<'_>, route: &Resource, table: &Resource) -> Option<bool> {
     const KEY: &str = "resource_group_name";
-    if let (Some(a), Some(b)) = (str_value(&route.values, KEY), str_value(&table.values, KEY)) {
+    if let (Some(a), Some(b)) = (
+        join_value(&route.values, KEY),
+        join_value(&table.values, KEY),
+    ) {
         return Some(a.eq_ignore_ascii_case(b));
     }
     let group = |r: &Resource| -> Option<Target> {
@@ -62,7 +67,7 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             continue;
         }
         for (si, s) in inline_subnets(v).iter().enumerate() {
-            if let Some(id) = str_value(s, "id") {
+            if let Some(id) = join_value(s, "id") {
                 inline_by_id.insert(id.to_ascii_lowercase(), Subnet::Inline(vi, si));
             }
         }
@@ -76,12 +81,19 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
     let mut associations: HashMap<Subnet, Result<usize, ()>> = HashMap::new();
     let mut unresolved_association = false;
     for a in idx.resources.iter().filter(|r| r.type_ == ASSOCIATION) {
+        // (A marked id, redacted, is not known here.)
+        let known = str_value(&a.values, "subnet_id").filter(|v| *v != REDACTED);
         let subnet = match idx.join(a, "subnet_id", &[SUBNET]) {
             Ok(i) => Some(Subnet::Resource(i)),
-            Err(_) => subnet_by_value(str_value(&a.values, "subnet_id")),
+            Err(_) => subnet_by_value(known),
         };
         let Some(subnet) = subnet else {
-            unresolved_association = true;
+            // A known id that matches no subnet points outside (another
+            // stack's subnet): not one of the pools' subnets. Only an id
+            // not known could be one.
+            if known.is_none() {
+                unresolved_association = true;
+            }
             continue;
         };
         let table = idx
@@ -97,8 +109,8 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             continue;
         }
         if let (Some(n), Some(g)) = (
-            str_value(&t.values, "name"),
-            str_value(&t.values, "resource_group_name"),
+            join_value(&t.values, "name"),
+            join_value(&t.values, "resource_group_name"),
         ) {
             table_by_name.insert((n.to_ascii_lowercase(), g.to_ascii_lowercase()), ti);
         }

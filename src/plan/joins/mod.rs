@@ -264,7 +264,7 @@ impl<'m> Index<'m> {
                 .entry(path.iter().map(|(n, _)| n.clone()).collect())
                 .or_default()
                 .push(i);
-            if let Some(id) = str_value(&r.values, "id") {
+            if let Some(id) = join_value(&r.values, "id") {
                 by_id.entry(id.to_ascii_lowercase()).or_default().push(i);
             }
         }
@@ -407,6 +407,13 @@ fn empty_resource() -> &'static Resource {
 
 fn str_value<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
     v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// A value to join by: [`str_value`], unless it is the placeholder of a
+/// value the plan marks sensitive. Such a value matches nothing (two
+/// marked ids are not the same id), so it is never a key of a join's index.
+fn join_value<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    str_value(v, key).filter(|s| *s != super::normalize::REDACTED)
 }
 
 /// `values[key][0][inner]` as a non-empty string.

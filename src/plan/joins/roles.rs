@@ -73,7 +73,7 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
         if !is_cluster(&c.type_) {
             continue;
         }
-        if let Some(id) = str_value(&c.values, "id") {
+        if let Some(id) = join_value(&c.values, "id") {
             let id = id.to_ascii_lowercase();
             let id = id.trim_end_matches('/');
             for (i, ch) in id.char_indices() {
@@ -88,7 +88,9 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
             }
             cluster_prefixes.entry(id.to_string()).or_default().push(ci);
         }
-        if let Some(oid) = nested_str(&c.values, "kubelet_identity", "object_id") {
+        if let Some(oid) = nested_str(&c.values, "kubelet_identity", "object_id")
+            .filter(|s| *s != super::super::normalize::REDACTED)
+        {
             principal_cluster.insert(oid.to_ascii_lowercase(), ci);
         }
         let exprs = idx.exprs(c);
@@ -109,7 +111,7 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
         }
         if let Some(u) = uai {
             identity_cluster.insert(u, ci);
-            if let Some(p) = str_value(&idx.r(u).values, "principal_id") {
+            if let Some(p) = join_value(&idx.r(u).values, "principal_id") {
                 principal_cluster.insert(p.to_ascii_lowercase(), ci);
             }
         }
