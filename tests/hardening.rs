@@ -1543,3 +1543,35 @@ fn documented_input_errors_hold() {
         stdout(&out)
     );
 }
+
+/// Terraform's other JSON documents carry a `format_version` too: they are
+/// not plans or states (exit 2, saying what they are), while an empty state
+/// (`terraform show -json` of no state: the version alone) is one.
+#[test]
+fn other_terraform_documents_are_not_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, doc, what) in [
+        (
+            "schema.json",
+            r#"{"format_version":"1.0","provider_schemas":{}}"#,
+            "provider schema",
+        ),
+        (
+            "validate.json",
+            r#"{"format_version":"1.0","valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}"#,
+            "terraform validate",
+        ),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, doc).unwrap();
+        let out = akslint().args(["--color", "never"]).arg(&p).output().unwrap();
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(2), "{name}: {text}");
+        assert!(text.contains(what), "{name}: {text}");
+        assert!(text.contains("not a Terraform plan or state"), "{text}");
+    }
+    let empty = dir.path().join("empty-state.json");
+    std::fs::write(&empty, r#"{"format_version":"1.0"}"#).unwrap();
+    let out = akslint().arg(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

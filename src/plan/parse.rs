@@ -590,7 +590,7 @@ fn parse_doc<'s>(
     if let (Some(what), false, None) = (doc.other_document, plan_keys, &doc.values) {
         return Err(InputError::NotTerraform {
             file: src.name.clone(),
-            reason: format!("{what}, not a plan or state (`terraform show -json`)"),
+            reason: format!("it is {what}"),
         });
     }
     if let (Some(key), false) = (doc.null_key, plan_keys) {
