@@ -48,6 +48,11 @@ path := ["network_profile", 0, "outbound_type"]
 
 allowed_text := concat(", ", [sprintf("%v", [x]) | some x in allowed])
 
+# "to userDefinedRouting", or "to one of a, b" when several are allowed.
+allowed_choice := sprintf("to %s", [allowed_text]) if count(allowed) == 1
+
+else := sprintf("to one of %s", [allowed_text])
+
 # The outbound type, by name, for the message (an enum value, never a secret).
 describe(v) := sprintf("is %v", [v]) if {
 	is_string(v)
@@ -61,6 +66,6 @@ deny contains f if {
 	f := lib.result(c, a, verdict_msg(a))
 }
 
-verdict_msg(a) := sprintf("`network_profile.outbound_type` is known only after apply: it must be one of %s.", [allowed_text]) if {
+verdict_msg(a) := sprintf("`network_profile.outbound_type` is known only after apply: set it %s.", [allowed_choice]) if {
 	a.unknown
-} else := sprintf("The outbound type %s, so egress bypasses the hub firewall: set `network_profile.outbound_type` to one of %s.", [describe(a.value), allowed_text])
+} else := sprintf("The outbound type %s, so egress bypasses the hub firewall: set `network_profile.outbound_type` %s.", [describe(a.value), allowed_choice])

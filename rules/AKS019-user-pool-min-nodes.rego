@@ -106,9 +106,13 @@ count_path(true) := ["min_count"]
 
 count_path(v) := ["node_count"] if v != true
 
+nodes_word(n) := "node" if n == 1
+
+else := "nodes"
+
 count_msg(path, c) := sprintf("`%s` is known only after apply: the user node pool must keep at least %v nodes.", [path[0], min_nodes]) if {
 	c.unknown
-} else := sprintf("The user node pool can shrink to %v nodes: set `%s` to at least %v.", [c.value, path[0], min_nodes]) if {
+} else := sprintf("The user node pool can shrink to %v %s: set `%s` to at least %v.", [c.value, nodes_word(c.value), path[0], min_nodes]) if {
 	is_number(c.value)
 } else := sprintf("The user node pool has no `%s`: set it to at least %v.", [path[0], min_nodes])
 

@@ -53,3 +53,18 @@ test_unresolved_admin_assignment_gives_unknown if {
 	fs := AKS027.deny with input as inp(c, [], [admin_ra])
 	[f.status | some f in fs] == ["unknown"]
 }
+
+unknown_ra := {"address": "azurerm_role_assignment.maybe", "type": "azurerm_role_assignment", "values": {}, "unknown": {"role_definition_name": true}}
+
+test_unknown_role_on_the_cluster_gives_unknown if {
+	c := cluster({"local_account_disabled": true, "azure_active_directory_role_based_access_control": aad([], true)}, {})
+	fs := AKS027.deny with input as inp(c, [reader_ra, unknown_ra], [])
+	[f.status | some f in fs] == ["unknown"]
+	[f.attribute | some f in fs] == [["azure_active_directory_role_based_access_control", 0, "admin_group_object_ids"]]
+}
+
+test_unknown_role_without_azure_rbac_still_fails if {
+	c := cluster({"local_account_disabled": true, "azure_active_directory_role_based_access_control": aad([], false)}, {})
+	fs := AKS027.deny with input as inp(c, [unknown_ra], [])
+	[f.status | some f in fs] == ["fail"]
+}

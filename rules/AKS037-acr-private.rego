@@ -60,5 +60,5 @@ deny contains f if {
 	joins.any_cluster
 	some r in lib.resources_of("azurerm_container_registry")
 	checks := array.concat([c | c := admin_check(r)], [c | c := public_check(r)])
-	f := joins.checks_finding(r, checks, "The container registry the cluster pulls from is not private")
+	f := joins.checks_finding(r, checks, "The container registry, managed beside a cluster, is not private")
 }

@@ -177,7 +177,20 @@ pub struct Finding {
     pub change: Change,
 }
 
+/// What reports add to an `unknown` finding's message.
+pub(crate) const UNKNOWN_SUFFIX: &str = " (known only after apply)";
+
 impl Finding {
+    /// [`UNKNOWN_SUFFIX`] for an `unknown` finding whose message does not
+    /// already say it is known only after apply (most built-in messages
+    /// name the attribute that is); "" otherwise.
+    pub(crate) fn unknown_suffix(&self) -> &'static str {
+        match self.status {
+            Status::Unknown if !self.message.contains("known only after apply") => UNKNOWN_SUFFIX,
+            _ => "",
+        }
+    }
+
     pub(crate) fn attribute_display(&self) -> String {
         display_path(&self.attribute)
     }

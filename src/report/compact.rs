@@ -8,7 +8,7 @@ use super::root_cause::RootCauses;
 use super::text::{ordered, summary_line};
 use super::Report;
 use crate::escape::{no_commands, visible};
-use crate::finding::{Finding, Status};
+use crate::finding::Finding;
 
 /// Plan and policy strings are hostile: control characters (escape
 /// sequences, line breaks), line separators and bidirectional overrides are
@@ -31,10 +31,7 @@ pub fn line(causes: &RootCauses<'_>, f: &Finding) -> String {
         }
         None => f.message.clone(),
     };
-    let unknown = match f.status {
-        Status::Fail => "",
-        Status::Unknown => " (known only after apply)",
-    };
+    let unknown = f.unknown_suffix();
     let suppressed = f
         .suppression
         .as_ref()

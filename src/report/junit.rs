@@ -116,11 +116,7 @@ fn failure_text(report: &Report, t: &Text<'_>) -> String {
     let mut text = String::new();
     for f in &t.group {
         let attribute = f.attribute_display();
-        let unknown = if f.status == Status::Unknown {
-            " (known only after apply)"
-        } else {
-            ""
-        };
+        let unknown = f.unknown_suffix();
         text.push_str(&format!(
             "[{}] {}{unknown}\n  at {}{}\n",
             f.severity,
@@ -168,7 +164,7 @@ fn finding_case<'a>(
             text,
         },
         (None, None) if report.unknown == UnknownMode::Fail => Outcome::Failure {
-            message: format!("{} (known only after apply)", first.message),
+            message: format!("{}{}", first.message, first.unknown_suffix()),
             kind: first.severity.as_str().to_string(),
             text,
         },

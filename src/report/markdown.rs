@@ -382,7 +382,7 @@ fn details(report: &Report, f: &Finding) -> String {
         escape_html(&target)
     );
     out.push_str(&escape_prose(&f.message));
-    if f.status == Status::Unknown {
+    if !f.unknown_suffix().is_empty() {
         out.push_str(" _(known only after apply)_");
     }
     out.push_str("\n\n");
