@@ -136,6 +136,29 @@ fn two_copies_of_a_plan_give_distinct_fingerprints() {
     assert_eq!(a, b);
 }
 
+/// `--repo-root DIR`: the plan's path, and so the fingerprints, are relative
+/// to DIR wherever the run starts (outside the repository too), as they are
+/// when it starts inside.
+#[test]
+fn repo_root_keeps_fingerprints_from_anywhere() {
+    let repo = two_env_repo();
+    let (_, inside) = sarif_in(repo.path(), &["envs/dev/plan.json"]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let plan = repo.path().join("envs/dev/plan.json");
+    let root_dir = path_str(repo.path());
+    let (_, outside) = sarif_in(
+        elsewhere.path(),
+        &["--repo-root", &root_dir, &path_str(&plan)],
+    );
+    let mut a = fingerprints(&inside);
+    let mut b = fingerprints(&outside);
+    assert!(!a.is_empty());
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert!(a.iter().all(|(p, _)| p == "envs/dev/plan.json"), "{a:?}");
+}
+
 #[test]
 fn version_control_provenance_without_credentials() {
     let repo = two_env_repo();

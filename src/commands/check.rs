@@ -312,12 +312,21 @@ fn lint_one(
         }
     }
     let t5 = std::time::Instant::now();
-    let mut warnings = triage::apply_inline(&locator, files, settings.today, &model, &mut findings);
+    let known = &settings.known_rules;
+    let mut warnings = triage::apply_inline(
+        &locator,
+        files,
+        settings.today,
+        &model,
+        known,
+        &mut findings,
+    );
     warnings.extend(triage::apply_inline(
         &locator,
         files,
         settings.today,
         &model,
+        known,
         &mut fixed,
     ));
     warnings.sort();
@@ -472,7 +481,12 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         Format::Text if settings.compact => report::compact::render_to(&report, out),
         Format::Text => report::text::render_to(&report, color, &files, out),
         Format::Json => report::json::render_to(&report, out),
-        Format::Sarif => report::sarif::render_to(&report, settings.category.as_deref(), out),
+        Format::Sarif => report::sarif::render_to(
+            &report,
+            settings.category.as_deref(),
+            settings.repo_root.as_deref(),
+            out,
+        ),
         Format::Markdown => {
             out.push_str(&report::markdown::render(
                 &report,

@@ -311,10 +311,7 @@ fn at(f: &Finding) -> String {
 }
 
 fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>) -> SarifResult {
-    let suffix = match f.status {
-        Status::Fail => "",
-        Status::Unknown => " (known only after apply)",
-    };
+    let suffix = f.unknown_suffix();
     let file = f.location.as_ref().map_or(f.file.as_str(), |l| &l.file);
     let physical = PhysicalLocation::builder()
         .artifact_location(artifact(&paths.cached(file)))
@@ -415,9 +412,19 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
     render_in(report, category, Repository::detect().as_ref())
 }
 
-/// [`render`], written as it is serialized.
-pub fn render_to(report: &Report, category: Option<&str>, out: &mut Out<'_>) {
-    render_in_to(report, category, Repository::detect().as_ref(), out);
+/// [`render`], written as it is serialized; paths relative to `repo_root`
+/// (`--repo-root`) when given, else to the working directory's repository.
+pub fn render_to(
+    report: &Report,
+    category: Option<&str>,
+    repo_root: Option<&std::path::Path>,
+    out: &mut Out<'_>,
+) {
+    let repo = match repo_root {
+        Some(dir) => Repository::at(dir),
+        None => Repository::detect(),
+    };
+    render_in_to(report, category, repo.as_ref(), out);
 }
 
 /// [`render`] for a given repository (`None`: not in one; paths as given,

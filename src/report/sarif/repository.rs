@@ -67,7 +67,18 @@ impl Repository {
     pub fn detect() -> Option<Repository> {
         let cwd = std::env::current_dir().ok()?;
         let root = git(&cwd, &["rev-parse", "--show-toplevel"])?;
-        let root = std::fs::canonicalize(root).ok()?;
+        Self::rooted(std::fs::canonicalize(root).ok()?)
+    }
+
+    /// The repository whose root is `dir` (`--repo-root`): paths are relative
+    /// to it wherever the run starts, so that a result's fingerprint does not
+    /// depend on the working directory. Provenance comes from git when `dir`
+    /// is in a work tree. `None` when `dir` does not exist.
+    pub fn at(dir: &Path) -> Option<Repository> {
+        Self::rooted(std::fs::canonicalize(dir).ok()?)
+    }
+
+    fn rooted(root: PathBuf) -> Option<Repository> {
         let github = match (
             std::env::var("GITHUB_SERVER_URL"),
             std::env::var("GITHUB_REPOSITORY"),
