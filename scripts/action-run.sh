@@ -94,9 +94,14 @@ done <<< "${ARGS:-}"
 code=$?
 
 [ -s "$md" ] && cat "$md" >> "$summary"
-# Findings in the JSON report: one `"rule_id"` key per finding at a fixed
-# indentation (strings cannot hold a raw line break, so this cannot be faked).
-findings=$(grep -c '^      "rule_id": "' "$json" 2>/dev/null) || findings=0
+# Findings in the JSON report: one `"rule_id"` key per entry of the
+# top-level `findings` list, at a fixed indentation (strings cannot hold a
+# raw line break, so this cannot be faked); the `fixed` list is not counted.
+findings=$(awk '
+  /^  "findings": \[/ { inside = 1; next }
+  /^  [^ ]/ { inside = 0 }
+  inside && /^      "rule_id": "/ { n++ }
+  END { print n + 0 }' "$json" 2>/dev/null) || findings=0
 
 if [ "$code" -eq 0 ] || [ "$code" -eq 1 ]; then
   set_output sarif-file "$sarif"

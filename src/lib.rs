@@ -90,7 +90,7 @@ where
             catalog.config.as_deref(),
             catalog.no_config,
         )
-        .and_then(|c| commands::explain::explain(&rule, &c.rules)),
+        .and_then(|c| commands::explain::explain(&rule, &c.rules, &c.config_file.params)),
         Some(Command::Test { dirs, builtin }) => {
             engine::memory::set_budget_mb(settings::memory_limit_mb(&env));
             commands::test::run_tests(&dirs, builtin)

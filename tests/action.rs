@@ -79,6 +79,26 @@ impl Runner {
     }
 }
 
+/// The `findings` output counts the reported findings, not the fixed ones
+/// (a JSON report lists both, each entry with a `rule_id`).
+#[test]
+fn findings_output_leaves_out_the_fixed_ones() {
+    let r = Runner::new();
+    let sarif = r.path("akslint.sarif");
+    let out = r.run(
+        &root(),
+        &[
+            ("PLAN", "fixtures/gate/fixed.json"),
+            ("SARIF_FILE", &path_str(&sarif)),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, report) = run_json(&["fixtures/gate/fixed.json"]);
+    assert!(!report["fixed"].as_array().unwrap().is_empty(), "{report}");
+    let findings = report["findings"].as_array().unwrap().len();
+    assert_eq!(r.outputs()["findings"], findings.to_string());
+}
+
 fn sarif_inputs(path: &Path) -> Vec<String> {
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let mut inputs: Vec<String> = doc["runs"][0]["results"]

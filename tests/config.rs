@@ -259,6 +259,48 @@ fn inline_suppressions_in_tf_source() {
     assert!(!ids(&hidden).contains(&"AKS001".to_string()));
 }
 
+/// An `akslint:ignore` beside a finding that suppresses nothing because of
+/// a typo (a rule that does not exist, a date that cannot be) is a warning,
+/// as the same mistake in `.akslint.toml` is an error.
+#[test]
+fn inline_suppressions_with_typos_are_warned_about() {
+    let (repo, infra) = repo_with("modules");
+    let tf = infra.join("modules/aks/main.tf");
+    let text = std::fs::read_to_string(&tf).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let i = lines
+        .iter()
+        .position(|l| l.contains("private_cluster_enabled"))
+        .unwrap();
+    lines.insert(i, "  # akslint:ignore AKS999,zones -- typo".to_string());
+    let j = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("zones"))
+        .unwrap();
+    lines.insert(
+        j,
+        "  # akslint:ignore AKS012 exp:2027-13-45 -- bad date".to_string(),
+    );
+    std::fs::write(&tf, lines.join("\n") + "\n").unwrap();
+    let (_, doc, err) = json_in(repo.path(), &["infra/plan.json"]);
+    let w: Vec<&str> = doc["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        w.iter().any(|w| w.contains("names no rule \"AKS999\"")),
+        "{w:?} {err}"
+    );
+    // `zones` is a rule's name: no warning for it.
+    assert!(!w.iter().any(|w| w.contains("\"zones\"")), "{w:?}");
+    assert!(w.iter().any(|w| w.contains("does not read as")), "{w:?}");
+    // Neither suppressed anything.
+    assert!(ids(&doc).contains(&"AKS001".to_string()));
+    assert!(ids(&doc).contains(&"AKS012".to_string()));
+}
+
 #[test]
 fn baseline_reports_only_new_findings() {
     let dir = tempfile::tempdir().unwrap();
@@ -361,4 +403,34 @@ fn expired_exception_warning_is_once_per_run_escaped_and_in_every_format() {
             "{format}: {o}"
         );
     }
+}
+
+/// `akslint explain` reads `.akslint.toml` as a lint run does: a parameter
+/// the file sets is shown with its value and the default beside it.
+#[test]
+fn explain_shows_the_configured_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join(".akslint.toml"),
+        "[rules.params.AKS011]\nmin_nodes = 5\n",
+    )
+    .unwrap();
+    let explain = |args: &[&str]| {
+        let out = akslint()
+            .current_dir(dir.path())
+            .arg("explain")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let text = explain(&["AKS011"]);
+    assert!(
+        text.contains("min_nodes = 5  (.akslint.toml; default 3)"),
+        "{text}"
+    );
+    let text = explain(&["AKS011", "--no-config"]);
+    assert!(text.contains("min_nodes = 3  (default)"), "{text}");
 }

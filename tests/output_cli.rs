@@ -238,3 +238,43 @@ reason = "Defender <rolled out> by policy & zones later"
     let tests = |s: &str| s.matches("<testcase ").count();
     assert_eq!(tests(&hidden), tests(&shown));
 }
+
+/// Two reports of one run to the same file: one would silently replace the
+/// other, so the run stops with a usage error (and writes neither).
+#[test]
+fn two_reports_to_one_file_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let same = dir.path().join("same.out");
+    let same_str = same.to_str().unwrap();
+    let other = format!("{}/./same.out", dir.path().to_str().unwrap());
+    for args in [
+        vec!["-o", same_str, "--report", &*format!("json={same_str}")],
+        vec![
+            "--report",
+            &*format!("json={same_str}"),
+            "--report",
+            &*format!("sarif={other}"),
+        ],
+    ] {
+        let mut all = args.clone();
+        all.push(EXAMPLE);
+        let out = run_env(&[], &all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("same file"), "{}", stderr(&out));
+        assert!(!same.exists());
+    }
+    // Different files are fine.
+    let json = dir.path().join("a.json");
+    let out = run_env(
+        &[],
+        &[
+            "-o",
+            same_str,
+            "--report",
+            &format!("json={}", json.display()),
+            EXAMPLE,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(same.exists() && json.exists());
+}

@@ -91,11 +91,9 @@ pub fn peers(related: &[String]) -> String {
 /// strings are hostile, so the one-line ones (id, name, title, related ids,
 /// parameter names) are [`visible`], and the prose keeps its lines but no
 /// control character and no line that starts with `::` ([`safe_lines`]).
-pub(crate) fn explain_text(m: &RuleMeta) -> String {
-    safe_lines(&explain_layout(m))
-}
-
-fn explain_layout(m: &RuleMeta) -> String {
+/// The explanation with the values `.akslint.toml` gives the rule's
+/// parameters (`configured`: its `[rules.params.<ID>]` table).
+fn explain_layout(m: &RuleMeta, configured: Option<&serde_json::Value>) -> String {
     let mut s = format!(
         "{} {} ({})\n{}\n\n",
         visible(&m.id),
@@ -123,7 +121,14 @@ fn explain_layout(m: &RuleMeta) -> String {
         s.push_str(&visible(&m.id));
         s.push_str(")\n");
         for (k, v) in &m.params {
-            s.push_str(&format!("  {} = {v}  (default)\n", visible(k)));
+            match configured.and_then(|c| c.get(k)) {
+                Some(set) => s.push_str(&format!(
+                    "  {} = {}  (.akslint.toml; default {v})\n",
+                    visible(k),
+                    visible(&set.to_string())
+                )),
+                None => s.push_str(&format!("  {} = {v}  (default)\n", visible(k))),
+            }
         }
         s.push('\n');
     }
@@ -144,9 +149,14 @@ fn block(s: &str) -> String {
     s.trim_end().lines().map(|l| format!("    {l}\n")).collect()
 }
 
-pub(crate) fn explain(key: &str, rules: &[Rule]) -> Result<ExitStatus, RunError> {
+pub(crate) fn explain(
+    key: &str,
+    rules: &[Rule],
+    params: &serde_json::Map<String, serde_json::Value>,
+) -> Result<ExitStatus, RunError> {
     let rule = rules::find(rules, key).ok_or_else(|| RunError::UnknownRule(key.to_string()))?;
-    write_output(None, &explain_text(&rule.meta))?;
+    let text = explain_layout(&rule.meta, params.get(&rule.meta.id));
+    write_output(None, &safe_lines(&text))?;
     Ok(ExitStatus::Clean)
 }
 

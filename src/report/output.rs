@@ -226,7 +226,11 @@ pub(crate) fn write_with(
 ) -> Result<(), RunError> {
     let failed = |path: &std::path::Path, e: std::io::Error| RunError::Output {
         path: path.to_path_buf(),
-        reason: e.kind().to_string(),
+        reason: match e.kind() {
+            // Writing: what is missing is the directory.
+            std::io::ErrorKind::NotFound => "no such directory".to_string(),
+            _ => crate::plan::read::describe_io(&e),
+        },
     };
     match path {
         Some(p) => {

@@ -197,7 +197,11 @@ pub fn load(path: &Path) -> Result<Loaded, Box<ConfigError>> {
         Box::new(ConfigError {
             src: NamedSource::new(path.display().to_string(), String::new()),
             span: (0, 0).into(),
-            message: format!("cannot read {}: {}", path.display(), e.kind()),
+            message: format!(
+                "cannot read {}: {}",
+                path.display(),
+                crate::plan::read::describe_io(&e)
+            ),
             label: String::new(),
         })
     })?;

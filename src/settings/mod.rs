@@ -73,6 +73,9 @@ pub(crate) struct Settings {
     /// `--skip-rule` and the config file) and the Rego libraries.
     pub rules: Vec<Rule>,
     pub libs: Vec<Library>,
+    /// Lowercase ids and names of every rule the run could load, selected
+    /// or not (what an inline `akslint:ignore` may name).
+    pub known_rules: std::collections::BTreeSet<String>,
     /// The validated `.akslint.toml` (empty without one).
     pub config_file: ConfigFile,
     /// The date exceptions and inline ignores expire against.
@@ -114,6 +117,11 @@ pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError>
             Ok((format, PathBuf::from(p)))
         })
         .collect::<Result<Vec<_>, RunError>>()?;
+    one_report_per_file(
+        args.output.as_deref(),
+        &reports,
+        args.write_baseline.as_deref(),
+    )?;
     let selected = select::select_rules(args)?;
     let config = selected.config_file;
     Ok(Settings {
@@ -143,6 +151,7 @@ pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError>
         base: args.base.clone(),
         rules: selected.rules,
         libs: selected.libs,
+        known_rules: selected.known,
         config_file: config,
         today: today(env),
         timings: env.timings,
@@ -164,4 +173,39 @@ pub(crate) fn today(env: &Env) -> Date {
 pub(crate) fn memory_limit_mb(env: &Env) -> u64 {
     env.memory_limit_mb
         .unwrap_or_else(|| crate::engine::memory::default_budget_mb(DEFAULT_MEMORY_LIMIT_MB))
+}
+
+/// Two outputs of one run (`-o`, `--report`, `--write-baseline`) written to
+/// the same file would leave only the last one: a usage error instead.
+fn one_report_per_file(
+    output: Option<&std::path::Path>,
+    reports: &[(Format, PathBuf)],
+    baseline: Option<&std::path::Path>,
+) -> Result<(), RunError> {
+    let mut seen: Vec<(PathBuf, String)> = Vec::new();
+    let named = output
+        .map(|p| (p, "-o".to_string()))
+        .into_iter()
+        .chain(reports.iter().map(|(f, p)| {
+            let name = clap::ValueEnum::to_possible_value(f)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default();
+            (p.as_path(), format!("--report {name}"))
+        }))
+        .chain(baseline.map(|p| (p, "--write-baseline".to_string())));
+    for (path, flag) in named {
+        // The same file by another spelling (`./a.json`, an absolute path,
+        // a link) is the same file too.
+        let key = std::fs::canonicalize(path)
+            .or_else(|_| std::path::absolute(path))
+            .unwrap_or_else(|_| path.to_path_buf());
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            return Err(RunError::Usage(format!(
+                "{flag} and {first} write to the same file {:?}: give each report its own path",
+                path.display().to_string()
+            )));
+        }
+        seen.push((key, flag));
+    }
+    Ok(())
 }

@@ -12,6 +12,9 @@ pub(crate) struct Selected {
     pub rules: Vec<Rule>,
     pub libs: Vec<Library>,
     pub config_file: ConfigFile,
+    /// The ids and names of every rule of the catalog, lowercase (what an
+    /// inline `akslint:ignore` may name, selected or not).
+    pub known: std::collections::BTreeSet<String>,
 }
 
 pub(super) fn select_rules(args: &CheckArgs) -> Result<Selected, RunError> {
@@ -19,6 +22,7 @@ pub(super) fn select_rules(args: &CheckArgs) -> Result<Selected, RunError> {
         rules: mut all,
         libs,
         config_file: config,
+        known,
     } = catalog(&args.policies, args.config.as_deref(), args.no_config)?;
     for key in args.rules.iter().chain(&args.skip_rules) {
         if rules::find(&all, key).is_none() {
@@ -38,6 +42,7 @@ pub(super) fn select_rules(args: &CheckArgs) -> Result<Selected, RunError> {
         rules: all,
         libs,
         config_file: config,
+        known,
     })
 }
 
@@ -80,9 +85,19 @@ pub(crate) fn catalog(
             r.meta.severity = *sev;
         }
     }
+    let known = all
+        .iter()
+        .flat_map(|r| {
+            [
+                r.meta.id.to_ascii_lowercase(),
+                r.meta.name.to_ascii_lowercase(),
+            ]
+        })
+        .collect();
     Ok(Selected {
         rules: all,
         libs,
         config_file: config,
+        known,
     })
 }

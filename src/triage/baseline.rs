@@ -57,7 +57,8 @@ pub fn read(path: &Path) -> Result<BTreeSet<(String, String, String)>, RunError>
         path: path.to_path_buf(),
         reason,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.kind().to_string()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| bad(crate::plan::read::describe_io(&e)))?;
     let file: File = serde_json::from_str(&text).map_err(|e| {
         bad(format!(
             "line {} column {}: not a baseline",

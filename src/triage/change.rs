@@ -1,7 +1,7 @@
 //! The change status (`--gate`): each finding of the after side is `new` or
 //! `existing` against the before side (the plan's own `before` values, or
-//! `--base`), matched by resource address, rule and attribute; before-side
-//! findings the after side no longer has are `fixed`.
+//! `--base`), matched by resource address, rule and attribute; failing
+//! before-side findings the after side no longer has are `fixed`.
 use std::collections::HashSet;
 
 use crate::finding::{Change, Finding};
@@ -12,8 +12,8 @@ fn key(f: &Finding) -> (&str, &str, &[crate::finding::Step]) {
 }
 
 /// Sets each finding's change status against `before` (None: nothing to
-/// compare with, every finding gets `default`) and returns the before-side
-/// findings the after side no longer has, sorted.
+/// compare with, every finding gets `default`) and returns the failing
+/// before-side findings the after side no longer has, sorted.
 pub(crate) fn classify(
     findings: &mut [Finding],
     before: Option<Vec<Finding>>,
@@ -34,9 +34,12 @@ pub(crate) fn classify(
         };
     }
     let after: HashSet<_> = findings.iter().map(key).collect();
+    // Fixed: failing before, not after. A verdict that was only `unknown`
+    // before (a value or a join the before side cannot resolve) fixed
+    // nothing that is known.
     let mut fixed: Vec<Finding> = before
         .iter()
-        .filter(|b| !after.contains(&key(b)))
+        .filter(|b| b.status == crate::finding::Status::Fail && !after.contains(&key(b)))
         .cloned()
         .collect();
     for f in &mut fixed {
@@ -89,5 +92,19 @@ mod tests {
         let mut after = vec![f("AKS001", "a", "x")];
         assert!(classify(&mut after, None, Change::Existing).is_empty());
         assert_eq!(after[0].change, Change::Existing);
+    }
+
+    #[test]
+    fn an_unknown_verdict_before_is_never_fixed() {
+        let mut after = vec![];
+        let mut unknown = f("AKS007", "a", "x");
+        unknown.status = Status::Unknown;
+        let fixed = classify(
+            &mut after,
+            Some(vec![unknown, f("AKS001", "a", "y")]),
+            Change::New,
+        );
+        let ids: Vec<_> = fixed.iter().map(|f| &*f.rule_id).collect();
+        assert_eq!(ids, ["AKS001"]);
     }
 }

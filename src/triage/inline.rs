@@ -60,18 +60,28 @@ pub fn parse(line: &str) -> Option<Inline> {
     })
 }
 
+/// Whether a line is an `akslint:ignore` comment at all (parsed or not).
+fn is_ignore_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.strip_prefix("//")
+        .or_else(|| t.strip_prefix('#'))
+        .is_some_and(|b| b.trim_start().starts_with("akslint:ignore"))
+}
+
 /// The comments that apply to a finding: the line above its attribute
 /// (when the finding is on an attribute), the line above its resource block,
-/// and the comment lines at the top of the block. Lines are 1-based.
+/// and the comment lines at the top of the block. Lines are 1-based. None:
+/// an `akslint:ignore` comment that does not parse (no rule, a bad expiry),
+/// which suppresses nothing.
 pub(crate) fn applicable(
     lines: &[&str],
     attribute_line: Option<usize>,
     header_line: usize,
-) -> Vec<(usize, Inline)> {
+) -> Vec<(usize, Option<Inline>)> {
     let mut out = Vec::new();
-    let at = |n: usize| -> Option<(usize, Inline)> {
+    let at = |n: usize| -> Option<(usize, Option<Inline>)> {
         let text = lines.get(n.checked_sub(1)?)?;
-        parse(text).map(|i| (n, i))
+        is_ignore_comment(text).then(|| (n, parse(text)))
     };
     if let Some(a) = attribute_line.filter(|a| *a != header_line) {
         out.extend(at(a.saturating_sub(1)));
@@ -132,5 +142,13 @@ mod tests {
             .map(|(n, _)| *n)
             .collect();
         assert_eq!(found, vec![1, 3]);
+        // A comment that does not parse is found, as None.
+        let src = [
+            "# akslint:ignore AKS001 exp:2027-13-45",
+            "resource \"x\" \"y\" {",
+            "}",
+        ];
+        let found = applicable(&src, None, 2);
+        assert_eq!(found, vec![(1, None)]);
     }
 }

@@ -17,12 +17,16 @@ use crate::source::locate::Locator;
 use crate::source::SourceFiles;
 
 /// Applies `# akslint:ignore` comments of the `.tf` source; returns
-/// warnings for expired ones.
+/// warnings for those that suppress nothing: expired, unreadable (a bad
+/// expiry date, no rule), or naming no rule of `known` (lowercase ids and
+/// names of every rule the run could load), as a typo would. Only the
+/// comments beside a finding are read.
 pub(crate) fn apply_inline(
     locator: &Locator<'_>,
     files: &SourceFiles,
     today: Date,
     model: &Model,
+    known: &std::collections::BTreeSet<String>,
     findings: &mut [Finding],
 ) -> Vec<String> {
     let mut warnings = std::collections::BTreeSet::new();
@@ -55,6 +59,22 @@ pub(crate) fn apply_inline(
         let lines: Vec<&str> = text.lines().collect();
         let attr_line = (!f.attribute.is_empty() && loc.line != header.line).then_some(loc.line);
         for (n, inline) in inline::applicable(&lines, attr_line, header.line) {
+            let Some(inline) = inline else {
+                warnings.insert(format!(
+                    "{}:{n}: an akslint:ignore comment that does not read as \
+                     `akslint:ignore RULE[,RULE] [exp:YYYY-MM-DD] [-- reason]`; it suppresses nothing",
+                    loc.file
+                ));
+                continue;
+            };
+            for r in &inline.rules {
+                if !known.contains(&r.to_ascii_lowercase()) {
+                    warnings.insert(format!(
+                        "{}:{n}: akslint:ignore names no rule {r:?}; it suppresses nothing for it",
+                        loc.file
+                    ));
+                }
+            }
             if !inline.covers(&f.rule_id, &f.rule_name) {
                 continue;
             }
