@@ -705,3 +705,38 @@ fn unmarked_provider_secrets_never_reach_policies() {
     assert!(text.contains("LEAK001"), "the policy ran: {text}");
     assert_output_clean(&out, "unmarked provider secrets");
 }
+
+/// The text report shows `.tf` lines around each finding: a secret written
+/// in the file itself (an always-secret attribute, or a value wrapped in
+/// `sensitive()`, which the plan then marks) is masked there, byte for byte.
+#[test]
+fn tf_snippets_mask_secrets_written_in_the_source() {
+    let example = root().join("fixtures/example");
+    let tf = std::fs::read_to_string(example.join("main.tf")).unwrap();
+    // The line after the cluster's first line, shown with every finding on
+    // the cluster.
+    let name = "  name                = \"aks-shop-prod\"\n";
+    assert!(tf.contains(name));
+    for (line, masked) in [
+        (
+            "  name                = sensitive(\"S3CR3T-MARKER-name\")\n",
+            "  name                = *******************************\n",
+        ),
+        (
+            "  client_secret       = \"S3CR3T-MARKER-literal\"\n",
+            "  client_secret       = ***********************\n",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(example.join("plan.json"), dir.path().join("plan.json")).unwrap();
+        std::fs::write(dir.path().join("main.tf"), tf.replacen(name, line, 1)).unwrap();
+        let out = akslint()
+            .args(["--color", "never"])
+            .arg(dir.path().join("plan.json"))
+            .output()
+            .unwrap();
+        let text = stdout(&out);
+        assert!(text.contains(&format!(" 86 │ {masked}")), "{text}");
+        assert_no_secret(&text, "the text report's .tf snippets");
+    }
+}

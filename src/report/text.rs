@@ -38,8 +38,10 @@ fn byte_range(text: &str, loc: &Location) -> Option<std::ops::Range<usize>> {
 fn snippet(f: &Finding, files: &SourceFiles) -> Option<(NamedSource<String>, LabeledSpan)> {
     let loc = f.location.as_ref()?;
     let path = loc.source_path.as_ref()?;
-    let text = files.text(path)?;
-    let range = byte_range(&text, loc)?;
+    // The span is found in the file as it is; the file is shown with its
+    // secrets masked, byte for byte (the span holds in it).
+    let range = byte_range(&files.text(path)?, loc)?;
+    let text = files.shown(path, &f.resource_type)?;
     let attribute = f.attribute.last().map(|_| f.attribute_display());
     let shown = text.get(range.clone()).unwrap_or_default();
     let label = match attribute {
@@ -59,10 +61,7 @@ fn diagnostic(report: &Report, f: &Finding, has_snippet: bool) -> MietteDiagnost
         (_, Severity::Critical | Severity::High) => MSeverity::Error,
         _ => MSeverity::Warning,
     };
-    let status = match f.status {
-        Status::Fail => String::new(),
-        Status::Unknown => " (known only after apply)".to_string(),
-    };
+    let status = f.unknown_suffix();
     let attribute = f.attribute_display();
     let at = if attribute.is_empty() {
         visible(&f.address).into_owned()
@@ -132,9 +131,13 @@ fn render_from(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Lines break at spaces only: a code span or a path in a message (a
+    // taint, a resource id) stays whole, to be copied as it is.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(100);
+        .with_width(100)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let causes = RootCauses::of(report);
     for file in &report.files {
         let findings = ordered(report, file);

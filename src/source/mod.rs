@@ -7,6 +7,7 @@
 //! - [`plan_index`]: an address's line in the plan file (the fallback);
 //! - [`locate`]: the two combined for a finding.
 pub(crate) mod locate;
+mod mask;
 mod plan_index;
 pub mod tf_map;
 
@@ -15,6 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 pub use tf_map::{find_repo_root, SourceMap};
+
+/// A file's text (None: unreadable or not UTF-8).
+type FileText = Option<Arc<str>>;
 
 /// Parsed module directories, by directory and repository root (which the
 /// displayed file names depend on).
@@ -29,6 +33,9 @@ pub struct SourceFiles {
     dirs: Mutex<ParsedDirs>,
     /// The text of each file read (None: unreadable or not UTF-8).
     texts: Mutex<HashMap<PathBuf, Option<Arc<str>>>>,
+    /// The same as shown for a finding on a resource type, secrets masked
+    /// ([`mask`]).
+    shown: Mutex<HashMap<(PathBuf, String), FileText>>,
 }
 
 impl SourceFiles {
@@ -52,6 +59,34 @@ impl SourceFiles {
             .unwrap_or_else(PoisonError::into_inner)
             .entry(path.to_path_buf())
             .or_insert(text)
+            .clone()
+    }
+
+    /// The text of a file as a report shows it for a finding on a
+    /// `resource_type`: the values of its secret attributes and of
+    /// `sensitive(...)` expressions masked, each byte kept in place (spans
+    /// of [`Self::text`] hold in it).
+    pub fn shown(&self, path: &Path, resource_type: &str) -> Option<Arc<str>> {
+        let key = (path.to_path_buf(), resource_type.to_string());
+        if let Some(t) = self
+            .shown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return t.clone();
+        }
+        let shown = self
+            .text(path)
+            .map(|t| match mask::mask_secrets(&t, resource_type) {
+                std::borrow::Cow::Borrowed(_) => t.clone(),
+                std::borrow::Cow::Owned(m) => Arc::from(m),
+            });
+        self.shown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key)
+            .or_insert(shown)
             .clone()
     }
 
