@@ -1564,7 +1564,11 @@ fn other_terraform_documents_are_not_plans() {
     ] {
         let p = dir.path().join(name);
         std::fs::write(&p, doc).unwrap();
-        let out = akslint().args(["--color", "never"]).arg(&p).output().unwrap();
+        let out = akslint()
+            .args(["--color", "never"])
+            .arg(&p)
+            .output()
+            .unwrap();
         let text = format!("{}{}", stdout(&out), stderr(&out));
         assert_eq!(out.status.code(), Some(2), "{name}: {text}");
         assert!(text.contains(what), "{name}: {text}");
