@@ -263,6 +263,14 @@ fn two_reports_to_one_file_are_refused() {
         assert!(stderr(&out).contains("same file"), "{}", stderr(&out));
         assert!(!same.exists());
     }
+    // Devices are not files: reports may all go to /dev/null.
+    if std::path::Path::new("/dev/null").exists() {
+        let out = run_env(
+            &[],
+            &["-o", "/dev/null", "--report", "sarif=/dev/null", EXAMPLE],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    }
     // Different files are fine.
     let json = dir.path().join("a.json");
     let out = run_env(

@@ -194,6 +194,10 @@ fn one_report_per_file(
         }))
         .chain(baseline.map(|p| (p, "--write-baseline".to_string())));
     for (path, flag) in named {
+        // A device or a pipe (`/dev/null`, `/dev/stdout`) may take several.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            continue;
+        }
         // The same file by another spelling (`./a.json`, an absolute path,
         // a link) is the same file too.
         let key = std::fs::canonicalize(path)
