@@ -77,6 +77,16 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             .map(Subnet::Resource)
             .or_else(|| inline_by_id.get(&v?.to_ascii_lowercase()).copied())
     };
+    // A subnet whose id is not known (created by this plan) could be the
+    // one a known id names: such an id can be ruled out only when every
+    // subnet's id is known.
+    let every_subnet_id_known = idx.resources.iter().all(|r| match r.type_.as_str() {
+        SUBNET => join_value(&r.values, "id").is_some(),
+        VNET => inline_subnets(r)
+            .iter()
+            .all(|s| join_value(s, "id").is_some()),
+        _ => true,
+    });
     // Associations: subnet -> route table (Ok) or outside (Err).
     let mut associations: HashMap<Subnet, Result<usize, ()>> = HashMap::new();
     let mut unresolved_association = false;
@@ -88,10 +98,10 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             Err(_) => subnet_by_value(known),
         };
         let Some(subnet) = subnet else {
-            // A known id that matches no subnet points outside (another
-            // stack's subnet): not one of the pools' subnets. Only an id
-            // not known could be one.
-            if known.is_none() {
+            // A known id that matches no subnet, when every subnet's id is
+            // known, points outside (another stack's subnet): not one of the
+            // pools' subnets. Otherwise it could be one.
+            if known.is_none() || !every_subnet_id_known {
                 unresolved_association = true;
             }
             continue;
