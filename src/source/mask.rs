@@ -4,23 +4,148 @@
 //! the file itself (or a value wrapped in `sensitive()`, which the plan then
 //! marks) would otherwise be printed beside a message that withholds it.
 //!
+//! The file is parsed (`hcl-edit`) and each secret value's span masked,
+//! whatever its shape: over several lines, in a one-line block, in an object
+//! (`jsonencode({ client_secret = ... })`), the default of a `sensitive`
+//! variable. A file that does not parse is masked line by line instead.
+//!
 //! Each masked character becomes `*` (as many bytes as it had), so that the
 //! byte offsets of every span in the file stay as they were.
 use std::borrow::Cow;
+use std::ops::Range;
+
+use hcl_edit::expr::{Expression, FuncCall, ObjectKey, ObjectValue};
+use hcl_edit::structure::{Attribute, Block, Body};
+use hcl_edit::visit::{self, Visit};
+use hcl_edit::Span;
 
 /// Whether an attribute of a `resource_type` block is a secret: one of
 /// akslint's own secret keys, or (by its last name) one that the provider
 /// schema marks sensitive for that type.
 fn is_secret_name(resource_type: &str, name: &str) -> bool {
-    crate::plan::SECRET_KEYS.contains(&name)
+    let name = name.to_ascii_lowercase();
+    crate::plan::SECRET_KEYS.contains(&name.as_str())
         || crate::plan::normalize::schema_sensitive(resource_type)
             .iter()
-            .any(|p| p.rsplit('.').next() == Some(name))
+            .any(|p| p.rsplit('.').next() == Some(name.as_str()))
 }
 
 /// `text` (a `.tf` file shown for a finding on a `resource_type`) with
 /// secret values masked (borrowed when nothing is).
 pub(crate) fn mask_secrets<'t>(text: &'t str, resource_type: &str) -> Cow<'t, str> {
+    let Ok(body) = hcl_edit::parser::parse_body(text) else {
+        return mask_lines(text, resource_type);
+    };
+    let mut secrets = Secrets {
+        resource_type,
+        spans: Vec::new(),
+    };
+    secrets.visit_body(&body);
+    if secrets.spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for span in secrets.spans {
+        if let Some(part) = text.get(span.clone()) {
+            out.replace_range(span, &stars(part));
+        }
+    }
+    if out == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+/// The spans of a parsed file's secret values.
+struct Secrets<'a> {
+    resource_type: &'a str,
+    spans: Vec<Range<usize>>,
+}
+
+impl Secrets<'_> {
+    /// Masks a value: a heredoc's text only (its markers stay, they show
+    /// where the value is), any other expression whole.
+    fn mask(&mut self, expr: &Expression) {
+        let span = match expr {
+            Expression::HeredocTemplate(h) => h.template.span(),
+            other => other.span(),
+        };
+        self.spans.extend(span);
+    }
+}
+
+impl Visit for Secrets<'_> {
+    fn visit_attr(&mut self, attr: &Attribute) {
+        if is_secret_name(self.resource_type, attr.key.as_str()) || calls_sensitive(&attr.value) {
+            self.mask(&attr.value);
+        } else {
+            visit::visit_attr(self, attr);
+        }
+    }
+
+    fn visit_block(&mut self, block: &Block) {
+        // A variable or output marked `sensitive = true`: its default or
+        // value is a secret.
+        let value = match block.ident.as_str() {
+            "variable" => "default",
+            "output" => "value",
+            _ => return visit::visit_block(self, block),
+        };
+        if marked_sensitive(&block.body) {
+            for attr in block.body.attributes() {
+                if attr.key.as_str() == value {
+                    self.mask(&attr.value);
+                }
+            }
+        }
+        visit::visit_block(self, block);
+    }
+
+    fn visit_object_item(&mut self, key: &ObjectKey, value: &ObjectValue) {
+        let name = match key {
+            ObjectKey::Ident(id) => Some(id.as_str()),
+            ObjectKey::Expression(Expression::String(s)) => Some(s.as_str()),
+            ObjectKey::Expression(_) => None,
+        };
+        if name.is_some_and(|n| is_secret_name(self.resource_type, n))
+            || calls_sensitive(value.expr())
+        {
+            self.mask(value.expr());
+        } else {
+            visit::visit_object_item(self, key, value);
+        }
+    }
+}
+
+/// Whether a block's body sets `sensitive = true`.
+fn marked_sensitive(body: &Body) -> bool {
+    body.attributes().any(|a| {
+        a.key.as_str() == "sensitive" && matches!(&a.value, Expression::Bool(b) if *b.value())
+    })
+}
+
+/// Whether an expression calls `sensitive()` anywhere inside it.
+fn calls_sensitive(expr: &Expression) -> bool {
+    struct Finder(bool);
+    impl Visit for Finder {
+        fn visit_func_call(&mut self, call: &FuncCall) {
+            if call.name.namespace.is_empty() && call.name.name.as_str() == "sensitive" {
+                self.0 = true;
+            } else {
+                visit::visit_func_call(self, call);
+            }
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(expr);
+    finder.0
+}
+
+/// The masking of a file that does not parse, line by line: the value of a
+/// `name = value` line whose name is a secret or whose value calls
+/// `sensitive(`, and the lines of a heredoc it opens.
+fn mask_lines<'t>(text: &'t str, resource_type: &str) -> Cow<'t, str> {
     let mut out = String::new();
     let mut changed = false;
     // The terminator of the heredoc being masked.
@@ -72,8 +197,7 @@ fn secret_value(line: &str, resource_type: &str) -> Option<usize> {
         return None;
     }
     let value = after.get(1..)?;
-    let secret =
-        is_secret_name(resource_type, &name.to_ascii_lowercase()) || value.contains("sensitive(");
+    let secret = is_secret_name(resource_type, name) || value.contains("sensitive(");
     secret.then(|| line.len() - value.len())
 }
 
@@ -128,5 +252,68 @@ mod tests {
         let line = "  value = \"v\"\n";
         assert_eq!(mask_secrets(line, "azurerm_kubernetes_cluster"), line);
         assert_ne!(mask_secrets(line, "azuread_application_password"), line);
+    }
+
+    #[test]
+    fn parsed_files_mask_every_shape_of_secret() {
+        let text = r#"resource "azurerm_kubernetes_cluster" "c" {
+  service_principal { client_secret = "one-line-block" }
+  tags = sensitive({
+    a = "multi-line-call"
+  })
+  dns_prefix = sensitive(
+    "split-call")
+  settings = jsonencode({ client_secret = "in-object", name = "kept-name" })
+  ssh_private_key = trimspace(<<EOT
+heredoc-in-call
+EOT
+  )
+  client_key = <<-EOT
+    heredoc-body
+  EOT
+  location = nonsensitive(var.kept_location)
+}
+variable "pw" {
+  default   = "variable-default"
+  sensitive = true
+}
+variable "open" {
+  default = "kept-default"
+}
+"#;
+        let masked = mask_secrets(text, "azurerm_kubernetes_cluster");
+        assert_eq!(masked.len(), text.len());
+        for gone in [
+            "one-line-block",
+            "multi-line-call",
+            "split-call",
+            "in-object",
+            "heredoc-in-call",
+            "heredoc-body",
+            "variable-default",
+        ] {
+            assert!(!masked.contains(gone), "{gone}: {masked}");
+        }
+        for kept in [
+            "kept-name",
+            "nonsensitive(var.kept_location)",
+            "kept-default",
+            "client_key = <<-EOT",
+            "  EOT\n",
+            "service_principal { client_secret = ",
+        ] {
+            assert!(masked.contains(kept), "{kept}: {masked}");
+        }
+        for (a, b) in text.split('\n').zip(masked.split('\n')) {
+            assert_eq!(a.len(), b.len(), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn unparsable_files_are_masked_line_by_line() {
+        let text = "resource \"x\" \"y\" {\n  client_secret = \"s3cr3t\"\n  broken = (\n";
+        let masked = mask_secrets(text, "azurerm_kubernetes_cluster");
+        assert!(!masked.contains("s3cr3t"), "{masked}");
+        assert!(masked.contains("broken = ("), "{masked}");
     }
 }

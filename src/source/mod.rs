@@ -45,21 +45,9 @@ impl SourceFiles {
 
     /// The text of a file, read on first use.
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
-        if let Some(t) = self
-            .texts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(path)
-        {
-            return t.clone();
-        }
-        let text: Option<Arc<str>> = std::fs::read_to_string(path).ok().map(Arc::from);
-        self.texts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(path.to_path_buf())
-            .or_insert(text)
-            .clone()
+        cached(&self.texts, path.to_path_buf(), || {
+            std::fs::read_to_string(path).ok().map(Arc::from)
+        })
     }
 
     /// The text of a file as a report shows it for a finding on a
@@ -68,26 +56,13 @@ impl SourceFiles {
     /// of [`Self::text`] hold in it).
     pub fn shown(&self, path: &Path, resource_type: &str) -> Option<Arc<str>> {
         let key = (path.to_path_buf(), resource_type.to_string());
-        if let Some(t) = self
-            .shown
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return t.clone();
-        }
-        let shown = self
-            .text(path)
-            .map(|t| match mask::mask_secrets(&t, resource_type) {
-                std::borrow::Cow::Borrowed(_) => t.clone(),
-                std::borrow::Cow::Owned(m) => Arc::from(m),
-            });
-        self.shown
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(key)
-            .or_insert(shown)
-            .clone()
+        cached(&self.shown, key, || {
+            self.text(path)
+                .map(|t| match mask::mask_secrets(&t, resource_type) {
+                    std::borrow::Cow::Borrowed(_) => t.clone(),
+                    std::borrow::Cow::Owned(m) => Arc::from(m),
+                })
+        })
     }
 
     /// The parsed module in a directory, parsed by `parse` on first use.
@@ -98,20 +73,25 @@ impl SourceFiles {
         parse: impl FnOnce() -> tf_map::ModuleSource,
     ) -> Arc<tf_map::ModuleSource> {
         let key = (dir.to_path_buf(), repo_root.map(Path::to_path_buf));
-        if let Some(m) = self
-            .dirs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return m.clone();
-        }
-        let parsed = Arc::new(parse());
-        self.dirs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(key)
-            .or_insert(parsed)
-            .clone()
+        cached(&self.dirs, key, || Arc::new(parse()))
     }
+}
+
+/// The value of `key` in a shared cache, made by `make` on first use (made
+/// outside the lock, so that a slow make holds no other reader; the first
+/// value stored wins).
+fn cached<K: std::hash::Hash + Eq, V: Clone>(
+    map: &Mutex<HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = map.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        return v.clone();
+    }
+    let made = make();
+    map.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(key)
+        .or_insert(made)
+        .clone()
 }
