@@ -137,7 +137,8 @@ fn render_from(
         .with_links(false)
         .with_width(100)
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
-        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let causes = RootCauses::of(report);
     for file in &report.files {
         let findings = ordered(report, file);
@@ -323,5 +324,23 @@ mod tests {
             render(&r, false, &SourceFiles::new()),
             rendered(&r, false, usize::MAX)
         );
+    }
+
+    #[test]
+    fn long_addresses_are_not_broken() {
+        let mut r = report(2, 0, false);
+        let long = format!(
+            "module.{}[\"key\"].azurerm_kubernetes_cluster.{}",
+            "platform_".repeat(9),
+            "cluster_".repeat(8)
+        );
+        assert!(long.len() > 100);
+        for file in &mut r.files {
+            for f in &mut file.findings {
+                f.address.clone_from(&long);
+            }
+        }
+        let text = rendered(&r, false, usize::MAX);
+        assert!(text.contains(&long), "{text}");
     }
 }
