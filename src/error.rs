@@ -88,6 +88,17 @@ impl InputError {
         }
     }
 
+    /// The line and column (1-based) in the file where the problem is, for
+    /// malformed JSON and text that does not decode.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Json { line, column, .. } | Self::Encoding { line, column, .. } => {
+                Some((*line, *column))
+            }
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::Read { .. } => "io",

@@ -240,6 +240,24 @@ fn encodings_give_the_same_findings() {
     assert_eq!(doc["errors"][0]["code"], "encoding");
 }
 
+/// Text that does not decode is placed like malformed JSON: at its line and
+/// column, in the annotations and in SARIF.
+#[test]
+fn encoding_errors_are_placed_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = tmp_file(&dir, "bad.json", b"{\n  \"format_version\": \"\xff\"\n}\n");
+    let out = akslint().args(["--format", "github", &f]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(",line=2,col=22::"), "{text}");
+    let out = akslint().args(["--format", "sarif", &f]).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notification = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    let region = &notification["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 2, "{notification}");
+    assert_eq!(region["startColumn"], 22, "{notification}");
+}
+
 #[test]
 fn stdin_input() {
     let mut child = akslint()

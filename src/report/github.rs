@@ -76,6 +76,8 @@ pub fn finding_command(f: &Finding) -> String {
     };
     let suffix = match f.status {
         Status::Fail => format!(" [{}]", f.severity),
+        // (`::notice` already: the tag says why, unless the message does.)
+        Status::Unknown if f.unknown_suffix().is_empty() => format!(" [{}]", f.severity),
         Status::Unknown => format!(" [{}, known only after apply]", f.severity),
     };
     format!(
@@ -89,9 +91,9 @@ pub fn finding_command(f: &Finding) -> String {
 /// One workflow command for an input error.
 pub fn error_command(e: &InputError) -> String {
     let mut props: Vec<(&str, String)> = vec![("file", e.file().replace('\\', "/"))];
-    if let InputError::Json { line, column, .. } = e {
-        props.push(("line", line.max(&1).to_string()));
-        props.push(("col", column.max(&1).to_string()));
+    if let Some((line, column)) = e.position() {
+        props.push(("line", line.max(1).to_string()));
+        props.push(("col", column.max(1).to_string()));
     }
     format!(
         "::error {}::{}",

@@ -368,17 +368,17 @@ fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>) -> SarifResult {
 }
 
 fn error_notification(e: &InputError, paths: &Paths<'_>) -> Notification {
-    let physical = match e {
-        InputError::Json { line, column, .. } => PhysicalLocation::builder()
+    let physical = match e.position() {
+        Some((line, column)) => PhysicalLocation::builder()
             .artifact_location(artifact(&paths.cached(e.file())))
             .region(
                 Region::builder()
-                    .start_line(int(*line))
-                    .start_column(int(*column))
+                    .start_line(int(line))
+                    .start_column(int(column))
                     .build(),
             )
             .build(),
-        _ => PhysicalLocation::builder()
+        None => PhysicalLocation::builder()
             .artifact_location(artifact(&paths.cached(e.file())))
             .build(),
     };
