@@ -168,6 +168,9 @@ fn finding_case<'a>(
             kind: first.severity.as_str().to_string(),
             text,
         },
+        (None, None) if first.unknown_suffix().is_empty() => Outcome::Skipped {
+            message: first.message.clone(),
+        },
         (None, None) => Outcome::Skipped {
             message: format!("known only after apply: {}", first.message),
         },
