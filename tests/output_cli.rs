@@ -247,6 +247,30 @@ fn two_reports_to_one_file_are_refused() {
     let same = dir.path().join("same.out");
     let same_str = same.to_str().unwrap();
     let other = format!("{}/./same.out", dir.path().to_str().unwrap());
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let dotdot = format!("{}/sub/../same.out", dir.path().to_str().unwrap());
+    let mut spellings = vec![dotdot];
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path(), &link).unwrap();
+        spellings.push(format!("{}/same.out", link.display()));
+    }
+    for spelling in &spellings {
+        let out = run_env(
+            &[],
+            &[
+                "-o",
+                same_str,
+                "--report",
+                &format!("sarif={spelling}"),
+                EXAMPLE,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{spelling}: {}", stderr(&out));
+        assert!(stderr(&out).contains("same file"), "{}", stderr(&out));
+        assert!(!same.exists());
+    }
     for args in [
         vec!["-o", same_str, "--report", &*format!("json={same_str}")],
         vec![
@@ -285,4 +309,27 @@ fn two_reports_to_one_file_are_refused() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(same.exists() && json.exists());
+}
+
+#[test]
+fn missing_source_and_repo_directories_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let missing = missing.to_str().unwrap();
+    for (flag, var) in [
+        ("--source-dir", "AKSLINT_SOURCE_DIR"),
+        ("--repo-root", "AKSLINT_REPO_ROOT"),
+    ] {
+        for out in [
+            run_env(&[], &[flag, missing, EXAMPLE]),
+            run_env(&[(var, missing)], &[EXAMPLE]),
+            run_env(&[], &[flag, EXAMPLE, EXAMPLE]),
+        ] {
+            assert_eq!(out.status.code(), Some(2), "{flag}: {}", stderr(&out));
+            assert!(stderr(&out).contains(flag), "{}", stderr(&out));
+            assert!(stderr(&out).contains("directory"), "{}", stderr(&out));
+        }
+        let out = run_env(&[], &[flag, "fixtures/example", EXAMPLE]);
+        assert_eq!(out.status.code(), Some(1), "{flag}: {}", stderr(&out));
+    }
 }

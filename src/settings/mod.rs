@@ -122,6 +122,24 @@ pub(crate) fn resolve(args: &CheckArgs, env: &Env) -> Result<Settings, RunError>
         &reports,
         args.write_baseline.as_deref(),
     )?;
+    // A mistyped directory would silently place findings in the plan file
+    // (or make every path in a report absolute).
+    for (flag, dir) in [
+        ("--source-dir", &args.source_dir),
+        ("--repo-root", &args.repo_root),
+    ] {
+        if let Some(dir) = dir.as_deref().filter(|d| !d.is_dir()) {
+            let what = if dir.exists() {
+                "not a directory"
+            } else {
+                "no such directory"
+            };
+            return Err(RunError::Usage(format!(
+                "{flag} {:?}: {what}",
+                dir.display().to_string()
+            )));
+        }
+    }
     let selected = select::select_rules(args)?;
     let config = selected.config_file;
     Ok(Settings {
@@ -175,6 +193,23 @@ pub(crate) fn memory_limit_mb(env: &Env) -> u64 {
         .unwrap_or_else(|| crate::engine::memory::default_budget_mb(DEFAULT_MEMORY_LIMIT_MB))
 }
 
+/// A file's identity: the same file by another spelling (`./a.json`, an
+/// absolute path, `dir/../a.json`, a link to it or to its directory) has
+/// the same key, whether it exists yet or not.
+fn file_key(path: &std::path::Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    match (std::fs::canonicalize(parent), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
 /// Two outputs of one run (`-o`, `--report`, `--write-baseline`) written to
 /// the same file would leave only the last one: a usage error instead.
 fn one_report_per_file(
@@ -198,11 +233,7 @@ fn one_report_per_file(
         if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
             continue;
         }
-        // The same file by another spelling (`./a.json`, an absolute path,
-        // a link) is the same file too.
-        let key = std::fs::canonicalize(path)
-            .or_else(|_| std::path::absolute(path))
-            .unwrap_or_else(|_| path.to_path_buf());
+        let key = file_key(path);
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
             return Err(RunError::Usage(format!(
                 "{flag} and {first} write to the same file {:?}: give each report its own path",
