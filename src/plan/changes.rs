@@ -15,6 +15,7 @@ use super::normalize::{
 };
 use super::parse::{self, Fragment, KeptChange};
 use crate::error::InputError;
+use crate::finding::Step;
 
 /// Changes from which a file's are normalized in parallel.
 const PARALLEL_CHANGES: usize = 512;
@@ -160,7 +161,7 @@ fn normalize_change(
         });
         for p in paths {
             let truly = match &exprs {
-                Some(e) => sets_path(e, &p),
+                Some(e) => sets_path(e, &p) || required_block(&rc.type_, &p),
                 None => true,
             };
             if truly {
@@ -183,6 +184,15 @@ fn normalize_change(
         oidc_cluster: None,
     });
     Ok(out)
+}
+
+/// Whether `path` is a whole block the provider requires (a cluster's
+/// `default_node_pool`): unknown, it is truly unknown even where the
+/// configuration does not show it, as a `dynamic` block is not shown
+/// there; a provider computes no required block.
+fn required_block(type_: &str, path: &[Step]) -> bool {
+    type_ == super::normalize::CLUSTER
+        && matches!(path, [Step::Key(k)] | [Step::Key(k), Step::Index(0)] if k == "default_node_pool")
 }
 
 /// The values of a change (before, after, after_unknown, after_sensitive,
