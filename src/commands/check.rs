@@ -478,7 +478,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     // Written as rendered: a large report is never held whole.
     let render = |format: Format, color: bool, out: &mut Out<'_>| match format {
         Format::Text if settings.quiet => report::compact::render_quiet_to(&report, out),
-        Format::Text if settings.compact => report::compact::render_to(&report, out),
+        Format::Text if settings.compact => report::compact::render_to(&report, color, out),
         Format::Text => report::text::render_to(&report, color, &files, out),
         Format::Json => report::json::render_to(&report, out),
         Format::Sarif => report::sarif::render_to(
