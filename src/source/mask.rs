@@ -37,7 +37,7 @@ pub(crate) fn mask_secrets<'t>(text: &'t str, resource_type: &str) -> Cow<'t, st
         return mask_lines(text, resource_type);
     };
     let mut secrets = Secrets {
-        resource_type,
+        resource_type: resource_type.to_string(),
         spans: Vec::new(),
     };
     secrets.visit_body(&body);
@@ -58,12 +58,14 @@ pub(crate) fn mask_secrets<'t>(text: &'t str, resource_type: &str) -> Cow<'t, st
 }
 
 /// The spans of a parsed file's secret values.
-struct Secrets<'a> {
-    resource_type: &'a str,
+struct Secrets {
+    /// The type of the resource block being read (outside any: the
+    /// finding's), whose schema names its sensitive attributes.
+    resource_type: String,
     spans: Vec<Range<usize>>,
 }
 
-impl Secrets<'_> {
+impl Secrets {
     /// Masks a value: a heredoc's text only (its markers stay, they show
     /// where the value is), any other expression whole.
     fn mask(&mut self, expr: &Expression) {
@@ -75,9 +77,9 @@ impl Secrets<'_> {
     }
 }
 
-impl Visit for Secrets<'_> {
+impl Visit for Secrets {
     fn visit_attr(&mut self, attr: &Attribute) {
-        if is_secret_name(self.resource_type, attr.key.as_str()) || calls_sensitive(&attr.value) {
+        if is_secret_name(&self.resource_type, attr.key.as_str()) || calls_sensitive(&attr.value) {
             self.mask(&attr.value);
         } else {
             visit::visit_attr(self, attr);
@@ -90,6 +92,16 @@ impl Visit for Secrets<'_> {
         let value = match block.ident.as_str() {
             "variable" => "default",
             "output" => "value",
+            "resource" | "data" => {
+                // Each resource by its own type's schema.
+                let Some(type_) = block.labels.first().map(|l| l.as_str().to_string()) else {
+                    return visit::visit_block(self, block);
+                };
+                let outer = std::mem::replace(&mut self.resource_type, type_);
+                visit::visit_block(self, block);
+                self.resource_type = outer;
+                return;
+            }
             _ => return visit::visit_block(self, block),
         };
         if marked_sensitive(&block.body) {
@@ -108,7 +120,7 @@ impl Visit for Secrets<'_> {
             ObjectKey::Expression(Expression::String(s)) => Some(s.as_str()),
             ObjectKey::Expression(_) => None,
         };
-        if name.is_some_and(|n| is_secret_name(self.resource_type, n))
+        if name.is_some_and(|n| is_secret_name(&self.resource_type, n))
             || calls_sensitive(value.expr())
         {
             self.mask(value.expr());
@@ -307,6 +319,15 @@ variable "open" {
         for (a, b) in text.split('\n').zip(masked.split('\n')) {
             assert_eq!(a.len(), b.len(), "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn each_resource_block_is_masked_by_its_own_type() {
+        // `value` is sensitive in an application password, not in a cluster.
+        let text = "resource \"azuread_application_password\" \"p\" {\n  value = \"pw-value\"\n}\nresource \"azurerm_kubernetes_cluster\" \"c\" {\n  value = \"kept-value\"\n}\n";
+        let masked = mask_secrets(text, "azurerm_kubernetes_cluster");
+        assert!(!masked.contains("pw-value"), "{masked}");
+        assert!(masked.contains("kept-value"), "{masked}");
     }
 
     #[test]
