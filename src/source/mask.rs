@@ -50,6 +50,10 @@ pub(crate) fn mask_secrets<'t>(text: &'t str, resource_type: &str) -> Cow<'t, st
             out.replace_range(span, &stars(part));
         }
     }
+    // The line-by-line masking too: it also reaches what the parse does
+    // not show as a value (a secret line in a `/* */` comment or in a
+    // heredoc's text, a comment after a secret value on its line).
+    let out = mask_lines(&out, resource_type).into_owned();
     if out == text {
         Cow::Borrowed(text)
     } else {
@@ -209,8 +213,18 @@ fn secret_value(line: &str, resource_type: &str) -> Option<usize> {
         return None;
     }
     let value = after.get(1..)?;
-    let secret = is_secret_name(resource_type, name) || value.contains("sensitive(");
+    let secret = is_secret_name(resource_type, name) || text_calls_sensitive(value);
     secret.then(|| line.len() - value.len())
+}
+
+/// Whether a value's text calls `sensitive(` (not `nonsensitive(`).
+fn text_calls_sensitive(value: &str) -> bool {
+    value.match_indices("sensitive(").any(|(i, _)| {
+        !value
+            .get(..i)
+            .and_then(|before| before.chars().next_back())
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// The terminator of a heredoc that a value opens (`<<EOT`, `<<-EOT`).
@@ -328,6 +342,16 @@ variable "open" {
         let masked = mask_secrets(text, "azurerm_kubernetes_cluster");
         assert!(!masked.contains("pw-value"), "{masked}");
         assert!(masked.contains("kept-value"), "{masked}");
+    }
+
+    #[test]
+    fn secret_lines_the_parse_does_not_show_as_values_are_masked() {
+        let text = "resource \"azurerm_kubernetes_cluster\" \"c\" {\n  client_secret = var.s # was \"leak-comment\"\n  /*\n  client_secret = \"leak-block\"\n  */\n  tags = <<EOT\nclient_secret = \"leak-heredoc\"\nEOT\n}\n";
+        let masked = mask_secrets(text, "azurerm_kubernetes_cluster");
+        assert_eq!(masked.len(), text.len());
+        for gone in ["leak-comment", "leak-block", "leak-heredoc"] {
+            assert!(!masked.contains(gone), "{gone}: {masked}");
+        }
     }
 
     #[test]
