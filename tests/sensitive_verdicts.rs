@@ -360,3 +360,63 @@ fn sensitive_values_fail_and_are_never_shown() {
         }
     }
 }
+
+/// A cluster whose default pool has one node, its `node_count` marked
+/// sensitive in `marks` (the attribute, the block, or the whole list).
+fn one_node_cluster(name: &str, marks: Value) -> Value {
+    json!({
+        "address": format!("azurerm_kubernetes_cluster.{name}"),
+        "mode": "managed",
+        "type": "azurerm_kubernetes_cluster",
+        "name": name,
+        "provider_name": "registry.terraform.io/hashicorp/azurerm",
+        "change": {
+            "actions": ["create"],
+            "before": null,
+            "after": {
+                "name": name,
+                "default_node_pool": [{"name": "system", "node_count": 1, "vm_size": "Standard_D4s_v5"}]
+            },
+            "after_unknown": {},
+            "after_sensitive": marks
+        }
+    })
+}
+
+/// A sensitive value that is what the rule would make of the placeholder
+/// (an unset `node_count` is 1, and so is one that is not a number) gives
+/// the same message on both: that message still shows the value, and is
+/// withheld.
+#[test]
+fn a_sensitive_value_equal_to_the_placeholders_reading_is_withheld() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let doc = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "resource_changes": [
+            one_node_cluster("attribute", json!({"default_node_pool": [{"node_count": true}]})),
+            one_node_cluster("block", json!({"default_node_pool": [true]})),
+            one_node_cluster("list", json!({"default_node_pool": true})),
+        ]
+    });
+    std::fs::write(&plan, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let (code, report) = run_json(&[&path_str(&plan)]);
+    assert_eq!(code, 1);
+    let aks011: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "AKS011")
+        .collect();
+    assert_eq!(aks011.len(), 3, "{aks011:?}");
+    for f in aks011 {
+        assert_eq!(f["status"], "fail", "{f}");
+        assert!(f["message"].as_str().unwrap().ends_with(WITHHELD), "{f}");
+    }
+    for format in ["text", "json", "sarif", "markdown", "github", "junit"] {
+        let out = run(&["--format", format, &path_str(&plan)]);
+        let text = stdout(&out) + &stderr(&out);
+        assert!(!text.contains("1 node(s)"), "{format}:\n{text}");
+    }
+}

@@ -47,7 +47,7 @@ fn evaluate(engine: &mut RuleEngine, model: &Model) -> (Vec<RawFinding>, Vec<Rul
     let (mut findings, mut failures) = if engine.has_builtin() {
         let (mut found, failed) = evaluate_builtin(engine, model, View::Actual);
         if withheld {
-            let (shown, _) = evaluate_builtin(engine, model, View::Redacted);
+            let (shown, _) = evaluate_builtin(engine, model, View::Masked);
             withhold_messages(&mut found, &shown, engine);
         }
         (found, failed)
@@ -87,11 +87,11 @@ fn evaluate_builtin(
 }
 
 /// Withholds the message of each built-in finding (judged on the actual
-/// values) that the same rule does not give, word for word, on the
-/// redacted values (`shown`): that message depends on a value the plan
-/// marks sensitive, and could show it (the value itself, a part of it, or
-/// something computed from it). The verdict, the resource and the
-/// attribute stay.
+/// values) that the same rule does not give, word for word, when those
+/// values are known only after apply (`shown`, [`View::Masked`]): that
+/// message depends on a value the plan marks sensitive, and could show it
+/// (the value itself, a part of it, or something computed from it). The
+/// verdict, the resource and the attribute stay.
 fn withhold_messages(found: &mut [RawFinding], shown: &[RawFinding], engine: &RuleEngine) {
     let shown: HashSet<&RawFinding> = shown.iter().collect();
     for f in found.iter_mut() {

@@ -161,7 +161,11 @@ fn normalize_change(
         });
         for p in paths {
             let truly = match &exprs {
-                Some(e) => sets_path(e, &p) || required_block(&rc.type_, &p),
+                Some(e) => {
+                    sets_path(e, &p)
+                        || required_block(&rc.type_, &p)
+                        || in_dynamic_required_block(&rc.type_, e, &p)
+                }
                 None => true,
             };
             if truly {
@@ -193,6 +197,18 @@ fn normalize_change(
 fn required_block(type_: &str, path: &[Step]) -> bool {
     type_ == super::normalize::CLUSTER
         && matches!(path, [Step::Key(k)] | [Step::Key(k), Step::Index(0)] if k == "default_node_pool")
+}
+
+/// Whether `path` lies in a required block that the configuration does
+/// not show (a cluster's `default_node_pool` written as a `dynamic` block
+/// over a value known at plan time: the plan has the block, its
+/// configuration never shows dynamic blocks). Whether the block sets what
+/// is unknown in it cannot be told, so it is truly unknown: a subnet id
+/// known only after apply may well be set there.
+fn in_dynamic_required_block(type_: &str, expressions: &Map<String, Value>, path: &[Step]) -> bool {
+    type_ == super::normalize::CLUSTER
+        && matches!(path.first(), Some(Step::Key(k)) if k == "default_node_pool")
+        && !expressions.contains_key("default_node_pool")
 }
 
 /// The values of a change (before, after, after_unknown, after_sensitive,

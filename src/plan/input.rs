@@ -92,6 +92,13 @@ pub enum View {
     /// The values marked sensitive that are not secrets as they are
     /// ([`super::normalize::Withheld`]): the built-in rules' verdicts.
     Actual,
+    /// The values marked sensitive that are not secrets are known only
+    /// after apply (absent from `values`, their paths in `unknown`): the
+    /// input on which the built-in rules' messages are checked (see
+    /// `commands::check`). A rule reads no value there, not even the
+    /// placeholder, which it could take for the value it stands for (an
+    /// unset `node_count` is 1).
+    Masked,
 }
 
 impl Resource {
@@ -102,12 +109,52 @@ impl Resource {
 
     /// The values in `view`.
     fn values_as(&self, view: View) -> std::borrow::Cow<'_, Value> {
-        if view == View::Actual && !self.withheld.is_empty() {
-            std::borrow::Cow::Owned(actual_values(self))
-        } else {
-            std::borrow::Cow::Borrowed(&self.values)
+        use std::borrow::Cow;
+        match view {
+            _ if self.withheld.is_empty() => Cow::Borrowed(&self.values),
+            View::Actual => Cow::Owned(actual_values(self)),
+            View::Masked => Cow::Owned(masked_values(self)),
+            View::Redacted => Cow::Borrowed(&self.values),
         }
     }
+
+    /// The paths known only after apply in `view` (see [`View::Masked`]).
+    fn unknown_as(&self, view: View) -> std::borrow::Cow<'_, BTreeSet<String>> {
+        use std::borrow::Cow;
+        if view != View::Masked || self.withheld.is_empty() {
+            return Cow::Borrowed(&self.unknown);
+        }
+        let mut unknown = self.unknown.clone();
+        unknown.extend(
+            self.withheld
+                .iter()
+                .map(|(path, _)| super::normalize::path_key(path)),
+        );
+        Cow::Owned(unknown)
+    }
+}
+
+/// A resource's values with what is withheld taken out (see
+/// [`View::Masked`]): an attribute removed, a list element null.
+fn masked_values(r: &Resource) -> Value {
+    let mut v = r.values.clone();
+    for (path, _) in &r.withheld {
+        let Some((last, parent)) = path.split_last() else {
+            continue;
+        };
+        match (super::normalize::at_mut(&mut v, parent), last) {
+            (Some(Value::Object(o)), Step::Key(k)) => {
+                o.remove(k);
+            }
+            (Some(Value::Array(a)), Step::Index(i)) => {
+                if let Some(slot) = usize::try_from(*i).ok().and_then(|i| a.get_mut(i)) {
+                    *slot = Value::Null;
+                }
+            }
+            _ => {}
+        }
+    }
+    v
 }
 
 /// A resource's values with what is withheld put back.
@@ -144,8 +191,8 @@ fn resource_value(r: &Resource, view: View) -> regorus::Value {
             regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
         ),
         ("values", values_in(r, view)),
-        ("unknown", rv_set(&r.unknown)),
-        ("unknown_roots", rv_roots(&r.unknown)),
+        ("unknown", rv_set(&r.unknown_as(view))),
+        ("unknown_roots", rv_roots(&r.unknown_as(view))),
         ("sensitive", rv_set(&r.sensitive)),
         ("cluster", rv_opt(&r.cluster)),
         ("oidc_cluster", rv_opt(&r.oidc_cluster)),
@@ -171,7 +218,7 @@ fn file_facts(resources: &[Resource], view: View) -> Vec<(&'static str, regorus:
     let any_cluster = resources.iter().any(|r| is_cluster_type(&r.type_));
     let csi_cluster = resources.iter().any(|r| {
         r.type_ == super::normalize::CLUSTER
-            && (r.unknown.contains(CSI) || !is_empty(r.values_as(view).get(CSI)))
+            && (r.unknown_as(view).contains(CSI) || !is_empty(r.values_as(view).get(CSI)))
     });
     vec![
         ("any_cluster", regorus::Value::from(any_cluster)),
@@ -218,7 +265,42 @@ impl Model {
         match view {
             View::Actual => to_rego(&self.pool_values_actual(p)),
             View::Redacted => to_rego(self.pool_values(p)),
+            View::Masked => match self.resources.get(p.owner) {
+                Some(r) if !r.withheld.is_empty() => to_rego(
+                    super::normalize::at(&masked_values(r), &p.prefix)
+                        .unwrap_or(&Value::Object(serde_json::Map::new())),
+                ),
+                _ => to_rego(self.pool_values(p)),
+            },
         }
+    }
+
+    /// A pool's paths known only after apply in `view` (see
+    /// [`View::Masked`]): what is withheld below its prefix, and every
+    /// attribute of a default pool whose whole block is withheld.
+    fn pool_unknown_as<'p>(
+        &self,
+        p: &'p Pool,
+        view: View,
+    ) -> std::borrow::Cow<'p, BTreeSet<String>> {
+        use std::borrow::Cow;
+        let owner = match self.resources.get(p.owner) {
+            Some(r) if view == View::Masked && !r.withheld.is_empty() => r,
+            _ => return Cow::Borrowed(&p.unknown),
+        };
+        let mut unknown = p.unknown.clone();
+        for (path, _) in &owner.withheld {
+            if let Some(rest) = path.strip_prefix(p.prefix.as_slice()) {
+                if !rest.is_empty() {
+                    unknown.insert(super::normalize::path_key(rest));
+                    continue;
+                }
+            }
+            if p.prefix.starts_with(path) {
+                unknown.extend(super::pools::all_default_pool_attributes(&owner.values));
+            }
+        }
+        Cow::Owned(unknown)
     }
 
     /// A pool's values with what is withheld put back (see [`View::Actual`]).
@@ -341,8 +423,8 @@ impl Model {
                     ("prefix", rv_path(&p.prefix)),
                     ("name", name),
                     ("values", values),
-                    ("unknown", rv_set(&p.unknown)),
-                    ("unknown_roots", rv_roots(&p.unknown)),
+                    ("unknown", rv_set(&self.pool_unknown_as(p, view))),
+                    ("unknown_roots", rv_roots(&self.pool_unknown_as(p, view))),
                     ("sensitive", rv_set(&p.sensitive)),
                 ]);
                 if let Some(c) = &p.cluster {

@@ -86,7 +86,7 @@ const DEFAULT_POOL_4X: &[&str] = &[
 /// every attribute, by the names of the cluster's provider version (told
 /// by an attribute 4.x renamed, which a plan lists even when null), by
 /// both where that cannot be told.
-fn all_default_pool_attributes(cluster: &Value) -> BTreeSet<String> {
+pub(super) fn all_default_pool_attributes(cluster: &Value) -> BTreeSet<String> {
     let v3 = cluster.get("automatic_channel_upgrade").is_some();
     let v4 = cluster.get("automatic_upgrade_channel").is_some();
     let mut names: Vec<&str> = DEFAULT_POOL_ATTRIBUTES.to_vec();
