@@ -100,6 +100,31 @@ fn text_is_ordered_by_file_line_rule_and_names_the_root_cause_once() {
     assert!(!alone.contains("same root cause"), "{alone}");
 }
 
+/// A finding located on a `dynamic` block (whose content the plan does not
+/// show) that is `unknown` says so under the snippet, not that the block
+/// does not set the attribute; a failing one in an ordinary block still
+/// says that it is not set.
+#[test]
+fn a_dynamic_block_label_says_known_only_after_apply() {
+    let out = run_env(
+        &[],
+        &["--color", "never", "fixtures/unknown-block/plan.json"],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("`default_node_pool[0].zones` is known only after apply"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("`default_node_pool[0].zones` is not set in this block"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`private_cluster_enabled` is not set in this block"),
+        "{text}"
+    );
+}
+
 #[test]
 fn soft_fail_is_fail_on_never() {
     let code = |env: &[(&str, &str)], args: &[&str]| {

@@ -46,6 +46,11 @@ fn snippet(f: &Finding, files: &SourceFiles) -> Option<(NamedSource<String>, Lab
     let shown = text.get(range.clone()).unwrap_or_default();
     let label = match attribute {
         Some(a) if shown.contains(a.rsplit('.').next().unwrap_or(&a)) => "set here".to_string(),
+        // A `dynamic` block, whose content the plan does not show: what is
+        // unknown in it may be set there.
+        Some(a) if f.status == Status::Unknown && shown.trim_start().starts_with("dynamic") => {
+            format!("`{}` is known only after apply", visible(&a))
+        }
         Some(a) => format!("`{}` is not set in this block", visible(&a)),
         None => "this resource".to_string(),
     };
