@@ -420,3 +420,39 @@ fn a_sensitive_value_equal_to_the_placeholders_reading_is_withheld() {
         assert!(!text.contains("1 node(s)"), "{format}:\n{text}");
     }
 }
+
+/// A route the plan marks sensitive that is not the firewall route: the
+/// egress chain fails (AKS007), and its message, the same whether the route
+/// is there or not, still tells what the route is not. It is withheld.
+#[test]
+fn a_sensitive_route_that_fails_the_egress_chain_is_withheld() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Value =
+        serde_json::from_slice(&std::fs::read(root().join("fixtures/example/plan.json")).unwrap())
+            .unwrap();
+    let mut marked = 0;
+    for rc in doc["resource_changes"].as_array_mut().unwrap() {
+        if rc["type"] == "azurerm_route_table" {
+            let ch = &mut rc["change"];
+            ch["after"]["route"] = json!([{"name": "local", "address_prefix": "10.98.76.0/24",
+                "next_hop_type": "VnetLocal", "next_hop_in_ip_address": null}]);
+            ch["after_sensitive"]["route"] = json!(true);
+            marked += 1;
+        }
+    }
+    assert_eq!(marked, 1);
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let (_, report) = run_json(&[&path_str(&plan)]);
+    let aks007: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "AKS007")
+        .collect();
+    assert!(!aks007.is_empty(), "{report}");
+    for f in aks007 {
+        assert_eq!(f["status"], "fail", "{f}");
+        assert!(f["message"].as_str().unwrap().ends_with(WITHHELD), "{f}");
+    }
+}

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::address;
 use super::configuration::{Target, TfConfiguration as ConfigIndex, MAX_DEPTH};
+use super::input::View;
 use super::normalize::{Model, Resource};
 
 /// Every resource type that is a cluster for the joins (extend here).
@@ -487,6 +488,28 @@ fn opt(s: &Option<String>) -> regorus::Value {
     s.as_deref().map_or(regorus::Value::Null, rv)
 }
 
+/// A route of `input.joins.egress` in `view`: as it is (built-in rules'
+/// verdicts), `(sensitive)` where the plan marks it (custom policies), or,
+/// marked, known only after apply (the built-in rules' messages are
+/// checked on that, see `View::Masked`).
+fn route_value(r: &Route, view: View) -> regorus::Value {
+    let masked = view == View::Masked && (r.hidden || r.actual.is_some());
+    let [prefix, hop] = match (&r.actual, view) {
+        _ if masked => [&Value::Null, &Value::Null],
+        (Some(a), View::Actual) => {
+            let [p, h] = &**a;
+            [p, h]
+        }
+        _ => [&r.address_prefix, &r.next_hop_type],
+    };
+    obj(vec![
+        ("source", rv(&r.source)),
+        ("address_prefix", super::input::to_rego(prefix)),
+        ("next_hop_type", super::input::to_rego(hop)),
+        ("unknown", regorus::Value::from(r.unknown || masked)),
+    ])
+}
+
 impl Joins {
     /// `input.joins` (docs/input-format.md); `resource` gives the Resource
     /// object of an address; `has` tells which keys (cluster, pool and role
@@ -499,7 +522,7 @@ impl Joins {
         resource: &dyn Fn(&str) -> Option<regorus::Value>,
         has: &dyn Fn(&str) -> bool,
         file: Vec<(&str, regorus::Value)>,
-        view: super::input::View,
+        view: View,
     ) -> regorus::Value {
         let list = |addrs: &[String]| -> regorus::Value {
             regorus::Value::from(addrs.iter().filter_map(|a| resource(a)).collect::<Vec<_>>())
@@ -548,22 +571,8 @@ impl Joins {
                                 regorus::Value::from(
                                     s.routes
                                         .iter()
-                                        .filter(|r| !r.hidden || view == super::input::View::Actual)
-                                        .map(|r| {
-                                            let [prefix, hop] = match (&r.actual, view) {
-                                                (Some(a), super::input::View::Actual) => {
-                                                    let [p, h] = &**a;
-                                                    [p, h]
-                                                }
-                                                _ => [&r.address_prefix, &r.next_hop_type],
-                                            };
-                                            obj(vec![
-                                                ("source", rv(&r.source)),
-                                                ("address_prefix", super::input::to_rego(prefix)),
-                                                ("next_hop_type", super::input::to_rego(hop)),
-                                                ("unknown", regorus::Value::from(r.unknown)),
-                                            ])
-                                        })
+                                        .filter(|r| !r.hidden || view != View::Redacted)
+                                        .map(|r| route_value(r, view))
                                         .collect::<Vec<_>>(),
                                 ),
                             ),
