@@ -19,11 +19,31 @@ use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::visit::{self, Visit};
 use hcl_edit::Span;
 
+/// What `Secrets::resource_type` is inside a `provider` block or a
+/// state `backend` block (not a resource type).
+const PROVIDER: &str = "\u{0}provider";
+
+/// The credentials of the providers and the state backend an AKS stack
+/// uses (azurerm, azuread, kubernetes, helm; the `azurerm` backend), by
+/// name: their schemas mark them sensitive, and a one-line `provider`
+/// block can stand right above the resource a finding is on.
+const PROVIDER_SECRET_KEYS: &[&str] = &[
+    "access_key",
+    "client_certificate_password",
+    "oidc_request_token",
+    "oidc_token",
+    "sas_token",
+    "token",
+];
+
 /// Whether an attribute of a `resource_type` block is a secret: one of
 /// akslint's own secret keys, or (by its last name) one that the provider
 /// schema marks sensitive for that type.
 fn is_secret_name(resource_type: &str, name: &str) -> bool {
     let name = name.to_ascii_lowercase();
+    if resource_type == PROVIDER && PROVIDER_SECRET_KEYS.contains(&name.as_str()) {
+        return true;
+    }
     crate::plan::SECRET_KEYS.contains(&name.as_str())
         || crate::plan::normalize::schema_sensitive(resource_type)
             .iter()
@@ -102,6 +122,12 @@ impl Visit for Secrets {
                     return visit::visit_block(self, block);
                 };
                 let outer = std::mem::replace(&mut self.resource_type, type_);
+                visit::visit_block(self, block);
+                self.resource_type = outer;
+                return;
+            }
+            "provider" | "backend" => {
+                let outer = std::mem::replace(&mut self.resource_type, PROVIDER.to_string());
                 visit::visit_block(self, block);
                 self.resource_type = outer;
                 return;
@@ -352,6 +378,19 @@ variable "open" {
         for gone in ["leak-comment", "leak-block", "leak-heredoc"] {
             assert!(!masked.contains(gone), "{gone}: {masked}");
         }
+    }
+
+    #[test]
+    fn provider_and_backend_credentials_are_masked() {
+        // A one-line provider block right above a resource; the backend's
+        // key; the same names elsewhere are no secret.
+        let text = "terraform {\n  backend \"azurerm\" {\n    access_key = \"leak-backend\"\n  }\n}\nprovider \"kubernetes\" { token = \"leak-token\" }\nprovider \"helm\" {\n  kubernetes {\n    token = \"leak-nested\"\n  }\n}\nresource \"azurerm_kubernetes_cluster\" \"c\" {\n  token = \"kept-token\"\n}\n";
+        let masked = mask_secrets(text, "azurerm_kubernetes_cluster");
+        assert_eq!(masked.len(), text.len());
+        for gone in ["leak-backend", "leak-token", "leak-nested"] {
+            assert!(!masked.contains(gone), "{gone}: {masked}");
+        }
+        assert!(masked.contains("kept-token"), "{masked}");
     }
 
     #[test]
