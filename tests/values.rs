@@ -261,3 +261,67 @@ fn an_association_of_another_stacks_subnet_leaves_aks007_failing() {
     }
     assert_eq!(known, unresolved);
 }
+
+/// An element of a list known only after apply, in a block that the
+/// configuration does not show (a `dynamic` block): the provider computes
+/// no single element, so it is truly unknown. AKS009 says `unknown` (it
+/// failed, reading the element as a malformed range), as it does for the
+/// same list written in a plain block.
+#[test]
+fn an_unknown_list_element_in_a_dynamic_block_is_unknown() {
+    let plan = |config_block: bool| {
+        let mut expressions = serde_json::json!({"name": {"constant_value": "c"}});
+        if config_block {
+            expressions["api_server_access_profile"] = serde_json::json!([{
+                "authorized_ip_ranges": {"references": ["azurerm_public_ip.egress.ip_address"]}
+            }]);
+        }
+        serde_json::json!({
+            "format_version": "1.2",
+            "terraform_version": "1.9.0",
+            "resource_changes": [{
+                "address": "azurerm_kubernetes_cluster.c",
+                "mode": "managed",
+                "type": "azurerm_kubernetes_cluster",
+                "name": "c",
+                "provider_name": "registry.terraform.io/hashicorp/azurerm",
+                "change": {
+                    "actions": ["create"],
+                    "before": null,
+                    "after": {
+                        "name": "c",
+                        "api_server_access_profile": [{"authorized_ip_ranges": ["203.0.113.0/24", null]}]
+                    },
+                    "after_unknown": {
+                        "api_server_access_profile": [{"authorized_ip_ranges": [false, true]}]
+                    },
+                    "after_sensitive": {}
+                }
+            }],
+            "configuration": {"root_module": {"resources": [{
+                "address": "azurerm_kubernetes_cluster.c",
+                "mode": "managed",
+                "type": "azurerm_kubernetes_cluster",
+                "name": "c",
+                "expressions": expressions
+            }]}}
+        })
+    };
+    for config_block in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plan.json");
+        std::fs::write(&p, serde_json::to_vec(&plan(config_block)).unwrap()).unwrap();
+        let (_, doc) = common::run_json(&[p.to_str().unwrap()]);
+        let aks009: Vec<&Value> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "AKS009")
+            .collect();
+        assert_eq!(aks009.len(), 1, "block shown: {config_block}: {doc}");
+        assert_eq!(
+            aks009[0]["status"], "unknown",
+            "block shown: {config_block}: {doc}"
+        );
+    }
+}

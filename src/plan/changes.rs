@@ -165,6 +165,7 @@ fn normalize_change(
                     sets_path(e, &p)
                         || required_block(&rc.type_, &p)
                         || in_dynamic_required_block(&rc.type_, e, &p)
+                        || is_list_element(&p)
                 }
                 None => true,
             };
@@ -209,6 +210,14 @@ fn in_dynamic_required_block(type_: &str, expressions: &Map<String, Value>, path
     type_ == super::normalize::CLUSTER
         && matches!(path.first(), Some(Step::Key(k)) if k == "default_node_pool")
         && !expressions.contains_key("default_node_pool")
+}
+
+/// Whether `path` is one element of a list whose length the plan knows
+/// (`["10.0.0.0/8", <unknown>]`): a provider computes a whole list, never
+/// one element, so the configuration sets it, also where it does not show
+/// it (an element in a `dynamic` block's content). Truly unknown.
+fn is_list_element(path: &[Step]) -> bool {
+    matches!(path.last(), Some(Step::Index(_)))
 }
 
 /// The values of a change (before, after, after_unknown, after_sensitive,
