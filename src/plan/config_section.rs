@@ -41,6 +41,8 @@ pub(super) struct Resource<'c> {
     pub name: Option<&'c RawValue>,
     #[serde(borrow, default)]
     pub expressions: Option<&'c RawValue>,
+    #[serde(borrow, default)]
+    pub for_each_expression: Option<&'c RawValue>,
 }
 
 /// A field that is a string (None for another value).

@@ -28,6 +28,8 @@ struct ModuleCfg {
     outputs: HashMap<String, Option<Box<RawValue>>>,
     /// Module call name -> its `expressions`.
     calls: HashMap<String, Option<Box<RawValue>>>,
+    /// (type, name) -> the `for_each_expression` of a managed resource.
+    for_each: HashMap<(String, String), Box<RawValue>>,
 }
 
 /// A data source of the configuration.
@@ -131,6 +133,10 @@ impl TfConfiguration {
                     continue;
                 }
             }
+            if let Some(fe) = r.for_each_expression {
+                cfg.for_each
+                    .insert((t.to_string(), n.to_string()), fe.to_owned());
+            }
             cfg.resources
                 .entry(t.into_owned())
                 .or_default()
@@ -171,6 +177,16 @@ impl TfConfiguration {
             .and_then(|by_name| by_name.get(name))
             .or_else(|| self.flat.get(full_config_address))?;
         Some(object(raw.as_deref()))
+    }
+
+    /// The `for_each_expression` of a managed resource's configuration.
+    pub fn for_each_expression(&self, module: &[String], type_: &str, name: &str) -> Option<Value> {
+        let raw = self
+            .modules
+            .get(module)?
+            .for_each
+            .get(&(type_.to_string(), name.to_string()))?;
+        parse_fragment(raw.get()).ok()
     }
 
     /// One hop of reference resolution: the expression that a

@@ -71,6 +71,55 @@ fn pick_cluster(
     }
 }
 
+/// `each.value.ATTR` in a resource whose `for_each` is a module call or a
+/// resource (`for_each = module.aks`, `kubernetes_cluster_id =
+/// each.value.id`): the instance with the resource's own key, as the
+/// reference `module.aks["KEY"].ATTR`. None for any other expression, or a
+/// `for_each` over anything but one whole module call or resource.
+fn through_for_each(
+    cfg: &TfConfiguration,
+    mods: &[String],
+    r: &Resource,
+    expr: &Value,
+) -> Option<Value> {
+    let rest = expr
+        .get("references")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .find_map(|s| s.strip_prefix("each.value."))?;
+    let for_each = cfg.for_each_expression(mods, &r.type_, &r.name)?;
+    let mut bases = for_each
+        .get("references")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|s| {
+            let first = s.split('.').next().unwrap_or_default();
+            let other = [
+                "var",
+                "local",
+                "data",
+                "each",
+                "count",
+                "path",
+                "terraform",
+                "self",
+            ];
+            !other.contains(&first) && address::parse(s).is_some_and(|segs| segs.len() == 2)
+        });
+    let base = bases.next()?;
+    if bases.any(|b| b != base) {
+        return None;
+    }
+    let segs = address::parse(base)?;
+    if segs.iter().any(|s| s.key.is_some()) {
+        return None;
+    }
+    let key = serde_json::to_string(r.index.as_ref()?).ok()?;
+    Some(serde_json::json!({ "references": [format!("{base}[{key}].{rest}")] }))
+}
+
 pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration) {
     let mut clusters = ClusterIndex::new();
     for r in resources.iter().filter(|r| is_cluster_type(&r.type_)) {
@@ -110,6 +159,8 @@ pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration) {
         let Some(expr) = exprs.get(attr) else {
             continue;
         };
+        let through = through_for_each(cfg, &mods, r, expr);
+        let expr = through.as_ref().unwrap_or(expr);
         // Pools join `azurerm_kubernetes_cluster` only (AKS Automatic has
         // none); credentials trust the issuer of either type.
         let target = cfg.resolve(&mods, &keys, expr, CLUSTER, 0).or_else(|| {
