@@ -57,7 +57,7 @@ autoscaling_paths := [["auto_scaling_enabled"], ["enable_auto_scaling"]]
 # nothing.
 pool_count(p) := count_with(p, lib.attr(p, autoscaling_paths))
 
-count_with(p, a) := [false, 0] if {
+count_with(p, a) := [false, least(count_at(p, ["min_count"]), count_at(p, ["node_count"]))] if {
 	a.unknown
 } else := count_at(p, ["min_count"]) if {
 	a.value == true
@@ -72,10 +72,20 @@ count_at(p, path) := [false, 0] if {
 	path == ["node_count"]
 } else := [true, 0]
 
+# With the autoscaling switch known only after apply, the pool guarantees
+# at least the fewer of its two counts, when both are known (else nothing
+# known): undecided, but enough when that is enough.
+least(m, n) := min({m[1], n[1]}) if {
+	m[0]
+	n[0]
+} else := 0
+
 # The counts of a cluster's system pools.
 system_counts(c) := [pool_count(p) | some p in lib.system_pools(c)]
 
-known_sum(counts) := sum([n[1] | some n in counts; n[0]])
+# What the pools guarantee at least: an undecided count adds what it
+# guarantees whatever it turns out to be.
+known_sum(counts) := sum([n[1] | some n in counts])
 
 # Something known only after apply could still add system nodes.
 uncertain(c, counts) if {

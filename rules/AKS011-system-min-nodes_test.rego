@@ -121,6 +121,17 @@ test_autoscaling_unknown_is_unknown if {
 	one(fs, "unknown", ["default_node_pool", 0, "auto_scaling_enabled"])
 }
 
+test_autoscaling_unknown_with_both_counts_enough_passes if {
+	count(AKS011.deny) == 0 with input as inp([dp({"min_count": 3, "node_count": 4}, {"auto_scaling_enabled": true})])
+}
+
+test_autoscaling_unknown_with_one_count_short_is_unknown if {
+	fs := AKS011.deny with input as inp([dp({"min_count": 1, "node_count": 3}, {"auto_scaling_enabled": true})])
+	one(fs, "unknown", ["default_node_pool", 0, "auto_scaling_enabled"])
+	some f in fs
+	contains(f.msg, "(1 known)")
+}
+
 test_pool_resource_count_unknown_is_unknown if {
 	fs := AKS011.deny with input as inp([
 		dp({"node_count": 2}, {}),
