@@ -163,7 +163,6 @@ fn normalize_change(
             let truly = match &exprs {
                 Some(e) => {
                     sets_path(e, &p)
-                        || required_block(&rc.type_, &p)
                         || in_dynamic_required_block(&rc.type_, e, &p)
                         || is_list_element(&p)
                 }
@@ -191,21 +190,12 @@ fn normalize_change(
     Ok(out)
 }
 
-/// Whether `path` is a whole block the provider requires (a cluster's
-/// `default_node_pool`): unknown, it is truly unknown even where the
-/// configuration does not show it, as a `dynamic` block is not shown
-/// there; a provider computes no required block.
-fn required_block(type_: &str, path: &[Step]) -> bool {
-    type_ == super::normalize::CLUSTER
-        && matches!(path, [Step::Key(k)] | [Step::Key(k), Step::Index(0)] if k == "default_node_pool")
-}
-
-/// Whether `path` lies in a required block that the configuration does
-/// not show (a cluster's `default_node_pool` written as a `dynamic` block
-/// over a value known at plan time: the plan has the block, its
-/// configuration never shows dynamic blocks). Whether the block sets what
-/// is unknown in it cannot be told, so it is truly unknown: a subnet id
-/// known only after apply may well be set there.
+/// Whether `path` lies in (or is) a required block that the configuration
+/// does not show: a cluster's `default_node_pool` written as a `dynamic`
+/// block (the configuration never shows those; a provider computes no
+/// required block). Whole, or what is unknown in it, it is truly unknown:
+/// the block may set it (a subnet id known only after apply). Where the
+/// configuration shows the block, `sets_path` answers.
 fn in_dynamic_required_block(type_: &str, expressions: &Map<String, Value>, path: &[Step]) -> bool {
     type_ == super::normalize::CLUSTER
         && matches!(path.first(), Some(Step::Key(k)) if k == "default_node_pool")

@@ -174,6 +174,7 @@ fn values_in(r: &Resource, view: View) -> regorus::Value {
 }
 
 fn resource_value(r: &Resource, view: View) -> regorus::Value {
+    let unknown = r.unknown_as(view);
     obj(vec![
         ("address", rv_str(&r.address)),
         ("type", rv_str(&r.type_)),
@@ -191,8 +192,8 @@ fn resource_value(r: &Resource, view: View) -> regorus::Value {
             regorus::Value::from(r.actions.iter().map(|a| rv_str(a)).collect::<Vec<_>>()),
         ),
         ("values", values_in(r, view)),
-        ("unknown", rv_set(&r.unknown_as(view))),
-        ("unknown_roots", rv_roots(&r.unknown_as(view))),
+        ("unknown", rv_set(&unknown)),
+        ("unknown_roots", rv_roots(&unknown)),
         ("sensitive", rv_set(&r.sensitive)),
         ("cluster", rv_opt(&r.cluster)),
         ("oidc_cluster", rv_opt(&r.oidc_cluster)),
@@ -409,6 +410,7 @@ impl Model {
         let pools: Vec<regorus::Value> = pools
             .map(|p| {
                 let values = self.pool_values_in(p, view);
+                let unknown = self.pool_unknown_as(p, view);
                 let name = match &values {
                     regorus::Value::Object(o) => match o.get(&rv_str("name")) {
                         Some(n @ regorus::Value::String(_)) => n.clone(),
@@ -423,8 +425,8 @@ impl Model {
                     ("prefix", rv_path(&p.prefix)),
                     ("name", name),
                     ("values", values),
-                    ("unknown", rv_set(&self.pool_unknown_as(p, view))),
-                    ("unknown_roots", rv_roots(&self.pool_unknown_as(p, view))),
+                    ("unknown", rv_set(&unknown)),
+                    ("unknown_roots", rv_roots(&unknown)),
                     ("sensitive", rv_set(&p.sensitive)),
                 ]);
                 if let Some(c) = &p.cluster {

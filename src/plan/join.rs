@@ -71,6 +71,18 @@ fn pick_cluster(
     }
 }
 
+/// First names of references that are no module call or resource.
+const NOT_INSTANCES: &[&str] = &[
+    "var",
+    "local",
+    "data",
+    "each",
+    "count",
+    "path",
+    "terraform",
+    "self",
+];
+
 /// `each.value.ATTR` in a resource whose `for_each` is a module call or a
 /// resource (`for_each = module.aks`, `kubernetes_cluster_id =
 /// each.value.id`): the instance with the resource's own key, as the
@@ -95,25 +107,12 @@ fn through_for_each(
         .iter()
         .filter_map(Value::as_str)
         .filter(|s| {
-            let first = s.split('.').next().unwrap_or_default();
-            let other = [
-                "var",
-                "local",
-                "data",
-                "each",
-                "count",
-                "path",
-                "terraform",
-                "self",
-            ];
-            !other.contains(&first) && address::parse(s).is_some_and(|segs| segs.len() == 2)
+            !NOT_INSTANCES.contains(&s.split('.').next().unwrap_or_default())
+                && address::parse(s)
+                    .is_some_and(|segs| segs.len() == 2 && segs.iter().all(|g| g.key.is_none()))
         });
     let base = bases.next()?;
     if bases.any(|b| b != base) {
-        return None;
-    }
-    let segs = address::parse(base)?;
-    if segs.iter().any(|s| s.key.is_some()) {
         return None;
     }
     let key = serde_json::to_string(r.index.as_ref()?).ok()?;
