@@ -291,32 +291,39 @@ fn is_expression(m: &Map<String, Value>) -> bool {
 /// unknown is truly unknown (set by an expression) or a provider default
 /// (not configured: unset).
 pub(crate) fn sets_path(expressions: &Map<String, Value>, path: &[Step]) -> bool {
+    unshown_step(expressions, path).is_none()
+}
+
+/// The first step of `path` that the configuration does not show; None
+/// where it sets the attribute at `path` (or a block or expression around
+/// it).
+pub(crate) fn unshown_step(expressions: &Map<String, Value>, path: &[Step]) -> Option<usize> {
     let mut cur: &Value = match path.first() {
         Some(Step::Key(k)) => match expressions.get(k) {
             Some(v) => v,
-            None => return false,
+            None => return Some(0),
         },
-        _ => return true,
+        _ => return None,
     };
-    for step in path.iter().skip(1) {
+    for (i, step) in path.iter().enumerate().skip(1) {
         match (cur, step) {
-            (Value::Object(m), _) if is_expression(m) => return true,
+            (Value::Object(m), _) if is_expression(m) => return None,
             (Value::Object(m), Step::Key(k)) => match m.get(k) {
                 Some(v) => cur = v,
-                None => return false,
+                None => return Some(i),
             },
-            (Value::Array(a), Step::Index(i)) => {
-                match a.get(usize::try_from(*i).unwrap_or(usize::MAX)) {
+            (Value::Array(a), Step::Index(n)) => {
+                match a.get(usize::try_from(*n).unwrap_or(usize::MAX)) {
                     Some(v) => cur = v,
-                    None => return false,
+                    None => return Some(i),
                 }
             }
             // A block list addressed by key, or similar shape mismatch: the
             // source sets something here that we cannot see through.
-            _ => return true,
+            _ => return None,
         }
     }
-    true
+    None
 }
 
 #[cfg(test)]

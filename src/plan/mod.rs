@@ -13,6 +13,8 @@
 //! - [`input`]: the model as the documented Rego `input`.
 pub(crate) mod address;
 mod config_section;
+#[rustfmt::skip]
+mod configured_attributes;
 pub(crate) mod configuration;
 mod input;
 pub use input::{Slice, View};

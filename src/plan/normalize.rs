@@ -216,7 +216,7 @@ pub(crate) fn schema_sensitive(type_: &str) -> &'static [&'static str] {
 
 /// An attribute path's keys joined by `.` (indices left out), as in
 /// [`schema_sensitive`].
-fn key_path(path: &[Step]) -> String {
+pub(super) fn key_path(path: &[Step]) -> String {
     let mut out = String::new();
     for s in path {
         if let Step::Key(k) = s {
