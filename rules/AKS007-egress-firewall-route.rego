@@ -99,6 +99,8 @@ subnet_status(s) := "pass" if {
 # The verdict of a pool and what it says.
 pool_status(e) := ["unknown", "its subnet is not in this plan or state"] if {
 	e.subnet == "outside"
+} else := ["unknown", "its subnet is set in a `dynamic` block (which the plan's configuration does not show) and known only after apply"] if {
+	e.subnet == "unresolved"
 } else := [st, why] if {
 	e.subnet == "joined"
 	s := e.subnets[0]

@@ -57,6 +57,13 @@ test_subnet_or_table_outside_is_unknown if {
 	count(fs) == 2
 }
 
+test_unresolved_subnet_is_unknown if {
+	fs := AKS007.deny with input as inp(cluster("userDefinedRouting", {}), {"azurerm_kubernetes_cluster.c": {"subnet": "unresolved", "subnets": []}})
+	[f.status | some f in fs] == ["unknown"]
+	some f in fs
+	contains(f.msg, "`dynamic` block")
+}
+
 test_unresolved_association_is_unknown if {
 	fs := AKS007.deny with input as inp(cluster("userDefinedRouting", {}), {"azurerm_kubernetes_cluster.c": joined(subnet("unresolved", []))})
 	[f.status | some f in fs] == ["unknown"]

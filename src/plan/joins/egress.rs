@@ -337,6 +337,13 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 subnet: status,
                 subnets: list.into_iter().map(chain).collect(),
             },
+            // Known only after apply, set where the configuration does not
+            // show it (a `dynamic` default pool): the plan cannot tell which
+            // subnet it is.
+            None if expr.is_none() && unknown && value.is_none() => Egress {
+                subnet: "unresolved",
+                subnets: Vec::new(),
+            },
             None => Egress {
                 subnet: "outside",
                 subnets: Vec::new(),
