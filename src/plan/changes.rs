@@ -8,15 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use super::configuration::{sets_path, unshown_step, TfConfiguration};
-use super::configured_attributes::{CONFIGURED, CONFIGURED_BLOCKS};
+use super::configuration::TfConfiguration;
 use super::normalize::{
-    apply_sensitive, configuration_address, key_path, module_names, parse_fragment, path_key,
-    true_paths, wanted, Resource, TypeFilter,
+    apply_sensitive, configuration_address, module_names, parse_fragment, path_key, true_paths,
+    wanted, Resource, TypeFilter,
 };
 use super::parse::{self, Fragment, KeptChange};
 use crate::error::InputError;
-use crate::finding::Step;
 
 /// Changes from which a file's are normalized in parallel.
 const PARALLEL_CHANGES: usize = 512;
@@ -161,14 +159,9 @@ fn normalize_change(
             )
         });
         for p in paths {
-            let truly = match &exprs {
-                Some(e) => {
-                    sets_path(e, &p)
-                        || in_dynamic_required_block(&rc.type_, e, &p)
-                        || is_list_element(&p)
-                        || configured_where_unshown(&rc.type_, e, &p)
-                }
-                None => true,
+            let truly = match (&exprs, &after_unknown) {
+                (Some(e), Some(au)) => super::unknown::truly_unknown(&rc.type_, e, au, &p),
+                _ => true,
             };
             if truly {
                 unknown.insert(path_key(&p));
@@ -190,64 +183,6 @@ fn normalize_change(
         oidc_cluster: None,
     });
     Ok(out)
-}
-
-/// Whether `path` lies in (or is) a required block that the configuration
-/// does not show: a cluster's `default_node_pool` written as a `dynamic`
-/// block (the configuration never shows those; a provider computes no
-/// required block). Whole, or what is unknown in it, it is truly unknown:
-/// the block may set it (a subnet id known only after apply). Where the
-/// configuration shows the block, `sets_path` answers.
-fn in_dynamic_required_block(type_: &str, expressions: &Map<String, Value>, path: &[Step]) -> bool {
-    type_ == super::normalize::CLUSTER
-        && matches!(path.first(), Some(Step::Key(k)) if k == "default_node_pool")
-        && !expressions.contains_key("default_node_pool")
-}
-
-/// Whether `path` is one element of a list whose length the plan knows
-/// (`["10.0.0.0/8", <unknown>]`): a provider computes a whole list, never
-/// one element, so the configuration sets it, also where it does not show
-/// it (an element in a `dynamic` block's content). Truly unknown.
-fn is_list_element(path: &[Step]) -> bool {
-    matches!(path.last(), Some(Step::Index(_)))
-}
-
-/// Whether `path` is an attribute or a block that only a configuration
-/// sets (never computed by a provider: [`CONFIGURED`], [`CONFIGURED_BLOCKS`])
-/// where the configuration does not show it: in a block it does not show,
-/// or, for a block, the block itself. Such a block is a `dynamic` block (the
-/// configuration never shows those). What is unknown in it was set by its
-/// content; a block unknown as a whole is one over a list whose length is
-/// known only after apply. Truly unknown. An attribute or block a provider
-/// may compute stays a provider default, as where the configuration shows
-/// the block around it.
-fn configured_where_unshown(type_: &str, expressions: &Map<String, Value>, path: &[Step]) -> bool {
-    let Some(i) = unshown_step(expressions, path) else {
-        return false;
-    };
-    let key = key_path(path);
-    match (path.get(i), path.get(i + 1)) {
-        // The step not shown is a block (its key and an index, or one
-        // element of a block list) with something below it.
-        (Some(Step::Key(_)), Some(Step::Index(_))) if path.len() > i + 2 => {
-            listed(CONFIGURED, type_, &key) || listed(CONFIGURED_BLOCKS, type_, &key)
-        }
-        (Some(Step::Index(_)), Some(_)) => {
-            listed(CONFIGURED, type_, &key) || listed(CONFIGURED_BLOCKS, type_, &key)
-        }
-        // The path ends at the step not shown: a whole block, unknown.
-        (Some(Step::Key(_)), None) => listed(CONFIGURED_BLOCKS, type_, &key),
-        _ => false,
-    }
-}
-
-/// Whether `table` lists `key` (keys joined by `.`) for `type_`.
-fn listed(table: &[(&str, &[&str])], type_: &str, key: &str) -> bool {
-    table
-        .binary_search_by(|(t, _)| (*t).cmp(type_))
-        .ok()
-        .and_then(|i| table.get(i))
-        .is_some_and(|(_, keys)| keys.binary_search(&key).is_ok())
 }
 
 /// The values of a change (before, after, after_unknown, after_sensitive,
@@ -311,139 +246,4 @@ fn before_resource(
         cluster: None,
         oidc_cluster: None,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn k(s: &str) -> Step {
-        Step::Key(s.into())
-    }
-
-    #[test]
-    fn the_configured_table_is_sorted_and_covers_the_types_the_rules_read() {
-        let types: Vec<&str> = CONFIGURED.iter().map(|(t, _)| *t).collect();
-        for table in [CONFIGURED, CONFIGURED_BLOCKS] {
-            let these: Vec<&str> = table.iter().map(|(t, _)| *t).collect();
-            let mut sorted = these.clone();
-            sorted.sort_unstable();
-            sorted.dedup();
-            assert_eq!(these, sorted, "types out of order (binary search)");
-            assert_eq!(these, types, "the two tables list other types");
-            for (t, keys) in table {
-                let mut a = keys.to_vec();
-                a.sort_unstable();
-                assert_eq!(&a, keys, "{t}: keys out of order");
-            }
-        }
-        let rules = crate::rules::builtin_rules().unwrap_or_default();
-        assert!(rules.len() > 40);
-        let read = rules.iter().flat_map(|r| r.meta.resource_types.iter());
-        for t in read
-            .map(String::as_str)
-            .chain(super::super::joins::JOIN_TYPES)
-            .filter(|t| !t.starts_with("akslint:"))
-        {
-            assert!(
-                types.contains(&t),
-                "{t} is not in CONFIGURED: rerun scripts/gen-configured.py"
-            );
-        }
-    }
-
-    #[test]
-    fn an_unknown_attribute_only_a_configuration_sets_is_truly_unknown_in_a_hidden_block() {
-        let cluster = "azurerm_kubernetes_cluster";
-        let shown = serde_json::json!({
-            "oms_agent": [{"log_analytics_workspace_id": {"references": ["x"]}}],
-            "network_profile": [{"network_plugin": {"constant_value": "azure"}}],
-        });
-        let shown = shown.as_object().cloned().unwrap_or_default();
-        let none = Map::new();
-        let oms = [
-            k("oms_agent"),
-            Step::Index(0),
-            k("log_analytics_workspace_id"),
-        ];
-        let defender = [
-            k("microsoft_defender"),
-            Step::Index(0),
-            k("log_analytics_workspace_id"),
-        ];
-        let policy = [k("network_profile"), Step::Index(0), k("network_policy")];
-        let plugin = [k("network_profile"), Step::Index(0), k("network_plugin")];
-        // Not shown at all (a dynamic block): only what no provider computes.
-        assert!(configured_where_unshown(cluster, &none, &oms));
-        assert!(configured_where_unshown(cluster, &none, &defender));
-        assert!(configured_where_unshown(cluster, &none, &plugin));
-        assert!(!configured_where_unshown(cluster, &none, &policy));
-        // A shown block's unset attribute is unset; its set one is set.
-        assert!(!configured_where_unshown(cluster, &shown, &plugin));
-        assert!(!configured_where_unshown(cluster, &shown, &policy));
-        assert!(sets_path(&shown, &oms));
-        // A second element of a block list the configuration shows once.
-        let second = [
-            k("oms_agent"),
-            Step::Index(1),
-            k("log_analytics_workspace_id"),
-        ];
-        assert!(configured_where_unshown(cluster, &shown, &second));
-        // A whole block: one no provider computes, not one it may compute.
-        assert!(configured_where_unshown(cluster, &none, &[k("oms_agent")]));
-        assert!(!configured_where_unshown(
-            cluster,
-            &none,
-            &[k("network_profile")]
-        ));
-        let lb = [
-            k("network_profile"),
-            Step::Index(0),
-            k("load_balancer_profile"),
-        ];
-        assert!(!configured_where_unshown(cluster, &shown, &lb));
-        let adv = [
-            k("network_profile"),
-            Step::Index(0),
-            k("advanced_networking"),
-        ];
-        assert!(configured_where_unshown(cluster, &shown, &adv));
-        // An attribute ending where a shown block leaves it out: unset,
-        // whatever the table says (a provider's legacy plan may mark it).
-        let mode = [
-            k("network_profile"),
-            Step::Index(0),
-            k("network_plugin_mode"),
-        ];
-        assert!(!configured_where_unshown(cluster, &shown, &mode));
-        // Computed in azurerm 3.x (planned unknown when left out) though no
-        // schema of the generator's says so (a review found both).
-        let diag = "azurerm_monitor_diagnostic_setting";
-        assert!(!configured_where_unshown(diag, &none, &[k("enabled_log")]));
-        let ranges = [
-            k("api_server_access_profile"),
-            Step::Index(0),
-            k("authorized_ip_ranges"),
-        ];
-        assert!(!configured_where_unshown(cluster, &none, &ranges));
-        let category = [k("enabled_log"), Step::Index(0), k("category_group")];
-        assert!(configured_where_unshown(diag, &none, &category));
-        // An element of a block list, a top-level attribute, another type:
-        // not this case.
-        assert!(!configured_where_unshown(
-            cluster,
-            &none,
-            &[k("oms_agent"), Step::Index(0)]
-        ));
-        assert!(!configured_where_unshown(
-            cluster,
-            &none,
-            &[k("disk_encryption_set_id")]
-        ));
-        assert!(!configured_where_unshown(
-            "azurerm_unknown_type",
-            &none,
-            &oms
-        ));
-    }
 }

@@ -286,17 +286,11 @@ fn is_expression(m: &Map<String, Value>) -> bool {
     !m.is_empty() && m.keys().all(|k| k == "references" || k == "constant_value")
 }
 
-/// Does the configuration set the attribute at `path` (or a block or
-/// expression around it)? Used to decide whether a value Terraform marks
-/// unknown is truly unknown (set by an expression) or a provider default
-/// (not configured: unset).
-pub(crate) fn sets_path(expressions: &Map<String, Value>, path: &[Step]) -> bool {
-    unshown_step(expressions, path).is_none()
-}
-
 /// The first step of `path` that the configuration does not show; None
 /// where it sets the attribute at `path` (or a block or expression around
-/// it).
+/// it). Used to decide whether a value Terraform marks unknown is truly
+/// unknown (set by an expression) or a provider default (not configured:
+/// unset): src/plan/unknown.rs.
 pub(crate) fn unshown_step(expressions: &Map<String, Value>, path: &[Step]) -> Option<usize> {
     let mut cur: &Value = match path.first() {
         Some(Step::Key(k)) => match expressions.get(k) {
@@ -326,10 +320,39 @@ pub(crate) fn unshown_step(expressions: &Map<String, Value>, path: &[Step]) -> O
     None
 }
 
+/// The configuration's value at `prefix` of a path: Ok(None) where it does
+/// not show it, Err(()) where an expression sets something around it.
+pub(crate) fn shown_at<'e>(
+    expressions: &'e Map<String, Value>,
+    prefix: &[Step],
+) -> Result<Option<&'e Value>, ()> {
+    let mut cur: Option<&Value> = None;
+    for step in prefix {
+        let next = match (cur, step) {
+            (None, Step::Key(k)) => expressions.get(k),
+            (Some(Value::Object(m)), _) if is_expression(m) => return Err(()),
+            (Some(Value::Object(m)), Step::Key(k)) => m.get(k),
+            (Some(Value::Array(a)), Step::Index(n)) => {
+                a.get(usize::try_from(*n).unwrap_or(usize::MAX))
+            }
+            _ => return Err(()),
+        };
+        match next {
+            Some(v) => cur = Some(v),
+            None => return Ok(None),
+        }
+    }
+    Ok(cur)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn sets_path(expressions: &Map<String, Value>, path: &[Step]) -> bool {
+        unshown_step(expressions, path).is_none()
+    }
 
     fn k(s: &str) -> Step {
         Step::Key(s.into())

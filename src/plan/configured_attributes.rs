@@ -24,6 +24,29 @@ pub(crate) static CONFIGURED: &[(&str, &[&str])] = &[
     ("azurerm_virtual_network", &["ddos_protection_plan.enable", "ddos_protection_plan.id", "encryption.enforcement", "ip_address_pool.id", "ip_address_pool.number_of_ip_addresses"]),
 ];
 
+/// Blocks nested as sets in some provider version: the plan orders their
+/// elements by value, not as the configuration writes them.
+pub(crate) static SET_BLOCKS: &[(&str, &[&str])] = &[
+    ("azuread_application_federated_identity_credential", &[]),
+    ("azuread_application_password", &[]),
+    ("azuread_service_principal_password", &[]),
+    ("azurerm_container_registry", &[]),
+    ("azurerm_federated_identity_credential", &[]),
+    ("azurerm_key_vault", &["contact"]),
+    ("azurerm_kubernetes_automatic_cluster", &[]),
+    ("azurerm_kubernetes_cluster", &["maintenance_window.allowed", "maintenance_window.not_allowed", "maintenance_window_auto_upgrade.not_allowed", "maintenance_window_node_os.not_allowed"]),
+    ("azurerm_kubernetes_cluster_node_pool", &[]),
+    ("azurerm_monitor_diagnostic_setting", &["enabled_log", "enabled_metric", "log", "metric"]),
+    ("azurerm_role_assignment", &[]),
+    ("azurerm_route", &[]),
+    ("azurerm_route_table", &[]),
+    ("azurerm_security_center_subscription_pricing", &["extension"]),
+    ("azurerm_subnet", &[]),
+    ("azurerm_subnet_route_table_association", &[]),
+    ("azurerm_user_assigned_identity", &[]),
+    ("azurerm_virtual_network", &[]),
+];
+
 /// Blocks that only a configuration sets (no provider computes them),
 /// the same way.
 pub(crate) static CONFIGURED_BLOCKS: &[(&str, &[&str])] = &[

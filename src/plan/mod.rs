@@ -26,6 +26,7 @@ pub mod parse;
 mod pools;
 pub mod read;
 mod scan;
+mod unknown;
 #[rustfmt::skip]
 pub(crate) mod sensitive_attributes;
 
