@@ -47,8 +47,12 @@ deny contains f if {
 	some c in automatic.all_clusters
 	a := lib.attr1(c, ["service_principal"])
 	lib.is_set(c, a.path)
-	f := lib.result(c, a, "The cluster authenticates with a service principal and its client secret: remove the `service_principal` block and use `identity { type = \"SystemAssigned\" }` or `\"UserAssigned\"`.")
+	f := lib.result(c, a, sp_message(a))
 }
+
+sp_message(a) := "The `service_principal` block is known only after apply: the cluster must authenticate with a managed identity (`identity { type = \"SystemAssigned\" }` or `\"UserAssigned\"`), not a service principal and its client secret." if a.unknown
+
+else := "The cluster authenticates with a service principal and its client secret: remove the `service_principal` block and use `identity { type = \"SystemAssigned\" }` or `\"UserAssigned\"`."
 
 deny contains f if {
 	some c in automatic.all_clusters
@@ -61,8 +65,12 @@ deny contains f if {
 	not lib.is_unset(c, ["identity"])
 	a := lib.attr1(c, ["identity", 0, "type"])
 	not managed(a.value)
-	f := lib.result(c, a, "The cluster's identity is not a managed identity: set `identity { type = \"SystemAssigned\" }` or `\"UserAssigned\"`.")
+	f := lib.result(c, a, type_message(a))
 }
+
+type_message(a) := "The cluster's identity type is known only after apply: it must be a managed identity (`SystemAssigned` or `UserAssigned`)." if a.unknown
+
+else := "The cluster's identity is not a managed identity: set `identity { type = \"SystemAssigned\" }` or `\"UserAssigned\"`."
 
 managed(t) if lib.in_ci(t, allowed)
 

@@ -69,6 +69,7 @@ test_identity_type_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["identity", 0, "type"]
+	startswith(f.msg, "The cluster's identity type is known only after apply")
 }
 
 test_identity_block_unknown if {
@@ -85,6 +86,7 @@ test_service_principal_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["service_principal"]
+	startswith(f.msg, "The `service_principal` block is known only after apply")
 }
 
 automatic(values) := {"by_type": {"azurerm_kubernetes_automatic_cluster": [{

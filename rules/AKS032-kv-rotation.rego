@@ -50,11 +50,18 @@ missing_msg := "The Key Vault secrets provider is not enabled, so Key Vault secr
 disabled_msg := "Secrets mounted from Key Vault are not rotated: set `secret_rotation_enabled = true` in `key_vault_secrets_provider`."
 
 # The block is absent (fail) or known only after apply (unknown).
+unknown_msg := "The `key_vault_secrets_provider` block is known only after apply: it must be there with `secret_rotation_enabled = true`, so that Key Vault secrets are rotated in the cluster."
+
 deny contains f if {
 	some c in lib.clusters
 	not lib.has_value(c, [block])
-	f := lib.result(c, lib.attr1(c, [block]), missing_msg)
+	a := lib.attr1(c, [block])
+	f := lib.result(c, a, missing_message(a))
 }
+
+missing_message(a) := unknown_msg if a.unknown
+
+else := missing_msg
 
 deny contains f if {
 	some c in lib.clusters

@@ -64,5 +64,6 @@ test_block_unknown_is_unknown if {
 	count(fs) == 1
 	some f in fs
 	f.status == "unknown"
+	startswith(f.msg, "The `key_vault_secrets_provider` block is known only after apply")
 	f.attribute == ["key_vault_secrets_provider"]
 }
