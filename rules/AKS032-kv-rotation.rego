@@ -68,5 +68,9 @@ deny contains f if {
 	lib.has_value(c, [block])
 	a := lib.attr1(c, [block, 0, "secret_rotation_enabled"])
 	a.value != true
-	f := lib.result(c, a, disabled_msg)
+	f := lib.result(c, a, disabled_message(a))
 }
+
+disabled_message(a) := "Whether secrets mounted from Key Vault are rotated is known only after apply: `secret_rotation_enabled` in `key_vault_secrets_provider` must be `true`." if a.unknown
+
+else := disabled_msg

@@ -56,6 +56,7 @@ test_rotation_unknown_is_unknown if {
 	count(fs) == 1
 	some f in fs
 	f.status == "unknown"
+	startswith(f.msg, "Whether secrets mounted from Key Vault are rotated is known only after apply")
 	f.attribute == ["key_vault_secrets_provider", 0, "secret_rotation_enabled"]
 }
 

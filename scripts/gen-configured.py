@@ -64,11 +64,24 @@ JOIN_TYPES = [
 # Computed in azurerm 3.x releases whose schema is not among the inputs
 # (tfplan's 3.x schema predates them, the AKS subset lacks the resource):
 # `Optional, Computed: !features.FourPointOhBeta()` in the provider's source
-# from v3.39 to v3.117.1. Planned unknown when the configuration leaves
-# them out.
+# from v3.39 to v3.117.1, planned unknown when the configuration leaves
+# them out; never computed in 4.x and 5.x. They are listed as configured,
+# and COMPUTED_IN_3X names them with a key only 3.x plans have (in `after`
+# or `after_unknown`): in a 3.x plan they are provider defaults.
 COMPUTED_IN_3X = {
-    "azurerm_monitor_diagnostic_setting": ["enabled_log"],
-    "azurerm_kubernetes_cluster": ["api_server_access_profile.authorized_ip_ranges"],
+    "azurerm_monitor_diagnostic_setting": ("log", ["enabled_log"]),
+    "azurerm_kubernetes_cluster": (
+        "api_server_authorized_ip_ranges",
+        ["api_server_access_profile.authorized_ip_ranges"],
+    ),
+}
+
+# Types that no schema here has: what BASELINE-2026-12.md says of their
+# schema (v4.81.0, v5.2.0). azurerm_kubernetes_automatic_cluster's
+# `identity` block is Required, its `type` too: only a configuration sets
+# them.
+EXTRA_CONFIGURED = {
+    "azurerm_kubernetes_automatic_cluster": (["identity.type"], ["identity"]),
 }
 
 
@@ -167,7 +180,7 @@ def main(args):
     attrs = {}
     blocks = {}
     sets = {}
-    observed = {t: set(keys) for t, keys in COMPUTED_IN_3X.items()}
+    observed = {}
     for path in args:
         if os.path.isdir(path):
             observed_unset_unknowns(path, types, observed)
@@ -194,12 +207,15 @@ def main(args):
     print("pub(crate) static CONFIGURED: &[(&str, &[&str])] = &[")
     for rtype in sorted(types):
         found = sorted(
-            p
-            for p, flags in (attrs.get(rtype) or {}).items()
-            if "." in p
-            and not p.startswith("timeouts.")
-            and all(flags)
-            and p not in observed.get(rtype, set())
+            {
+                p
+                for p, flags in (attrs.get(rtype) or {}).items()
+                if "." in p
+                and not p.startswith("timeouts.")
+                and all(flags)
+                and p not in observed.get(rtype, set())
+            }
+            | set(EXTRA_CONFIGURED.get(rtype, ([], []))[0])
         )
         items = ", ".join(json.dumps(p) for p in found)
         print(f"    ({json.dumps(rtype)}, &[{items}]),")
@@ -218,12 +234,24 @@ def main(args):
     print("pub(crate) static CONFIGURED_BLOCKS: &[(&str, &[&str])] = &[")
     for rtype in sorted(types):
         found = sorted(
-            p
-            for p in blocks.get(rtype) or ()
-            if p != "timeouts" and p not in observed.get(rtype, set())
+            {p for p in blocks.get(rtype) or () if p != "timeouts" and p not in observed.get(rtype, set())}
+            | set(EXTRA_CONFIGURED.get(rtype, ([], []))[1])
         )
         items = ", ".join(json.dumps(p) for p in found)
         print(f"    ({json.dumps(rtype)}, &[{items}]),")
+    print("];")
+    print_computed_in_3x()
+
+
+def print_computed_in_3x():
+    print()
+    print("/// Listed above but computed in azurerm 3.x: (type, a key only 3.x plans")
+    print("/// have, keys). See COMPUTED_IN_3X in scripts/gen-configured.py.")
+    print("pub(crate) static COMPUTED_IN_3X: &[(&str, &str, &[&str])] = &[")
+    for rtype in sorted(COMPUTED_IN_3X):
+        marker, keys = COMPUTED_IN_3X[rtype]
+        items = ", ".join(json.dumps(k) for k in sorted(keys))
+        print(f"    ({json.dumps(rtype)}, {json.dumps(marker)}, &[{items}]),")
     print("];")
 
 

@@ -325,3 +325,44 @@ fn an_unknown_list_element_in_a_dynamic_block_is_unknown() {
         );
     }
 }
+
+/// AKS007 says a dynamic default pool hides the subnet only where the
+/// plan's configuration is there to say so: without it (the section
+/// removed) the subnet is not in the plan, as before (found by a review).
+#[test]
+fn the_dynamic_default_pool_reason_needs_the_configuration() {
+    let text = std::fs::read_to_string(root().join("fixtures/dynamic-blocks/plan.json")).unwrap();
+    let mut plan: Value = serde_json::from_str(&text).unwrap();
+    let aks007 = |plan: &Value| {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plan.json");
+        std::fs::write(&p, serde_json::to_vec(plan).unwrap()).unwrap();
+        let (_, doc) = common::run_json(&[p.to_str().unwrap()]);
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "AKS007")
+            .map(|f| {
+                (
+                    f["status"].clone(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let with = aks007(&plan);
+    assert_eq!(with.len(), 1, "{with:?}");
+    assert_eq!(with[0].0, "unknown");
+    assert!(with[0].1.contains("`dynamic` block"), "{with:?}");
+    plan.as_object_mut().unwrap().remove("configuration");
+    let without = aks007(&plan);
+    assert_eq!(without.len(), 1, "{without:?}");
+    assert_eq!(without[0].0, "unknown");
+    assert!(
+        without[0]
+            .1
+            .contains("its subnet is not in this plan or state"),
+        "{without:?}"
+    );
+}

@@ -160,7 +160,7 @@ fn normalize_change(
         });
         for p in paths {
             let truly = match (&exprs, &after_unknown) {
-                (Some(e), Some(au)) => super::unknown::truly_unknown(&rc.type_, e, au, &p),
+                (Some(e), Some(au)) => super::unknown::truly_unknown(&rc.type_, e, &values, au, &p),
                 _ => true,
             };
             if truly {

@@ -7,39 +7,50 @@
 use serde_json::{Map, Value};
 
 use super::configuration::{shown_at, unshown_step};
-use super::configured_attributes::{CONFIGURED, CONFIGURED_BLOCKS, SET_BLOCKS};
+use super::configured_attributes::{COMPUTED_IN_3X, CONFIGURED, CONFIGURED_BLOCKS, SET_BLOCKS};
 use super::normalize::key_path;
 use crate::finding::Step;
 
 /// Whether the value at `path`, which `after_unknown` marks, is truly
-/// unknown for a resource of `type_` whose configuration is `expressions`.
+/// unknown for a resource of `type_` whose configuration is `expressions`
+/// and whose planned values are `after`.
 pub(super) fn truly_unknown(
     type_: &str,
     expressions: &Map<String, Value>,
+    after: &Value,
     after_unknown: &Value,
     path: &[Step],
 ) -> bool {
-    let unshown = unshown(type_, expressions, after_unknown, path);
+    let unshown = unshown(type_, expressions, path);
     unshown.is_none()
         || in_dynamic_required_block(type_, expressions, path)
         || is_list_element(path)
-        || configured_where_unshown(type_, unshown, path)
+        || (configured_where_unshown(type_, unshown, path)
+            && !computed_in_3x(type_, after, after_unknown, path))
+}
+
+/// Whether `path` is one that azurerm 3.x computes though no schema of
+/// [`super::configured_attributes`]' says so ([`COMPUTED_IN_3X`]), in a 3.x
+/// plan (it has the key that only 3.x has, in `after` or `after_unknown`).
+fn computed_in_3x(type_: &str, after: &Value, after_unknown: &Value, path: &[Step]) -> bool {
+    let Some((_, marker, keys)) = COMPUTED_IN_3X.iter().find(|(t, _, _)| *t == type_) else {
+        return false;
+    };
+    let key = key_path(path);
+    keys.iter()
+        .any(|k| key == *k || key.starts_with(&format!("{k}.")))
+        && (after.get(marker).is_some() || after_unknown.get(marker).is_some())
 }
 
 /// The first step of `path` that the configuration does not show (None: it
 /// sets the value or a block or expression around it). An element of a
 /// block nested as a set is matched by what it sets, not by its index: the
 /// plan orders a set's elements by value (known ones first), not as the
-/// configuration writes them. The configuration sets the value when one of
-/// the set's elements it shows does; where none does and the plan holds
-/// more elements than the configuration shows (a `dynamic` block's), the
-/// element is the step not shown; else the attribute is.
-fn unshown(
-    type_: &str,
-    expressions: &Map<String, Value>,
-    after_unknown: &Value,
-    path: &[Step],
-) -> Option<usize> {
+/// configuration writes them, and merges equal ones. The configuration sets
+/// the value when one of the set's elements it shows does; where none does,
+/// the element is the step not shown (a `dynamic` block's, if only a
+/// configuration sets the value).
+fn unshown(type_: &str, expressions: &Map<String, Value>, path: &[Step]) -> Option<usize> {
     let sets = entries(SET_BLOCKS, type_);
     // The step before an index is the block's key: its last name is
     // compared first, so most paths build no key.
@@ -51,44 +62,19 @@ fn unshown(
     let Some(j) = set_at else {
         return unshown_step(expressions, path);
     };
-    let prefix = path.get(..j).unwrap_or_default();
-    let shown = match shown_at(expressions, prefix) {
+    let shown = match shown_at(expressions, path.get(..j).unwrap_or_default()) {
         Ok(Some(Value::Array(a))) => a.len(),
         // Not shown down to the set, or set by an expression around it.
         _ => return unshown_step(expressions, path),
     };
     let mut alternative = path.to_vec();
-    let mut first = None;
-    for k in 0..shown {
+    let one_sets_it = (0..shown).any(|k| {
         if let Some(step) = alternative.get_mut(j) {
             *step = Step::Index(k as u64);
         }
-        match unshown_step(expressions, &alternative) {
-            None => return None,
-            Some(i) => first = first.or(Some(i)),
-        }
-    }
-    let planned = len_at(after_unknown, prefix).unwrap_or(0);
-    if planned > shown || shown == 0 {
-        Some(j)
-    } else {
-        first
-    }
-}
-
-/// The length of the array at `prefix` of a tree of values (`after_unknown`
-/// has the plan's block lists, their elements `{}` where nothing in them is
-/// unknown).
-fn len_at(tree: &Value, prefix: &[Step]) -> Option<usize> {
-    let mut cur = tree;
-    for step in prefix {
-        cur = match (cur, step) {
-            (Value::Object(m), Step::Key(k)) => m.get(k)?,
-            (Value::Array(a), Step::Index(n)) => a.get(usize::try_from(*n).ok()?)?,
-            _ => return None,
-        };
-    }
-    cur.as_array().map(Vec::len)
+        unshown_step(expressions, &alternative).is_none()
+    });
+    (!one_sets_it).then_some(j)
 }
 
 /// Whether `path` lies in (or is) a required block that the configuration
@@ -258,15 +244,30 @@ mod tests {
         ];
         assert!(!cwu(cluster, &shown, &mode));
         // Computed in azurerm 3.x (planned unknown when left out) though no
-        // schema of the generator's says so (a review found both).
+        // schema of the generator's says so (a review found both): in a 3.x
+        // plan (a key only 3.x has), a provider default; in 4.x, set.
         let diag = "azurerm_monitor_diagnostic_setting";
-        assert!(!cwu(diag, &none, &[k("enabled_log")]));
+        let whole = [k("enabled_log")];
+        let marked = serde_json::json!({"enabled_log": true});
+        let v3 = serde_json::json!({"log": []});
+        let v4 = serde_json::json!({"enabled_metric": []});
+        assert!(!truly_unknown(diag, &none, &v3, &marked, &whole));
+        assert!(!truly_unknown(
+            diag,
+            &none,
+            &v4,
+            &serde_json::json!({"log": true}),
+            &whole
+        ));
+        assert!(truly_unknown(diag, &none, &v4, &marked, &whole));
         let ranges = [
             k("api_server_access_profile"),
             Step::Index(0),
             k("authorized_ip_ranges"),
         ];
-        assert!(!cwu(cluster, &none, &ranges));
+        let v3 = serde_json::json!({"api_server_authorized_ip_ranges": []});
+        assert!(!truly_unknown(cluster, &none, &v3, &marked, &ranges));
+        assert!(truly_unknown(cluster, &none, &v4, &marked, &ranges));
         let category = [k("enabled_log"), Step::Index(0), k("category_group")];
         assert!(cwu(diag, &none, &category));
         // An element of a block list, a top-level attribute, another type:
@@ -287,22 +288,32 @@ mod tests {
                 .unwrap_or_default()
         };
         let planned = serde_json::json!({"enabled_log": [{}, {"category_group": true}]});
+        let after = serde_json::json!({});
+        let none = Map::new();
         // Written first, planned second (the plan orders a set by value).
         let written_first = cfg(serde_json::json!([
             {"category_group": {"references": ["azurerm_log_analytics_workspace.w.id"]}},
             {"category": {"constant_value": "kube-apiserver"}},
         ]));
         assert_eq!(unshown_step(&written_first, &path), Some(2), "by index");
-        assert!(truly_unknown(diag, &written_first, &planned, &path));
+        assert!(truly_unknown(diag, &written_first, &after, &planned, &path));
         // One written, two planned: the other is a dynamic block's.
         let one = cfg(serde_json::json!([{"category": {"constant_value": "kube-apiserver"}}]));
-        assert!(truly_unknown(diag, &one, &planned, &path));
-        // Two written, none sets it: the provider's (unset).
+        assert!(truly_unknown(diag, &one, &after, &planned, &path));
+        // Two written, none sets it: a dynamic block's too (two written
+        // blocks may be one planned element, the plan merges equal ones),
+        // which only a configuration sets.
         let two = cfg(serde_json::json!([
             {"category": {"constant_value": "kube-apiserver"}},
-            {"category": {"constant_value": "kube-audit"}},
+            {"category": {"constant_value": "kube-apiserver"}},
         ]));
-        assert!(!truly_unknown(diag, &two, &planned, &path));
+        assert!(truly_unknown(diag, &two, &after, &planned, &path));
+        // A 3.x plan (it has `log`): enabled_log is the provider's.
+        let v3 = serde_json::json!({"log": []});
+        let whole = [k("enabled_log")];
+        let whole_unknown = serde_json::json!({"enabled_log": true});
+        assert!(!truly_unknown(diag, &none, &v3, &whole_unknown, &whole));
+        assert!(truly_unknown(diag, &none, &after, &whole_unknown, &whole));
         // A list block keeps its order: matched by index.
         let cluster = "azurerm_kubernetes_cluster";
         let oms = [
@@ -316,6 +327,6 @@ mod tests {
         ]});
         let shown = shown.as_object().cloned().unwrap_or_default();
         let planned = serde_json::json!({"oms_agent": [{}, {"log_analytics_workspace_id": true}]});
-        assert!(!truly_unknown(cluster, &shown, &planned, &oms));
+        assert!(!truly_unknown(cluster, &shown, &after, &planned, &oms));
     }
 }

@@ -303,6 +303,12 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 e.get("vnet_subnet_id")
             }
         });
+        // A default pool the configuration (found) does not show: a
+        // `dynamic` block.
+        let hidden = p.kind == "default"
+            && exprs
+                .as_ref()
+                .is_some_and(|e| e.get("default_node_pool").is_none());
         // Unset (AKS006's concern): no chain.
         if !set && !unknown {
             continue;
@@ -340,7 +346,7 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             // Known only after apply, set where the configuration does not
             // show it (a `dynamic` default pool): the plan cannot tell which
             // subnet it is.
-            None if expr.is_none() && unknown && value.is_none() => Egress {
+            None if hidden && unknown && value.is_none() => Egress {
                 subnet: "unresolved",
                 subnets: Vec::new(),
             },
