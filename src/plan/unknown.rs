@@ -29,9 +29,9 @@ pub(super) fn truly_unknown(
             && !computed_in_3x(type_, after, after_unknown, path))
 }
 
-/// Whether `path` is one that azurerm 3.x computes though no schema of
-/// [`super::configured_attributes`]' says so ([`COMPUTED_IN_3X`]), in a 3.x
-/// plan (it has the key that only 3.x has, in `after` or `after_unknown`).
+/// Whether `path` is one that azurerm 3.x computes though no schema the
+/// tables were generated from says so ([`COMPUTED_IN_3X`]), in a 3.x plan
+/// (one with the key that only 3.x has, in `after` or `after_unknown`).
 fn computed_in_3x(type_: &str, after: &Value, after_unknown: &Value, path: &[Step]) -> bool {
     let Some((_, marker, keys)) = COMPUTED_IN_3X.iter().find(|(t, _, _)| *t == type_) else {
         return false;
@@ -82,7 +82,7 @@ fn unshown(type_: &str, expressions: &Map<String, Value>, path: &[Step]) -> Opti
 /// block (the configuration never shows those; a provider computes no
 /// required block). Whole, or what is unknown in it, it is truly unknown:
 /// the block may set it (a subnet id known only after apply). Where the
-/// configuration shows the block, `sets_path` answers.
+/// configuration shows the block, [`unshown_step`] answers.
 fn in_dynamic_required_block(type_: &str, expressions: &Map<String, Value>, path: &[Step]) -> bool {
     type_ == super::normalize::CLUSTER
         && matches!(path.first(), Some(Step::Key(k)) if k == "default_node_pool")
