@@ -36,9 +36,10 @@ fn computed_in_3x(type_: &str, after: &Value, after_unknown: &Value, path: &[Ste
     let Some((_, marker, keys)) = COMPUTED_IN_3X.iter().find(|(t, _, _)| *t == type_) else {
         return false;
     };
+    // The item itself only: 3.x computes `enabled_log` as a whole, and what
+    // is unknown in one of its elements was set by the configuration.
     let key = key_path(path);
-    keys.iter()
-        .any(|k| key == *k || key.starts_with(&format!("{k}.")))
+    keys.contains(&key.as_str())
         && (after.get(marker).is_some() || after_unknown.get(marker).is_some())
 }
 
@@ -260,6 +261,10 @@ mod tests {
             &whole
         ));
         assert!(truly_unknown(diag, &none, &v4, &marked, &whole));
+        // What is unknown in one of its elements is the configuration's,
+        // in 3.x too (a third review).
+        let group = [k("enabled_log"), Step::Index(0), k("category_group")];
+        assert!(truly_unknown(diag, &none, &v3, &marked, &group));
         let ranges = [
             k("api_server_access_profile"),
             Step::Index(0),
