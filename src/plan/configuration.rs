@@ -286,38 +286,51 @@ fn is_expression(m: &Map<String, Value>) -> bool {
     !m.is_empty() && m.keys().all(|k| k == "references" || k == "constant_value")
 }
 
+/// What the configuration shows at a path.
+enum Shown<'e> {
+    /// The value at the path (a block, a list of blocks, an expression).
+    At(&'e Value),
+    /// Nothing from this step on (the index of the first step not shown).
+    From(usize),
+    /// An expression sets something around the path, or the path does not
+    /// fit the configuration's shape: the source sets something we cannot
+    /// see through.
+    Opaque,
+}
+
+fn shown<'e>(expressions: &'e Map<String, Value>, path: &[Step]) -> Shown<'e> {
+    let mut cur: &Value = match path.first() {
+        Some(Step::Key(k)) => match expressions.get(k) {
+            Some(v) => v,
+            None => return Shown::From(0),
+        },
+        _ => return Shown::Opaque,
+    };
+    for (i, step) in path.iter().enumerate().skip(1) {
+        let next = match (cur, step) {
+            (Value::Object(m), _) if is_expression(m) => return Shown::Opaque,
+            (Value::Object(m), Step::Key(k)) => m.get(k),
+            (Value::Array(a), Step::Index(n)) => a.get(usize::try_from(*n).unwrap_or(usize::MAX)),
+            _ => return Shown::Opaque,
+        };
+        match next {
+            Some(v) => cur = v,
+            None => return Shown::From(i),
+        }
+    }
+    Shown::At(cur)
+}
+
 /// The first step of `path` that the configuration does not show; None
 /// where it sets the attribute at `path` (or a block or expression around
 /// it). Used to decide whether a value Terraform marks unknown is truly
 /// unknown (set by an expression) or a provider default (not configured:
 /// unset): src/plan/unknown.rs.
 pub(crate) fn unshown_step(expressions: &Map<String, Value>, path: &[Step]) -> Option<usize> {
-    let mut cur: &Value = match path.first() {
-        Some(Step::Key(k)) => match expressions.get(k) {
-            Some(v) => v,
-            None => return Some(0),
-        },
-        _ => return None,
-    };
-    for (i, step) in path.iter().enumerate().skip(1) {
-        match (cur, step) {
-            (Value::Object(m), _) if is_expression(m) => return None,
-            (Value::Object(m), Step::Key(k)) => match m.get(k) {
-                Some(v) => cur = v,
-                None => return Some(i),
-            },
-            (Value::Array(a), Step::Index(n)) => {
-                match a.get(usize::try_from(*n).unwrap_or(usize::MAX)) {
-                    Some(v) => cur = v,
-                    None => return Some(i),
-                }
-            }
-            // A block list addressed by key, or similar shape mismatch: the
-            // source sets something here that we cannot see through.
-            _ => return None,
-        }
+    match shown(expressions, path) {
+        Shown::From(i) => Some(i),
+        Shown::At(_) | Shown::Opaque => None,
     }
-    None
 }
 
 /// The configuration's value at `prefix` of a path: Ok(None) where it does
@@ -326,23 +339,11 @@ pub(crate) fn shown_at<'e>(
     expressions: &'e Map<String, Value>,
     prefix: &[Step],
 ) -> Result<Option<&'e Value>, ()> {
-    let mut cur: Option<&Value> = None;
-    for step in prefix {
-        let next = match (cur, step) {
-            (None, Step::Key(k)) => expressions.get(k),
-            (Some(Value::Object(m)), _) if is_expression(m) => return Err(()),
-            (Some(Value::Object(m)), Step::Key(k)) => m.get(k),
-            (Some(Value::Array(a)), Step::Index(n)) => {
-                a.get(usize::try_from(*n).unwrap_or(usize::MAX))
-            }
-            _ => return Err(()),
-        };
-        match next {
-            Some(v) => cur = Some(v),
-            None => return Ok(None),
-        }
+    match shown(expressions, prefix) {
+        Shown::At(v) => Ok(Some(v)),
+        Shown::From(_) => Ok(None),
+        Shown::Opaque => Err(()),
     }
-    Ok(cur)
 }
 
 #[cfg(test)]
