@@ -88,7 +88,7 @@ const NOT_INSTANCES: &[&str] = &[
 /// each.value.id`): the instance with the resource's own key, as the
 /// reference `module.aks["KEY"].ATTR`. None for any other expression, or a
 /// `for_each` over anything but one whole module call or resource.
-fn through_for_each(
+pub(super) fn through_for_each(
     cfg: &TfConfiguration,
     mods: &[String],
     r: &Resource,

@@ -308,7 +308,17 @@ impl<'m> Index<'m> {
         let path = self.path(r);
         let mods: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
         let keys: Vec<Option<Value>> = path.iter().map(|(_, k)| k.clone()).collect();
-        resolve(cfg, &mods, &keys, expr, accept, 0)
+        // `each.value.ATTR` of a resource whose `for_each` is a module call
+        // or a resource: the instance with the resource's own key.
+        let through = super::join::through_for_each(cfg, &mods, r, expr);
+        resolve(
+            cfg,
+            &mods,
+            &keys,
+            through.as_ref().unwrap_or(expr),
+            accept,
+            0,
+        )
     }
 
     /// The instance a reference means, for a resource with index `own`.
