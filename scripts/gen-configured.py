@@ -77,11 +77,27 @@ COMPUTED_IN_3X = {
 }
 
 # Types that no schema here has: what BASELINE-2026-12.md says of their
-# schema (v4.81.0, v5.2.0). azurerm_kubernetes_automatic_cluster's
-# `identity` block is Required, its `type` too: only a configuration sets
-# them.
+# schema (v4.81.0, v5.2.0) and the provider's source shows
+# (hashicorp/terraform-provider-azurerm,
+# internal/services/containers/kubernetes_automatic_cluster_resource.go, the
+# six-block schema). azurerm_kubernetes_automatic_cluster's `identity` block
+# is Required, its `type` too; `api_server_access` and `private_cluster` are
+# Optional and not Computed, and so are their attributes (those of
+# `private_cluster` have defaults, which a plan shows known): only a
+# configuration sets them. `hosted_system` is Optional and Computed (the
+# provider returns managed subnets when none is given): not listed.
 EXTRA_CONFIGURED = {
-    "azurerm_kubernetes_automatic_cluster": (["identity.type"], ["identity"]),
+    "azurerm_kubernetes_automatic_cluster": (
+        [
+            "api_server_access.authorized_ip_ranges",
+            "api_server_access.subnet_id",
+            "identity.identity_ids",
+            "identity.type",
+            "private_cluster.private_dns_zone_id",
+            "private_cluster.public_fully_qualified_domain_name_enabled",
+        ],
+        ["api_server_access", "identity", "private_cluster"],
+    ),
 }
 
 
