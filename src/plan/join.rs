@@ -83,11 +83,36 @@ const NOT_INSTANCES: &[&str] = &[
     "self",
 ];
 
-/// `each.value.ATTR` in a resource whose `for_each` is a module call or a
-/// resource (`for_each = module.aks`, `kubernetes_cluster_id =
-/// each.value.id`): the instance with the resource's own key, as the
-/// reference `module.aks["KEY"].ATTR`. None for any other expression, or a
-/// `for_each` over anything but one whole module call or resource.
+/// What follows `each.value` in a reference, as attribute names:
+/// `each.value.id` -> `id`, `each.value["id"].x` -> `id.x`. None for
+/// `each.value` alone or an index that is no attribute name.
+fn each_value_rest(reference: &str) -> Option<String> {
+    let rest = reference.strip_prefix("each.value")?;
+    if let Some(attr) = rest.strip_prefix('.') {
+        return Some(attr.to_string());
+    }
+    let (name, tail) = rest.strip_prefix("[\"")?.split_once("\"]")?;
+    let is_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (is_name && (tail.is_empty() || tail.starts_with(['.', '[']))).then(|| format!("{name}{tail}"))
+}
+
+/// `each.value.ATTR` (or `each.value["ATTR"]`) in a resource whose
+/// `for_each` is one whole module call or resource (`for_each =
+/// module.aks`, `kubernetes_cluster_id = each.value.id`): the instance with
+/// the resource's own key, as the reference `module.aks["KEY"].ATTR`.
+///
+/// Only when the `for_each` expression references that module call or
+/// resource, and beside it at most variables and locals (a filter: `{ for
+/// k, v in module.aks : k => v if contains(var.audit, k) }`):
+/// `module.aks.clusters`, `module.aks["x"]`, a data source or another
+/// resource mean each value may be something else, and the expression is
+/// left as it is. A `for` expression over the whole call references only
+/// `module.aks` whatever it maps each value to (`k => v.secondary`): the
+/// plan does not show it, and it is taken for the call's instances.
+/// Callers check that the instance exists. None for any other expression.
 pub(super) fn through_for_each(
     cfg: &TfConfiguration,
     mods: &[String],
@@ -99,20 +124,24 @@ pub(super) fn through_for_each(
         .as_array()?
         .iter()
         .filter_map(Value::as_str)
-        .find_map(|s| s.strip_prefix("each.value."))?;
+        .find_map(each_value_rest)?;
     let for_each = cfg.for_each_expression(mods, &r.type_, &r.name)?;
-    let mut bases = for_each
+    let refs: Vec<&str> = for_each
         .get("references")?
         .as_array()?
         .iter()
         .filter_map(Value::as_str)
-        .filter(|s| {
-            !NOT_INSTANCES.contains(&s.split('.').next().unwrap_or_default())
-                && address::parse(s)
-                    .is_some_and(|segs| segs.len() == 2 && segs.iter().all(|g| g.key.is_none()))
-        });
-    let base = bases.next()?;
-    if bases.any(|b| b != base) {
+        .collect();
+    let whole = |s: &str| {
+        !NOT_INSTANCES.contains(&s.split('.').next().unwrap_or_default())
+            && address::parse(s)
+                .is_some_and(|segs| segs.len() == 2 && segs.iter().all(|g| g.key.is_none()))
+    };
+    let base = *refs.iter().find(|s| whole(s))?;
+    // Beside the base, only variables and locals (a filter: `if
+    // contains(var.audit, k)`).
+    let other = |s: &&str| *s != base && !s.starts_with("var.") && !s.starts_with("local.");
+    if refs.iter().any(other) {
         return None;
     }
     let key = serde_json::to_string(r.index.as_ref()?).ok()?;
@@ -217,5 +246,89 @@ pub(super) fn join_state(resources: &mut [Resource]) {
                 r.oidc_cluster = by_issuer.get(url.trim_end_matches('/')).cloned();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A diagnostic setting `d` with the given `for_each` references, index
+    /// `"blue"`, and `target_resource_id` referencing `target`.
+    fn rewrite(for_each: &[&str], target: &str) -> Option<Value> {
+        let cfg = json!({"root_module": {"resources": [{
+            "mode": "managed", "type": "azurerm_monitor_diagnostic_setting", "name": "d",
+            "for_each_expression": {"references": for_each},
+            "expressions": {}
+        }]}});
+        let text = cfg.to_string();
+        let cfg = TfConfiguration::parse(&text, None);
+        let r = Resource {
+            address: "azurerm_monitor_diagnostic_setting.d[\"blue\"]".into(),
+            type_: "azurerm_monitor_diagnostic_setting".into(),
+            name: "d".into(),
+            module: String::new(),
+            index: Some(json!("blue")),
+            actions: Vec::new(),
+            values: json!({}),
+            unknown: Default::default(),
+            sensitive: Default::default(),
+            withheld: Vec::new(),
+            cluster: None,
+            oidc_cluster: None,
+        };
+        let expr = json!({"references": [target, "each.value"]});
+        through_for_each(&cfg, &[], &r, &expr)
+    }
+
+    fn reference(v: Option<Value>) -> Option<String> {
+        v?.get("references")?.get(0)?.as_str().map(str::to_string)
+    }
+
+    #[test]
+    fn each_value_reads_the_instance_with_the_own_key() {
+        let blue = |attr: &str| Some(format!("module.aks[\"blue\"].{attr}"));
+        assert_eq!(reference(rewrite(&["module.aks"], "each.value.id")), blue("id"));
+        // The index form of the attribute.
+        assert_eq!(
+            reference(rewrite(&["module.aks"], "each.value[\"id\"]")),
+            blue("id")
+        );
+        assert_eq!(
+            reference(rewrite(
+                &["azurerm_kubernetes_cluster.fleet"],
+                "each.value.kubelet_identity[0].object_id"
+            )),
+            Some(
+                "azurerm_kubernetes_cluster.fleet[\"blue\"].kubelet_identity[0].object_id"
+                    .to_string()
+            )
+        );
+        // A filter on variables or locals beside the call.
+        assert_eq!(
+            reference(rewrite(&["module.aks", "var.audit"], "each.value.id")),
+            blue("id")
+        );
+    }
+
+    #[test]
+    fn each_value_of_anything_else_is_left_alone() {
+        // An output of the call, one instance of it, a data source, another
+        // resource: each value may be something else than the instance.
+        for for_each in [
+            &["module.aks.clusters", "module.aks"][..],
+            &["module.aks[\"green\"]", "module.aks"],
+            &["module.aks", "data.azurerm_key_vault.kv"],
+            &["module.aks", "azurerm_key_vault.kv"],
+            &["var.clusters"],
+            &["local.clusters"],
+            &[],
+        ] {
+            assert_eq!(rewrite(for_each, "each.value.id"), None, "{for_each:?}");
+        }
+        // Not an attribute of each value.
+        assert_eq!(rewrite(&["module.aks"], "each.key"), None);
+        assert_eq!(rewrite(&["module.aks"], "each.value[0]"), None);
     }
 }

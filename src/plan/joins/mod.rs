@@ -309,16 +309,17 @@ impl<'m> Index<'m> {
         let mods: Vec<String> = path.iter().map(|(n, _)| n.clone()).collect();
         let keys: Vec<Option<Value>> = path.iter().map(|(_, k)| k.clone()).collect();
         // `each.value.ATTR` of a resource whose `for_each` is a module call
-        // or a resource: the instance with the resource's own key.
-        let through = super::join::through_for_each(cfg, &mods, r, expr);
-        resolve(
-            cfg,
-            &mods,
-            &keys,
-            through.as_ref().unwrap_or(expr),
-            accept,
-            0,
-        )
+        // or a resource: the instance with the resource's own key, when the
+        // plan has it (else the expression leads nowhere, as before: a
+        // `for_each` with other keys than the instances').
+        if let Some(through) = super::join::through_for_each(cfg, &mods, r, expr) {
+            if let Ref::Managed(t) = resolve(cfg, &mods, &keys, &through, &|_| true, 0) {
+                if self.pick(&t, &r.index).is_some() {
+                    return resolve(cfg, &mods, &keys, &through, accept, 0);
+                }
+            }
+        }
+        resolve(cfg, &mods, &keys, expr, accept, 0)
     }
 
     /// The instance a reference means, for a resource with index `own`.
