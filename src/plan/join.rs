@@ -105,19 +105,21 @@ fn each_value_rest(reference: &str) -> Option<String> {
 /// the resource's own key, as the reference `module.aks["KEY"].ATTR`.
 ///
 /// Only when the `for_each` expression references that module call or
-/// resource, and beside it at most variables and locals (a filter: `{ for
-/// k, v in module.aks : k => v if contains(var.audit, k) }`):
-/// `module.aks.clusters`, `module.aks["x"]`, a data source or another
-/// resource mean each value may be something else, and the expression is
-/// left as it is. A `for` expression over the whole call references only
-/// `module.aks` whatever it maps each value to (`k => v.secondary`): the
-/// plan does not show it, and it is taken for the call's instances.
-/// Callers check that the instance exists. None for any other expression.
+/// resource and nothing else (with `filters`, variables and locals beside
+/// it are allowed, as filters): `module.aks.clusters`, `module.aks["x"]`, a
+/// data source, another resource, a variable or a local mean each value
+/// may be something else, and the expression is left as it is. A `for`
+/// expression over the whole call references only `module.aks` whatever it
+/// maps each value to (`k => v.secondary`) or under which keys: the plan
+/// does not show it, and it is taken for the call's instances. Callers
+/// check that the instance exists and that the plan does not know the
+/// attribute's value. None for any other expression.
 pub(super) fn through_for_each(
     cfg: &TfConfiguration,
     mods: &[String],
     r: &Resource,
     expr: &Value,
+    filters: bool,
 ) -> Option<Value> {
     let rest = expr
         .get("references")?
@@ -137,11 +139,13 @@ pub(super) fn through_for_each(
             && address::parse(s)
                 .is_some_and(|segs| segs.len() == 2 && segs.iter().all(|g| g.key.is_none()))
     };
+    // A variable or a local beside the base may be a filter (`if
+    // contains(var.audit, k)`) as well as what each value is made of (`k =>
+    // local.vaults[k]`); the plan does not tell which. Only with `filters`
+    // are they taken for filters.
     let base = *refs.iter().find(|s| whole(s))?;
-    // Beside the base, only variables and locals (a filter: `if
-    // contains(var.audit, k)`).
-    let other = |s: &&str| *s != base && !s.starts_with("var.") && !s.starts_with("local.");
-    if refs.iter().any(other) {
+    let filter = |s: &str| filters && (s.starts_with("var.") || s.starts_with("local."));
+    if refs.iter().any(|s| *s != base && !filter(s)) {
         return None;
     }
     let key = serde_json::to_string(r.index.as_ref()?).ok()?;
@@ -187,7 +191,10 @@ pub(super) fn join_plan(resources: &mut [Resource], cfg: &TfConfiguration) {
         let Some(expr) = exprs.get(attr) else {
             continue;
         };
-        let through = through_for_each(cfg, &mods, r, expr);
+        // A pool joins nothing otherwise (its cluster then counts fewer
+        // system nodes): variables and locals beside the base are taken for
+        // filters, as they were.
+        let through = through_for_each(cfg, &mods, r, expr, true);
         let expr = through.as_ref().unwrap_or(expr);
         // Pools join `azurerm_kubernetes_cluster` only (AKS Automatic has
         // none); credentials trust the issuer of either type.
@@ -279,7 +286,43 @@ mod tests {
             oidc_cluster: None,
         };
         let expr = json!({"references": [target, "each.value"]});
-        through_for_each(&cfg, &[], &r, &expr)
+        through_for_each(&cfg, &[], &r, &expr, false).inspect(|v| {
+            assert_eq!(
+                through_for_each(&cfg, &[], &r, &expr, true).as_ref(),
+                Some(v)
+            )
+        })
+    }
+
+    #[test]
+    fn pools_take_variables_and_locals_for_filters() {
+        let cfg = json!({"root_module": {"resources": [{
+            "mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "p",
+            "for_each_expression": {"references": ["module.aks", "var.audit"]},
+            "expressions": {}
+        }]}});
+        let text = cfg.to_string();
+        let cfg = TfConfiguration::parse(&text, None);
+        let r = Resource {
+            address: "azurerm_kubernetes_cluster_node_pool.p[\"blue\"]".into(),
+            type_: "azurerm_kubernetes_cluster_node_pool".into(),
+            name: "p".into(),
+            module: String::new(),
+            index: Some(json!("blue")),
+            actions: Vec::new(),
+            values: json!({}),
+            unknown: Default::default(),
+            sensitive: Default::default(),
+            withheld: Vec::new(),
+            cluster: None,
+            oidc_cluster: None,
+        };
+        let expr = json!({"references": ["each.value.id", "each.value"]});
+        assert_eq!(
+            reference(through_for_each(&cfg, &[], &r, &expr, true)),
+            Some("module.aks[\"blue\"].id".to_string())
+        );
+        assert_eq!(through_for_each(&cfg, &[], &r, &expr, false), None);
     }
 
     fn reference(v: Option<Value>) -> Option<String> {
@@ -289,7 +332,10 @@ mod tests {
     #[test]
     fn each_value_reads_the_instance_with_the_own_key() {
         let blue = |attr: &str| Some(format!("module.aks[\"blue\"].{attr}"));
-        assert_eq!(reference(rewrite(&["module.aks"], "each.value.id")), blue("id"));
+        assert_eq!(
+            reference(rewrite(&["module.aks"], "each.value.id")),
+            blue("id")
+        );
         // The index form of the attribute.
         assert_eq!(
             reference(rewrite(&["module.aks"], "each.value[\"id\"]")),
@@ -305,11 +351,6 @@ mod tests {
                     .to_string()
             )
         );
-        // A filter on variables or locals beside the call.
-        assert_eq!(
-            reference(rewrite(&["module.aks", "var.audit"], "each.value.id")),
-            blue("id")
-        );
     }
 
     #[test]
@@ -321,6 +362,10 @@ mod tests {
             &["module.aks[\"green\"]", "module.aks"],
             &["module.aks", "data.azurerm_key_vault.kv"],
             &["module.aks", "azurerm_key_vault.kv"],
+            // A filter, or what each value is made of: the plan does not
+            // tell.
+            &["module.aks", "var.audit"],
+            &["module.aks", "local.vaults"],
             &["var.clusters"],
             &["local.clusters"],
             &[],

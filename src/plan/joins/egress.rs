@@ -40,7 +40,7 @@ fn same_group(idx: &Index<'_>, route: &Resource, table: &Resource) -> Option<boo
     let group = |r: &Resource| -> Option<Target> {
         let exprs = idx.exprs(r);
         let expr = exprs.as_ref().and_then(|e| e.get(KEY));
-        match idx.resolve(r, expr, &|t| t == "azurerm_resource_group") {
+        match idx.resolve(r, KEY, expr, &|t| t == "azurerm_resource_group") {
             Ref::Managed(t) if t.attr.as_deref() == Some("name") => Some(t),
             _ => None,
         }
@@ -155,7 +155,7 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
     for r in idx.resources.iter().filter(|r| r.type_ == ROUTE) {
         let exprs = idx.exprs(r);
         let expr = exprs.as_ref().and_then(|e| e.get("route_table_name"));
-        let mut table = match idx.resolve(r, expr, &|t| t == ROUTE_TABLE) {
+        let mut table = match idx.resolve(r, "route_table_name", expr, &|t| t == ROUTE_TABLE) {
             Ref::Managed(t) => idx.pick(&t, &r.index),
             _ => None,
         };
@@ -228,20 +228,26 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                         b.pointer("/name/constant_value").and_then(Value::as_str) == Some(name)
                     })?;
                 let expr = block.get("route_table_id")?;
-                Some(match idx.resolve(vnet, Some(expr), &|t| t == ROUTE_TABLE) {
-                    Ref::Managed(t) => idx.pick(&t, &vnet.index).ok_or(()),
-                    _ => Err(()),
-                })
+                Some(
+                    match idx.resolve(vnet, "", Some(expr), &|t| t == ROUTE_TABLE) {
+                        Ref::Managed(t) => idx.pick(&t, &vnet.index).ok_or(()),
+                        _ => Err(()),
+                    },
+                )
             }
             Subnet::Resource(i) => {
                 let sub = idx.r(i);
                 let exprs = idx.exprs(sub);
                 let wo = exprs.as_ref().and_then(|e| e.get("route_table_id_wo"));
                 if let Some(expr) = wo {
-                    return Some(match idx.resolve(sub, Some(expr), &|t| t == ROUTE_TABLE) {
-                        Ref::Managed(t) => idx.pick(&t, &sub.index).ok_or(()),
-                        _ => Err(()),
-                    });
+                    return Some(
+                        match idx
+                            .resolve(sub, "route_table_id_wo", Some(expr), &|t| t == ROUTE_TABLE)
+                        {
+                            Ref::Managed(t) => idx.pick(&t, &sub.index).ok_or(()),
+                            _ => Err(()),
+                        },
+                    );
                 }
                 str_value(&sub.values, "route_table_id")
                     .map(|id| idx.by_value(Some(id), &[ROUTE_TABLE]).ok_or(()))
@@ -314,7 +320,12 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
             continue;
         }
         let mut subnets: Option<(&'static str, Vec<Subnet>)> = None;
-        match idx.resolve(owner, expr, &|t| t == SUBNET || t == VNET) {
+        let attr = if p.kind == "default" {
+            ""
+        } else {
+            "vnet_subnet_id"
+        };
+        match idx.resolve(owner, attr, expr, &|t| t == SUBNET || t == VNET) {
             Ref::Managed(t) if t.type_ == SUBNET => {
                 if let Some(i) = idx.pick(&t, &owner.index) {
                     subnets = Some(("joined", vec![Subnet::Resource(i)]));

@@ -301,7 +301,17 @@ impl<'m> Index<'m> {
     }
 
     /// Resolves the expression `expr` of resource `r`.
-    fn resolve(&self, r: &Resource, expr: Option<&Value>, accept: &dyn Fn(&str) -> bool) -> Ref {
+    /// `attr`: the attribute of `r` whose expression `expr` is ("" for one
+    /// nested in a block): `each.value.ATTR` is read through `for_each`
+    /// only while the plan does not know its value (a known value is the
+    /// one to join by).
+    fn resolve(
+        &self,
+        r: &Resource,
+        attr: &str,
+        expr: Option<&Value>,
+        accept: &dyn Fn(&str) -> bool,
+    ) -> Ref {
         let (Some(cfg), Some(expr)) = (self.cfg, expr) else {
             return Ref::Outside;
         };
@@ -312,7 +322,15 @@ impl<'m> Index<'m> {
         // or a resource: the instance with the resource's own key, when the
         // plan has it (else the expression leads nowhere, as before: a
         // `for_each` with other keys than the instances').
-        if let Some(through) = super::join::through_for_each(cfg, &mods, r, expr) {
+        let known = !attr.is_empty()
+            && !r.unknown.contains(attr)
+            && r.values.get(attr).is_some_and(|v| !v.is_null());
+        let through = if known {
+            None
+        } else {
+            super::join::through_for_each(cfg, &mods, r, expr, false)
+        };
+        if let Some(through) = through {
             if let Ref::Managed(t) = resolve(cfg, &mods, &keys, &through, &|_| true, 0) {
                 if self.pick(&t, &r.index).is_some() {
                     return resolve(cfg, &mods, &keys, &through, accept, 0);
@@ -385,7 +403,7 @@ impl<'m> Index<'m> {
     fn join(&self, r: &Resource, attr: &str, types: &[&str]) -> Result<usize, bool> {
         let exprs = self.exprs(r);
         let expr = exprs.as_ref().and_then(|e| e.get(attr));
-        if let Ref::Managed(t) = self.resolve(r, expr, &|t| types.contains(&t)) {
+        if let Ref::Managed(t) = self.resolve(r, attr, expr, &|t| types.contains(&t)) {
             if let Some(i) = self.pick(&t, &r.index) {
                 return Ok(i);
             }

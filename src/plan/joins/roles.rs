@@ -22,7 +22,7 @@ pub(super) fn diagnostics(idx: &Index<'_>, joins: &mut Joins) {
                 let truly_unknown = r.unknown.contains("target_resource_id")
                     || (idx.cfg.is_none() && str_value(&r.values, "target_resource_id").is_none());
                 let references_plan = matches!(
-                    idx.resolve(r, expr, &|_| false),
+                    idx.resolve(r, "target_resource_id", expr, &|_| false),
                     Ref::Other | Ref::Managed(_)
                 );
                 if truly_unknown && !references_plan {
@@ -100,7 +100,7 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
             .and_then(|b| b.get(0))
             .and_then(|b| b.get("user_assigned_identity_id"));
         let mut uai = None;
-        if let Ref::Managed(t) = idx.resolve(c, expr, &|t| t == IDENTITY) {
+        if let Ref::Managed(t) = idx.resolve(c, "", expr, &|t| t == IDENTITY) {
             uai = idx.pick(&t, &c.index);
         }
         if uai.is_none() {
@@ -120,16 +120,17 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
         let exprs = idx.exprs(r);
         let expr = |k: &str| exprs.as_ref().and_then(|e| e.get(k));
         // The principal.
-        let mut kubelet =
-            match idx.resolve(r, expr("principal_id"), &|t| is_cluster(t) || t == IDENTITY) {
-                Ref::Managed(t) if t.type_ == IDENTITY => idx
-                    .pick(&t, &r.index)
-                    .and_then(|u| identity_cluster.get(&u).copied()),
-                Ref::Managed(t) if t.attr.as_deref() == Some("kubelet_identity") => {
-                    idx.pick(&t, &r.index)
-                }
-                _ => None,
-            };
+        let mut kubelet = match idx.resolve(r, "principal_id", expr("principal_id"), &|t| {
+            is_cluster(t) || t == IDENTITY
+        }) {
+            Ref::Managed(t) if t.type_ == IDENTITY => idx
+                .pick(&t, &r.index)
+                .and_then(|u| identity_cluster.get(&u).copied()),
+            Ref::Managed(t) if t.attr.as_deref() == Some("kubelet_identity") => {
+                idx.pick(&t, &r.index)
+            }
+            _ => None,
+        };
         if kubelet.is_none() {
             kubelet = str_value(&r.values, "principal_id")
                 .and_then(|p| principal_cluster.get(&p.to_ascii_lowercase()).copied());
@@ -139,7 +140,7 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
         let scope_value = str_value(&r.values, "scope");
         let (mut scope, mut registry) = ("unresolved", None);
         let mut scope_cluster = None;
-        match idx.resolve(r, scope_expr, &|t| t == REGISTRY || is_cluster(t)) {
+        match idx.resolve(r, "scope", scope_expr, &|t| t == REGISTRY || is_cluster(t)) {
             Ref::Managed(t) if t.type_ == REGISTRY => {
                 scope = "registry";
                 registry = idx.pick(&t, &r.index);
@@ -209,7 +210,7 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
             .or_else(|| {
                 ["role_definition_id", "role_definition_name"]
                     .iter()
-                    .find_map(|k| match idx.resolve(r, expr(k), &|_| false) {
+                    .find_map(|k| match idx.resolve(r, k, expr(k), &|_| false) {
                         Ref::Data(t, m, n) if t == ROLE_DEFINITION => defs.get(&(m, n)).cloned(),
                         _ => None,
                     })
