@@ -403,9 +403,14 @@ impl<'m> Index<'m> {
     fn join(&self, r: &Resource, attr: &str, types: &[&str]) -> Result<usize, bool> {
         let exprs = self.exprs(r);
         let expr = exprs.as_ref().and_then(|e| e.get(attr));
+        // An id joins (`azurerm_subnet.x.id`); another attribute of the
+        // resource (`azurerm_kubernetes_cluster.x.node_resource_group_id`)
+        // names something else.
         if let Ref::Managed(t) = self.resolve(r, attr, expr, &|t| types.contains(&t)) {
-            if let Some(i) = self.pick(&t, &r.index) {
-                return Ok(i);
+            if is_id(&t) {
+                if let Some(i) = self.pick(&t, &r.index) {
+                    return Ok(i);
+                }
             }
         }
         let value = str_value(&r.values, attr);
@@ -453,6 +458,11 @@ fn nested_str<'v>(v: &'v Value, key: &str, inner: &str) -> Option<&'v str> {
         .and_then(|b| b.get(inner))
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
+}
+
+/// Whether a reference reads the resource's `id` (or the whole resource).
+fn is_id(t: &Target) -> bool {
+    matches!(t.attr.as_deref(), None | Some("id"))
 }
 
 fn is_cluster(t: &str) -> bool {

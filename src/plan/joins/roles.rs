@@ -147,7 +147,11 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
             }
             Ref::Managed(t) => {
                 scope = "other";
-                scope_cluster = idx.pick(&t, &r.index);
+                // The cluster's id, not another of its attributes (its node
+                // resource group is not the cluster).
+                if is_id(&t) {
+                    scope_cluster = idx.pick(&t, &r.index);
+                }
             }
             Ref::Data(t, _, _) if t == REGISTRY => scope = "registry",
             Ref::Data(..) | Ref::Other => scope = "other",
