@@ -259,7 +259,7 @@ impl TfConfiguration {
                         continue;
                     };
                     if let Some(t) = self.resolve(&s, &k, &e, want_type, depth + 1) {
-                        return Some(read_through(t, &segs));
+                        return Some(t);
                     }
                 }
                 t if t == want_type => {
@@ -278,22 +278,6 @@ impl TfConfiguration {
         }
         None
     }
-}
-
-/// A target reached through a module output or a variable that is a whole
-/// resource (`output "cluster" { value = azurerm_kubernetes_cluster.this }`),
-/// read further by the reference that hopped
-/// (`module.aks.cluster.kubelet_identity[0].object_id`): the attribute it
-/// reads is the one after the output's (the variable's) name.
-pub(crate) fn read_through(mut t: Target, segs: &[address::Segment]) -> Target {
-    if t.attr.is_none() {
-        let after = match segs.first().map(|s| s.name.as_str()) {
-            Some("module") => 3,
-            _ => 2,
-        };
-        t.attr = segs.get(after).map(|s| s.name.clone());
-    }
-    t
 }
 
 /// Is an expression object (`{"references": [...]}` / `{"constant_value": ...}`)

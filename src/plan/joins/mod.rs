@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use super::address;
-use super::configuration::{read_through, Target, TfConfiguration as ConfigIndex, MAX_DEPTH};
+use super::configuration::{Target, TfConfiguration as ConfigIndex, MAX_DEPTH};
 use super::input::View;
 use super::normalize::{Model, Resource};
 
@@ -198,7 +198,6 @@ fn resolve(
                 match resolve(cfg, &s, &k, &e, accept, depth + 1) {
                     Ref::Outside => {}
                     Ref::Other => other = true,
-                    Ref::Managed(t) => return Ref::Managed(read_through(t, &segs)),
                     found => return found,
                 }
             }
