@@ -261,20 +261,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// A diagnostic setting `d` with the given `for_each` references, index
-    /// `"blue"`, and `target_resource_id` referencing `target`.
-    fn rewrite(for_each: &[&str], target: &str) -> Option<Value> {
+    /// A resource `TYPE.NAME["blue"]` whose `for_each` has the given
+    /// references, and its configuration.
+    fn setup(type_: &str, name: &str, for_each: &[&str]) -> (TfConfiguration, Resource) {
         let cfg = json!({"root_module": {"resources": [{
-            "mode": "managed", "type": "azurerm_monitor_diagnostic_setting", "name": "d",
+            "mode": "managed", "type": type_, "name": name,
             "for_each_expression": {"references": for_each},
             "expressions": {}
         }]}});
-        let text = cfg.to_string();
-        let cfg = TfConfiguration::parse(&text, None);
         let r = Resource {
-            address: "azurerm_monitor_diagnostic_setting.d[\"blue\"]".into(),
-            type_: "azurerm_monitor_diagnostic_setting".into(),
-            name: "d".into(),
+            address: format!("{type_}.{name}[\"blue\"]"),
+            type_: type_.into(),
+            name: name.into(),
             module: String::new(),
             index: Some(json!("blue")),
             actions: Vec::new(),
@@ -285,6 +283,13 @@ mod tests {
             cluster: None,
             oidc_cluster: None,
         };
+        (TfConfiguration::parse(&cfg.to_string(), None), r)
+    }
+
+    /// A diagnostic setting `d` with the given `for_each` references, index
+    /// `"blue"`, and `target_resource_id` referencing `target`.
+    fn rewrite(for_each: &[&str], target: &str) -> Option<Value> {
+        let (cfg, r) = setup("azurerm_monitor_diagnostic_setting", "d", for_each);
         let expr = json!({"references": [target, "each.value"]});
         through_for_each(&cfg, &[], &r, &expr, false).inspect(|v| {
             assert_eq!(
@@ -296,27 +301,11 @@ mod tests {
 
     #[test]
     fn pools_take_variables_and_locals_for_filters() {
-        let cfg = json!({"root_module": {"resources": [{
-            "mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "p",
-            "for_each_expression": {"references": ["module.aks", "var.audit"]},
-            "expressions": {}
-        }]}});
-        let text = cfg.to_string();
-        let cfg = TfConfiguration::parse(&text, None);
-        let r = Resource {
-            address: "azurerm_kubernetes_cluster_node_pool.p[\"blue\"]".into(),
-            type_: "azurerm_kubernetes_cluster_node_pool".into(),
-            name: "p".into(),
-            module: String::new(),
-            index: Some(json!("blue")),
-            actions: Vec::new(),
-            values: json!({}),
-            unknown: Default::default(),
-            sensitive: Default::default(),
-            withheld: Vec::new(),
-            cluster: None,
-            oidc_cluster: None,
-        };
+        let (cfg, r) = setup(
+            "azurerm_kubernetes_cluster_node_pool",
+            "p",
+            &["module.aks", "var.audit"],
+        );
         let expr = json!({"references": ["each.value.id", "each.value"]});
         assert_eq!(
             reference(through_for_each(&cfg, &[], &r, &expr, true)),
