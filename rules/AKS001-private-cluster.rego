@@ -39,8 +39,12 @@ deny contains finding if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["private_cluster_enabled"])
 	a.value != true
-	finding := lib.result(c, a, "The API server has a public endpoint: set `private_cluster_enabled = true`.")
+	finding := lib.result(c, a, verdict_msg(a))
 }
+
+verdict_msg(a) := "`private_cluster_enabled` is known only after apply: it must be `true`, or the API server has a public endpoint." if {
+	a.unknown
+} else := "The API server has a public endpoint: set `private_cluster_enabled = true`."
 
 # AKS Automatic: private when the `private_cluster` block is present.
 deny contains finding if {

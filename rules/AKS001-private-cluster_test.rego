@@ -35,6 +35,7 @@ test_state_zero_value_fails if {
 test_unknown_is_unknown if {
 	some f in AKS001.deny with input as cluster({}, {"private_cluster_enabled": true})
 	f.status == "unknown"
+	startswith(f.msg, "`private_cluster_enabled` is known only after apply: it must be `true`")
 }
 
 automatic(values, unknown) := {"by_type": {"azurerm_kubernetes_automatic_cluster": [{

@@ -39,5 +39,9 @@ deny contains f if {
 	some p in lib.pools
 	a := lib.attr(p, [["host_encryption_enabled"], ["enable_host_encryption"]])
 	a.value != true
-	f := lib.result(p, a, "The node pool does not encrypt temp disks and caches at the host: set `host_encryption_enabled = true` (3.x `enable_host_encryption`).")
+	f := lib.result(p, a, verdict_msg(a))
 }
+
+verdict_msg(a) := sprintf("`%s` is known only after apply: it must be `true`, to encrypt the node pool's temp disks and caches at the host.", [a.path[0]]) if {
+	a.unknown
+} else := "The node pool does not encrypt temp disks and caches at the host: set `host_encryption_enabled = true` (3.x `enable_host_encryption`)."

@@ -65,11 +65,13 @@ test_unknown if {
 	fs := AKS017.deny with input as pools({}, {"host_encryption_enabled": true})
 	count(fs) == 2
 	every f in fs { f.status == "unknown" }
+	every f in fs { startswith(f.msg, "`host_encryption_enabled` is known only after apply: it must be `true`") }
 }
 
 test_3x_unknown if {
 	fs := AKS017.deny with input as pools({}, {"enable_host_encryption": true})
 	count(fs) == 2
 	every f in fs { f.status == "unknown" }
+	every f in fs { startswith(f.msg, "`enable_host_encryption` is known only after apply") }
 	{f.attribute | some f in fs} == {["default_node_pool", 0, "enable_host_encryption"], ["enable_host_encryption"]}
 }

@@ -40,8 +40,12 @@ deny contains f if {
 	some p in lib.pools
 	a := lib.attr(p, [["node_public_ip_enabled"], ["enable_node_public_ip"]])
 	public_or_unknown(a)
-	f := lib.result(p, a, "The node pool gives its nodes public IP addresses: set `node_public_ip_enabled = false` (3.x `enable_node_public_ip`) or remove it.")
+	f := lib.result(p, a, verdict_msg(a))
 }
+
+verdict_msg(a) := sprintf("`%s` is known only after apply: it must not be `true`, or the node pool gives its nodes public IP addresses.", [a.path[0]]) if {
+	a.unknown
+} else := "The node pool gives its nodes public IP addresses: set `node_public_ip_enabled = false` (3.x `enable_node_public_ip`) or remove it."
 
 public_or_unknown(a) if a.unknown
 

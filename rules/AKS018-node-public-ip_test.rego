@@ -68,6 +68,7 @@ test_unknown if {
 	fs := AKS018.deny with input as pools({}, {"node_public_ip_enabled": true})
 	count(fs) == 2
 	every f in fs { f.status == "unknown" }
+	every f in fs { startswith(f.msg, "`node_public_ip_enabled` is known only after apply: it must not be `true`") }
 }
 
 test_3x_unknown if {

@@ -56,7 +56,8 @@ disabled_msg := "Kubernetes authorization does not use Azure RBAC: set `azure_rb
 deny contains f if {
 	some c in lib.clusters
 	not lib.has_value(c, [block])
-	f := lib.result(c, lib.attr1(c, [block]), missing_msg)
+	a := lib.attr1(c, [block])
+	f := lib.result(c, a, missing_verdict(a))
 }
 
 # The block is present: azure_rbac_enabled must be true. (The 3.x `managed`
@@ -66,5 +67,13 @@ deny contains f if {
 	lib.has_value(c, [block])
 	a := lib.attr1(c, [block, 0, "azure_rbac_enabled"])
 	a.value != true
-	f := lib.result(c, a, disabled_msg)
+	f := lib.result(c, a, disabled_verdict(a))
 }
+
+missing_verdict(a) := "The `azure_active_directory_role_based_access_control` block is known only after apply: it must be present, with `azure_rbac_enabled = true`." if {
+	a.unknown
+} else := missing_msg
+
+disabled_verdict(a) := "`azure_rbac_enabled` is known only after apply: it must be `true`, for Kubernetes authorization through Azure RBAC." if {
+	a.unknown
+} else := disabled_msg

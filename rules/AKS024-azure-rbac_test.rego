@@ -83,6 +83,7 @@ test_rbac_unknown_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == [block, 0, "azure_rbac_enabled"]
+	startswith(f.msg, "`azure_rbac_enabled` is known only after apply: it must be `true`")
 }
 
 test_block_unknown_is_unknown if {
@@ -91,4 +92,5 @@ test_block_unknown_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == [block]
+	startswith(f.msg, "The `azure_active_directory_role_based_access_control` block is known only after apply")
 }

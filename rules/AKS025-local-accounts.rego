@@ -44,5 +44,9 @@ deny contains f if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["local_account_disabled"])
 	a.value != true
-	f := lib.result(c, a, "The local cluster-admin account bypasses Entra ID: set `local_account_disabled = true`.")
+	f := lib.result(c, a, verdict_msg(a))
 }
+
+verdict_msg(a) := "`local_account_disabled` is known only after apply: it must be `true`, or the local cluster-admin account bypasses Entra ID." if {
+	a.unknown
+} else := "The local cluster-admin account bypasses Entra ID: set `local_account_disabled = true`."

@@ -51,6 +51,7 @@ test_unknown_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["local_account_disabled"]
+	startswith(f.msg, "`local_account_disabled` is known only after apply: it must be `true`")
 }
 
 test_string_true_fails if {

@@ -78,12 +78,20 @@ deny contains f if {
 	some c in lib.clusters
 	a := renamed(c, upgrade_paths)
 	not upgrade_ok(a)
-	f := lib.result(c, a, sprintf("The cluster is not upgraded automatically: set `%s` to \"patch\" or \"stable\".", [name(a)]))
+	f := lib.result(c, a, upgrade_msg(a))
 }
 
 deny contains f if {
 	some c in lib.clusters
 	a := renamed(c, node_os_paths)
 	not node_os_ok(a)
-	f := lib.result(c, a, sprintf("Node OS security updates are not applied automatically: set `%s` to \"NodeImage\" or \"SecurityPatch\".", [name(a)]))
+	f := lib.result(c, a, node_os_msg(a))
 }
+
+upgrade_msg(a) := sprintf("`%s` is known only after apply: it must name a channel other than \"none\" (\"patch\" or \"stable\").", [name(a)]) if {
+	a.unknown
+} else := sprintf("The cluster is not upgraded automatically: set `%s` to \"patch\" or \"stable\".", [name(a)])
+
+node_os_msg(a) := sprintf("`%s` is known only after apply: it must be \"NodeImage\" or \"SecurityPatch\", for node OS security updates to be applied automatically.", [name(a)]) if {
+	a.unknown
+} else := sprintf("Node OS security updates are not applied automatically: set `%s` to \"NodeImage\" or \"SecurityPatch\".", [name(a)])

@@ -72,6 +72,7 @@ test_only_node_os_fails if {
 test_4x_unknown_is_unknown if {
 	fs := AKS041.deny with input as cluster({"node_os_upgrade_channel": "NodeImage"}, {"automatic_upgrade_channel": true})
 	verdicts(fs) == {["unknown", ["automatic_upgrade_channel"]]}
+	every f in fs { startswith(f.msg, "`automatic_upgrade_channel` is known only after apply: it must name a channel other than \"none\"") }
 }
 
 test_3x_unknown_is_unknown if {
@@ -80,6 +81,7 @@ test_3x_unknown_is_unknown if {
 		{"node_os_channel_upgrade": true},
 	)
 	verdicts(fs) == {["unknown", ["node_os_channel_upgrade"]]}
+	every f in fs { startswith(f.msg, "`node_os_channel_upgrade` is known only after apply: it must be \"NodeImage\" or \"SecurityPatch\"") }
 }
 
 test_4x_name_wins_over_3x if {

@@ -46,5 +46,9 @@ deny contains f if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["sku_tier"])
 	not sku_ok(a)
-	f := lib.result(c, a, "The cluster runs on the Free tier, without an API server uptime SLA: set `sku_tier = \"Standard\"` (or \"Premium\").")
+	f := lib.result(c, a, verdict_msg(a))
 }
+
+verdict_msg(a) := "`sku_tier` is known only after apply: it must be \"Standard\" or \"Premium\" for an API server uptime SLA." if {
+	a.unknown
+} else := "The cluster runs on the Free tier, without an API server uptime SLA: set `sku_tier = \"Standard\"` (or \"Premium\")."

@@ -62,4 +62,5 @@ test_unknown_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["sku_tier"]
+	startswith(f.msg, "`sku_tier` is known only after apply: it must be \"Standard\" or \"Premium\"")
 }
