@@ -50,10 +50,12 @@ applies(p) if lib.is_spot_pool(p)
 
 applies(p) if lib.priority_unknown(p)
 
-verdict(p, a, msg) := lib.unknown_finding(p, a.path, concat("", [msg, " (the pool's priority is known only after apply)"])) if {
+verdict(p, a, msg, unknown_msg) := lib.unknown_finding(p, a.path, concat("", [msg, " (the pool's priority is known only after apply)"])) if {
 	not a.unknown
 	lib.priority_unknown(p)
-} else := lib.result(p, a, msg)
+} else := lib.unknown_finding(p, a.path, unknown_msg) if {
+	a.unknown
+} else := lib.finding(p, a.path, msg)
 
 # eviction_policy: unset means Delete, the provider default.
 eviction_ok(a) if {
@@ -68,7 +70,7 @@ deny contains f if {
 	applies(p)
 	a := lib.attr1(p, ["eviction_policy"])
 	not eviction_ok(a)
-	f := verdict(p, a, "Evicted spot nodes are deallocated and keep holding quota and disks: set `eviction_policy = \"Delete\"`.")
+	f := verdict(p, a, "Evicted spot nodes are deallocated and keep holding quota and disks: set `eviction_policy = \"Delete\"`.", "`eviction_policy` is known only after apply: it must be \"Delete\" (or unset), or evicted spot nodes keep holding quota and disks.")
 }
 
 # spot_max_price: unset means -1, the provider default.
@@ -86,5 +88,5 @@ deny contains f if {
 	applies(p)
 	a := lib.attr1(p, ["spot_max_price"])
 	not price_ok(a)
-	f := verdict(p, a, sprintf("The spot pool's maximum price differs from the required %v: set `spot_max_price = %v`.", [max_price, max_price]))
+	f := verdict(p, a, sprintf("The spot pool's maximum price differs from the required %v: set `spot_max_price = %v`.", [max_price, max_price]), sprintf("`spot_max_price` is known only after apply: it must be %v.", [max_price]))
 }

@@ -77,6 +77,7 @@ test_eviction_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["eviction_policy"]
+	startswith(f.msg, "`eviction_policy` is known only after apply: it must be \"Delete\"")
 }
 
 test_price_unknown if {
@@ -85,6 +86,7 @@ test_price_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["spot_max_price"]
+	f.msg == "`spot_max_price` is known only after apply: it must be -1."
 }
 
 test_priority_unknown_failing_is_unknown if {
@@ -93,6 +95,7 @@ test_priority_unknown_failing_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["eviction_policy"]
+	endswith(f.msg, "(the pool's priority is known only after apply)")
 }
 
 test_priority_unknown_passing_passes if {

@@ -38,12 +38,20 @@ deny contains f if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["oidc_issuer_enabled"])
 	a.value != true
-	f := lib.result(c, a, "The cluster's OIDC issuer is disabled, which workload identity needs: set `oidc_issuer_enabled = true`.")
+	f := lib.result(c, a, issuer_msg(a))
 }
 
 deny contains f if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["workload_identity_enabled"])
 	a.value != true
-	f := lib.result(c, a, "Workload identity is disabled: set `workload_identity_enabled = true` (with `oidc_issuer_enabled = true`).")
+	f := lib.result(c, a, workload_msg(a))
 }
+
+issuer_msg(a) := "`oidc_issuer_enabled` is known only after apply: it must be `true`, which workload identity needs." if {
+	a.unknown
+} else := "The cluster's OIDC issuer is disabled, which workload identity needs: set `oidc_issuer_enabled = true`."
+
+workload_msg(a) := "`workload_identity_enabled` is known only after apply: it must be `true` (with `oidc_issuer_enabled = true`)." if {
+	a.unknown
+} else := "Workload identity is disabled: set `workload_identity_enabled = true` (with `oidc_issuer_enabled = true`)."

@@ -52,4 +52,14 @@ test_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["workload_identity_enabled"]
+	startswith(f.msg, "`workload_identity_enabled` is known only after apply: it must be `true`")
+}
+
+test_issuer_unknown if {
+	fs := AKS022.deny with input as cluster({"workload_identity_enabled": true}, {"oidc_issuer_enabled": true})
+	count(fs) == 1
+	some f in fs
+	f.status == "unknown"
+	f.attribute == ["oidc_issuer_enabled"]
+	startswith(f.msg, "`oidc_issuer_enabled` is known only after apply: it must be `true`")
 }

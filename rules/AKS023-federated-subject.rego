@@ -67,7 +67,7 @@ deny contains f if {
 	some [r, _] in credentials
 	a := lib.attr1(r, ["subject"])
 	not subject_ok(a.value)
-	f := lib.result(r, a, "The federated credential's subject is not exactly one service account of the cluster: set `subject = \"system:serviceaccount:<namespace>:<service-account>\"` with no wildcard.")
+	f := lib.result(r, a, subject_msg(a))
 }
 
 # The list, or one of its elements, is known only after apply.
@@ -93,3 +93,7 @@ audience_verdict(r, field) := lib.unknown_finding(r, [field], msg) if {
 } else := lib.finding(r, [field], msg) if {
 	msg := sprintf("The federated credential accepts audiences other than the AKS token exchange: set `%s = [\"api://AzureADTokenExchange\"]`.", [field])
 }
+
+subject_msg(a) := "The federated credential's `subject` is known only after apply: it must be exactly one service account of the cluster (`system:serviceaccount:<namespace>:<service-account>`, no wildcard)." if {
+	a.unknown
+} else := "The federated credential's subject is not exactly one service account of the cluster: set `subject = \"system:serviceaccount:<namespace>:<service-account>\"` with no wildcard."

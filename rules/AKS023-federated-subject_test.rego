@@ -100,6 +100,7 @@ test_subject_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["subject"]
+	startswith(f.msg, "The federated credential's `subject` is known only after apply")
 }
 
 test_azurerm_extra_audience_fails if {

@@ -45,5 +45,9 @@ deny contains f if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["role_based_access_control_enabled"])
 	not rbac_ok(a)
-	f := lib.result(c, a, "Kubernetes RBAC is disabled, every authenticated identity can do anything: set `role_based_access_control_enabled = true` (or remove the attribute).")
+	f := lib.result(c, a, verdict_msg(a))
 }
+
+verdict_msg(a) := "`role_based_access_control_enabled` is known only after apply: it must not be `false`, or every authenticated identity can do anything." if {
+	a.unknown
+} else := "Kubernetes RBAC is disabled, every authenticated identity can do anything: set `role_based_access_control_enabled = true` (or remove the attribute)."

@@ -43,4 +43,5 @@ test_unknown_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["role_based_access_control_enabled"]
+	startswith(f.msg, "`role_based_access_control_enabled` is known only after apply: it must not be `false`")
 }

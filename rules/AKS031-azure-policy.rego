@@ -40,5 +40,9 @@ deny contains f if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["azure_policy_enabled"])
 	a.value != true
-	f := lib.result(c, a, "The Azure Policy add-on is not enabled, so no policy is enforced at admission: set `azure_policy_enabled = true`.")
+	f := lib.result(c, a, verdict_msg(a))
 }
+
+verdict_msg(a) := "`azure_policy_enabled` is known only after apply: it must be `true`, or no policy is enforced at admission." if {
+	a.unknown
+} else := "The Azure Policy add-on is not enabled, so no policy is enforced at admission: set `azure_policy_enabled = true`."

@@ -50,4 +50,5 @@ test_unknown_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["azure_policy_enabled"]
+	startswith(f.msg, "`azure_policy_enabled` is known only after apply: it must be `true`")
 }

@@ -48,5 +48,9 @@ deny contains f if {
 	some c in lib.clusters
 	a := lib.attr1(c, ["http_application_routing_enabled"])
 	not routing_ok(a)
-	f := lib.result(c, a, "The retired HTTP application routing add-on exposes ingresses publicly: set `http_application_routing_enabled = false` (use `web_app_routing` instead).")
+	f := lib.result(c, a, verdict_msg(a))
 }
+
+verdict_msg(a) := "`http_application_routing_enabled` is known only after apply: it must not be `true`, or the retired HTTP application routing add-on exposes ingresses publicly." if {
+	a.unknown
+} else := "The retired HTTP application routing add-on exposes ingresses publicly: set `http_application_routing_enabled = false` (use `web_app_routing` instead)."

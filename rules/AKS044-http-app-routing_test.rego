@@ -43,4 +43,5 @@ test_unknown_is_unknown if {
 	some f in fs
 	f.status == "unknown"
 	f.attribute == ["http_application_routing_enabled"]
+	startswith(f.msg, "`http_application_routing_enabled` is known only after apply: it must not be `true`")
 }
