@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes src/plan/configured_attributes.rs: the attributes of nested blocks,
-and the blocks, that only a configuration sets, and the blocks nested as
-sets, by resource type, for the types the built-in rules and the joins
-read.
+and the blocks, that only a configuration sets, the blocks nested as sets,
+and the top-level names (TOP_LEVEL: a reference that reads a whole
+resource further names one of them), by resource type, for the types the
+built-in rules and the joins read.
 
 Run from the repository root, with the shared material beside it:
 
@@ -98,6 +99,27 @@ EXTRA_CONFIGURED = {
         ],
         ["api_server_access", "identity", "private_cluster"],
     ),
+}
+
+
+# Types whose top-level names (attributes and blocks, TOP_LEVEL) a join
+# needs besides the ones above: the egress chain reads a resource group's
+# `name`.
+TOP_LEVEL_TYPES = ["azurerm_resource_group"]
+
+# No schema here has azurerm_kubernetes_automatic_cluster: its six blocks
+# (BASELINE-2026-12.md) and the attributes the rules and joins read of it.
+EXTRA_TOP_LEVEL = {
+    "azurerm_kubernetes_automatic_cluster": [
+        "api_server_access",
+        "hosted_system",
+        "id",
+        "identity",
+        "oidc_issuer_url",
+        "private_cluster",
+        "service_mesh",
+        "web_app_routing_ingress",
+    ],
 }
 
 
@@ -207,7 +229,7 @@ def main(args):
             observed.setdefault(rtype, set()).update(hints.get("unknown_when_absent") or [])
         for provider in (doc.get("provider_schemas") or {}).values():
             for rtype, schema in (provider.get("resource_schemas") or {}).items():
-                if rtype in types:
+                if rtype in types or rtype in TOP_LEVEL_TYPES:
                     walk(
                         schema["block"],
                         [],
@@ -257,6 +279,24 @@ def main(args):
         print(f"    ({json.dumps(rtype)}, &[{items}]),")
     print("];")
     print_computed_in_3x()
+    print_top_level(sorted(types | set(TOP_LEVEL_TYPES)), attrs, blocks)
+
+
+def print_top_level(types, attrs, blocks):
+    print()
+    print("/// The top-level attributes and blocks of each type, in any provider")
+    print("/// version here: a reference that reads a whole resource (a module output")
+    print("/// or a variable that is the resource) further names one of these.")
+    print("pub(crate) static TOP_LEVEL: &[(&str, &[&str])] = &[")
+    for rtype in types:
+        found = sorted(
+            {p for p in (attrs.get(rtype) or {}) if "." not in p and p != "timeouts"}
+            | {p for p in blocks.get(rtype) or () if "." not in p and p != "timeouts"}
+            | set(EXTRA_TOP_LEVEL.get(rtype, []))
+        )
+        items = ", ".join(json.dumps(p) for p in found)
+        print(f"    ({json.dumps(rtype)}, &[{items}]),")
+    print("];")
 
 
 def print_computed_in_3x():

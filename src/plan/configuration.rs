@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use super::address;
 use super::config_section as section;
+use super::configured_attributes::TOP_LEVEL;
 use super::normalize::parse_fragment;
 use crate::finding::Step;
 
@@ -56,6 +57,9 @@ pub(crate) struct TfConfiguration {
     /// in some flattened real plans).
     flat: HashMap<String, Option<Box<RawValue>>>,
     data: Vec<DataSource>,
+    /// The resources that have instance keys in the plan (`count` or
+    /// `for_each`), by module names, type and name.
+    instanced: HashSet<(Vec<String>, String, String)>,
 }
 
 /// Where a reference leads: a resource in a module, maybe an instance.
@@ -189,6 +193,66 @@ impl TfConfiguration {
         parse_fragment(raw.get()).ok()
     }
 
+    /// Records which resources have instance keys in the plan (the
+    /// configuration does not always show a `for_each`: not one over a
+    /// function of constants, `toset(["a", "b"])`).
+    pub(crate) fn mark_instanced<'r>(
+        &mut self,
+        resources: impl Iterator<Item = (&'r str, &'r str, &'r str)>,
+    ) {
+        for (module, type_, name) in resources {
+            let names = address::module_path(module)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            self.instanced
+                .insert((names, type_.to_string(), name.to_string()));
+        }
+    }
+
+    /// Does the resource have instance keys in the plan?
+    fn instanced(&self, t: &Target) -> bool {
+        self.instanced
+            .contains(&(t.module.clone(), t.type_.clone(), t.name.clone()))
+    }
+
+    /// A target reached through a module output or a variable (`segs`: the
+    /// reference that hopped, `module.aks.cluster.kubelet_identity[0]` or
+    /// `var.cluster.id`) whose value names the whole resource
+    /// (`value = azurerm_kubernetes_cluster.this`), read on by what follows
+    /// the output's (the variable's) name: the instance, for a resource with
+    /// `count` or `for_each` (`module.m.clusters["blue"]`), then the
+    /// attribute, when it is one of the type's top-level names. An object
+    /// that holds the resource reads the same in a plan (`{ cluster =
+    /// azurerm_kubernetes_cluster.this }`, read `module.aks.info.cluster.id`):
+    /// its key is no attribute of the type, so the target stays the whole
+    /// resource, as before.
+    pub(crate) fn read_through(&self, mut t: Target, segs: &[address::Segment]) -> Target {
+        if t.attr.is_some() {
+            return t;
+        }
+        let at = match segs.first().map(|s| s.name.as_str()) {
+            Some("module") => 2,
+            _ => 1,
+        };
+        let Some(hop) = segs.get(at) else {
+            return t;
+        };
+        if t.index.is_none() && self.instanced(&t) {
+            // The instances of a resource with `count` or `for_each`: the
+            // key after the name picks one (`module.m.clusters.blue`, an
+            // object key read as an attribute, is left unresolved).
+            let Some(k) = &hop.key else {
+                return t;
+            };
+            t.index = Some(k.clone());
+        }
+        if let Some(next) = segs.get(at + 1).filter(|s| top_level(&t.type_, &s.name)) {
+            t.attr = Some(next.name.clone());
+        }
+        t
+    }
+
     /// One hop of reference resolution: the expression that a
     /// `module.CALL.OUTPUT` reference (the call's output) or a `var.NAME`
     /// reference (the argument the calling module passes) stands for, with
@@ -259,7 +323,7 @@ impl TfConfiguration {
                         continue;
                     };
                     if let Some(t) = self.resolve(&s, &k, &e, want_type, depth + 1) {
-                        return Some(t);
+                        return Some(self.read_through(t, &segs));
                     }
                 }
                 t if t == want_type => {
@@ -278,6 +342,15 @@ impl TfConfiguration {
         }
         None
     }
+}
+
+/// Is `name` one of the type's top-level attributes or blocks (in some
+/// provider version)? False for a type the table does not have.
+pub(crate) fn top_level(type_: &str, name: &str) -> bool {
+    TOP_LEVEL
+        .iter()
+        .find(|(t, _)| *t == type_)
+        .is_some_and(|(_, names)| names.contains(&name))
 }
 
 /// Is an expression object (`{"references": [...]}` / `{"constant_value": ...}`)
@@ -425,6 +498,53 @@ mod tests {
             )
             .unwrap();
         assert_eq!(t.module, vec!["aks".to_string()]);
+    }
+
+    /// What `references` reaches through a whole-resource output.
+    fn through(idx: &TfConfiguration, reference: &str) -> Option<Target> {
+        let e = json!({ "references": [reference] });
+        idx.resolve(&[], &[], &e, "azurerm_kubernetes_cluster", 0)
+    }
+
+    #[test]
+    fn a_whole_resource_is_read_on_by_the_reference_that_reaches_it() {
+        let cfg = json!({"root_module": {"module_calls": {
+            "one": {"expressions": {}, "module": {
+                "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this", "expressions": {}}],
+                "outputs": {"cluster": {"expression": {"references": ["azurerm_kubernetes_cluster.this"]}}}
+            }},
+            "fleet": {"expressions": {}, "module": {
+                "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this", "expressions": {}}],
+                "outputs": {"clusters": {"expression": {"references": ["azurerm_kubernetes_cluster.this"]}}}
+            }}
+        }}});
+        let text = cfg.to_string();
+        let mut idx = TfConfiguration::parse(&text, None);
+        idx.mark_instanced([("module.fleet", "azurerm_kubernetes_cluster", "this")].into_iter());
+        let t = |r: &str| through(&idx, r).map(|t| (t.index, t.attr));
+        // An attribute of the type: read on.
+        assert_eq!(
+            t("module.one.cluster.kubelet_identity[0].object_id"),
+            Some((None, Some("kubelet_identity".into())))
+        );
+        assert_eq!(
+            t("module.one.cluster.node_resource_group"),
+            Some((None, Some("node_resource_group".into())))
+        );
+        // An object's key is no attribute: the whole resource, as before.
+        assert_eq!(t("module.one.cluster.cluster.id"), Some((None, None)));
+        assert_eq!(t("module.one.cluster"), Some((None, None)));
+        // A resource with instances: the key picks one, then the attribute.
+        assert_eq!(
+            t(r#"module.fleet.clusters["blue"].id"#),
+            Some((Some(json!("blue")), Some("id".into())))
+        );
+        assert_eq!(t("module.fleet.clusters.blue.id"), Some((None, None)));
+        // A single resource's key is a list's or an object's, not an instance.
+        assert_eq!(
+            t("module.one.cluster[0].id"),
+            Some((None, Some("id".into())))
+        );
     }
 
     #[test]

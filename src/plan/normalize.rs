@@ -542,6 +542,15 @@ fn normalize_plan(
     let count = changes.others + n.counted;
     let (mut resources, mut before) = (n.resources, n.before);
     resources.sort_by(|a, b| a.address.cmp(&b.address));
+    let mut cfg = cfg;
+    if let Some(cfg) = cfg.as_mut() {
+        cfg.mark_instanced(
+            resources
+                .iter()
+                .filter(|r| r.index.is_some())
+                .map(|r| (r.module.as_str(), r.type_.as_str(), r.name.as_str())),
+        );
+    }
     if let Some(cfg) = &cfg {
         join_plan(&mut resources, cfg);
     }

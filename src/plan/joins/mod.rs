@@ -198,6 +198,7 @@ fn resolve(
                 match resolve(cfg, &s, &k, &e, accept, depth + 1) {
                     Ref::Outside => {}
                     Ref::Other => other = true,
+                    Ref::Managed(t) => return Ref::Managed(cfg.read_through(t, &segs)),
                     found => return found,
                 }
             }
