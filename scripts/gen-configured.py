@@ -102,23 +102,33 @@ EXTRA_CONFIGURED = {
 }
 
 
+# What a top-level name holds, in the order a reference can read more of it:
+# a single value (a string), a list or set (read by index), a map, an object
+# or a single block (read by name). Over provider versions, the most.
+VALUE, LIST, MAP = 0, 1, 2
+HOLDS = {VALUE: "Value", LIST: "List", MAP: "Map"}
+
 # Types whose top-level names (attributes and blocks, TOP_LEVEL) a join
 # needs besides the ones above: the egress chain reads a resource group's
 # `name`.
 TOP_LEVEL_TYPES = ["azurerm_resource_group"]
 
 # No schema here has azurerm_kubernetes_automatic_cluster: its six blocks
-# (BASELINE-2026-12.md) and the attributes the rules and joins read of it.
+# (BASELINE-2026-12.md), the attributes the rules and joins read of it, and
+# those of every azurerm resource. (name, what it holds: HOLDS)
 EXTRA_TOP_LEVEL = {
     "azurerm_kubernetes_automatic_cluster": [
-        "api_server_access",
-        "hosted_system",
-        "id",
-        "identity",
-        "oidc_issuer_url",
-        "private_cluster",
-        "service_mesh",
-        "web_app_routing_ingress",
+        ("api_server_access", LIST),
+        ("hosted_system", LIST),
+        ("id", VALUE),
+        ("identity", LIST),
+        ("location", VALUE),
+        ("name", VALUE),
+        ("oidc_issuer_url", VALUE),
+        ("private_cluster", LIST),
+        ("resource_group_name", VALUE),
+        ("service_mesh", LIST),
+        ("web_app_routing_ingress", LIST),
     ],
 }
 
@@ -219,6 +229,7 @@ def main(args):
     blocks = {}
     sets = {}
     observed = {}
+    top = {}
     for path in args:
         if os.path.isdir(path):
             observed_unset_unknowns(path, types, observed)
@@ -230,6 +241,7 @@ def main(args):
         for provider in (doc.get("provider_schemas") or {}).values():
             for rtype, schema in (provider.get("resource_schemas") or {}).items():
                 if rtype in types or rtype in TOP_LEVEL_TYPES:
+                    top_level_names(schema["block"], top.setdefault(rtype, {}))
                     walk(
                         schema["block"],
                         [],
@@ -279,22 +291,47 @@ def main(args):
         print(f"    ({json.dumps(rtype)}, &[{items}]),")
     print("];")
     print_computed_in_3x()
-    print_top_level(sorted(types | set(TOP_LEVEL_TYPES)), attrs, blocks)
+    print_top_level(sorted(types | set(TOP_LEVEL_TYPES)), top)
 
 
-def print_top_level(types, attrs, blocks):
+def top_level_names(schema, out):
+    """Top-level names of a resource schema: name -> what it holds."""
+    for name, attr in (schema.get("attributes") or {}).items():
+        t = attr.get("type")
+        holds = VALUE
+        if isinstance(t, list):
+            holds = LIST if t[0] in ("list", "set") else MAP
+        out[name] = max(out.get(name, VALUE), holds)
+    for name, b in (schema.get("block_types") or {}).items():
+        holds = LIST if b.get("nesting_mode") in ("list", "set") else MAP
+        out[name] = max(out.get(name, VALUE), holds)
+    out.pop("timeouts", None)
+
+
+def print_top_level(types, top):
+    print()
+    print("/// What a top-level name holds: a single value (a string), a list or a")
+    print("/// set (read further by index), or a map, an object or a single block")
+    print("/// (read further by name).")
+    print("#[derive(Clone, Copy, Debug, PartialEq)]")
+    print("pub(crate) enum Holds {")
+    print("    Value,")
+    print("    List,")
+    print("    Map,")
+    print("}")
     print()
     print("/// The top-level attributes and blocks of each type, in any provider")
     print("/// version here: a reference that reads a whole resource (a module output")
-    print("/// or a variable that is the resource) further names one of these.")
-    print("pub(crate) static TOP_LEVEL: &[(&str, &[&str])] = &[")
+    print("/// or a variable that is the resource) further names one of these,")
+    print("/// with what it holds.")
+    print("pub(crate) static TOP_LEVEL: &[(&str, &[(&str, Holds)])] = &[")
     for rtype in types:
-        found = sorted(
-            {p for p in (attrs.get(rtype) or {}) if "." not in p and p != "timeouts"}
-            | {p for p in blocks.get(rtype) or () if "." not in p and p != "timeouts"}
-            | set(EXTRA_TOP_LEVEL.get(rtype, []))
+        found = dict(top.get(rtype) or {})
+        for name, holds in EXTRA_TOP_LEVEL.get(rtype, []):
+            found[name] = max(found.get(name, VALUE), holds)
+        items = ", ".join(
+            f"({json.dumps(p)}, Holds::{HOLDS[found[p]]})" for p in sorted(found)
         )
-        items = ", ".join(json.dumps(p) for p in found)
         print(f"    ({json.dumps(rtype)}, &[{items}]),")
     print("];")
 

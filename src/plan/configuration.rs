@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use super::address;
 use super::config_section as section;
-use super::configured_attributes::TOP_LEVEL;
+use super::configured_attributes::{Holds, TOP_LEVEL};
 use super::normalize::parse_fragment;
 use crate::finding::Step;
 
@@ -220,13 +220,20 @@ impl TfConfiguration {
     /// reference that hopped, `module.aks.cluster.kubelet_identity[0]` or
     /// `var.cluster.id`) whose value names the whole resource
     /// (`value = azurerm_kubernetes_cluster.this`), read on by what follows
-    /// the output's (the variable's) name: the instance, for a resource with
-    /// `count` or `for_each` (`module.m.clusters["blue"]`), then the
-    /// attribute, when it is one of the type's top-level names. An object
-    /// that holds the resource reads the same in a plan (`{ cluster =
-    /// azurerm_kubernetes_cluster.this }`, read `module.aks.info.cluster.id`):
-    /// its key is no attribute of the type, so the target stays the whole
-    /// resource, as before.
+    /// the output's (the variable's) name when that is one of the type's
+    /// top-level names: the attribute, and for a resource with `count` or
+    /// `for_each` the key before it picks the instance
+    /// (`module.m.clusters["blue"].id`). The plan shows the same references
+    /// for what is not the resource itself: an object that holds it
+    /// (`{ cluster = azurerm_kubernetes_cluster.this }`, read
+    /// `module.aks.info.cluster.id`: `cluster` is no attribute of the type),
+    /// a `for` expression or a splat over its instances
+    /// (`azurerm_kubernetes_cluster.this[*].node_resource_group_id`, read
+    /// `[0]`: no attribute follows). Those stay the whole resource, as
+    /// before; so does a name of the type read further than what it holds
+    /// allows (`{ name = azurerm_kubernetes_cluster.a }` read `.name.id`,
+    /// a string's; `.identity.id`, a list's without an index: an object's
+    /// key).
     pub(crate) fn read_through(&self, mut t: Target, segs: &[address::Segment]) -> Target {
         if t.attr.is_some() {
             return t;
@@ -235,21 +242,25 @@ impl TfConfiguration {
             Some("module") => 2,
             _ => 1,
         };
-        let Some(hop) = segs.get(at) else {
+        let (Some(hop), Some(next)) = (segs.get(at), segs.get(at + 1)) else {
             return t;
         };
+        // What follows the name must fit what it holds: an object's key
+        // (`.name.id`, `.route.id` of a list block) is no attribute.
+        let further = segs.len() > at + 2;
+        let fits = match top_level(&t.type_, &next.name) {
+            Some(Holds::Value) => next.key.is_none() && !further,
+            Some(Holds::List) => next.key.is_some() || !further,
+            Some(Holds::Map) => true,
+            None => false,
+        };
+        if !fits {
+            return t;
+        }
         if t.index.is_none() && self.instanced(&t) {
-            // The instances of a resource with `count` or `for_each`: the
-            // key after the name picks one (`module.m.clusters.blue`, an
-            // object key read as an attribute, is left unresolved).
-            let Some(k) = &hop.key else {
-                return t;
-            };
-            t.index = Some(k.clone());
+            t.index = hop.key.clone();
         }
-        if let Some(next) = segs.get(at + 1).filter(|s| top_level(&t.type_, &s.name)) {
-            t.attr = Some(next.name.clone());
-        }
+        t.attr = Some(next.name.clone());
         t
     }
 
@@ -344,13 +355,15 @@ impl TfConfiguration {
     }
 }
 
-/// Is `name` one of the type's top-level attributes or blocks (in some
-/// provider version)? False for a type the table does not have.
-pub(crate) fn top_level(type_: &str, name: &str) -> bool {
-    TOP_LEVEL
+/// What `name` holds when it is one of the type's top-level attributes or
+/// blocks (in some provider version); None otherwise, or for a type the
+/// table does not have.
+pub(crate) fn top_level(type_: &str, name: &str) -> Option<Holds> {
+    let (_, names) = TOP_LEVEL.iter().find(|(t, _)| *t == type_)?;
+    names
         .iter()
-        .find(|(t, _)| *t == type_)
-        .is_some_and(|(_, names)| names.contains(&name))
+        .find(|(n, _)| *n == name)
+        .map(|(_, holds)| *holds)
 }
 
 /// Is an expression object (`{"references": [...]}` / `{"constant_value": ...}`)
@@ -540,6 +553,31 @@ mod tests {
             Some((Some(json!("blue")), Some("id".into())))
         );
         assert_eq!(t("module.fleet.clusters.blue.id"), Some((None, None)));
+        // Nothing after the key: a splat or a `for` expression over the
+        // instances may have mapped them to another attribute.
+        assert_eq!(t(r#"module.fleet.clusters["blue"]"#), Some((None, None)));
+        // `one(azurerm_kubernetes_cluster.this)`: the attribute, no key.
+        assert_eq!(
+            t("module.fleet.clusters.node_resource_group_id"),
+            Some((None, Some("node_resource_group_id".into())))
+        );
+        // A name that holds a string, read further: an object's key.
+        assert_eq!(t("module.one.cluster.name.id"), Some((None, None)));
+        assert_eq!(
+            t("module.one.cluster.name"),
+            Some((None, Some("name".into())))
+        );
+        // A list block read without an index: an object's key.
+        assert_eq!(t("module.one.cluster.identity.id"), Some((None, None)));
+        assert_eq!(
+            t("module.one.cluster.identity[0].principal_id"),
+            Some((None, Some("identity".into())))
+        );
+        // A map reads on by name.
+        assert_eq!(
+            t("module.one.cluster.tags.env"),
+            Some((None, Some("tags".into())))
+        );
         // A single resource's key is a list's or an object's, not an instance.
         assert_eq!(
             t("module.one.cluster[0].id"),
