@@ -57,9 +57,10 @@ pub(crate) struct TfConfiguration {
     /// in some flattened real plans).
     flat: HashMap<String, Option<Box<RawValue>>>,
     data: Vec<DataSource>,
-    /// The resources that have instance keys in the plan (`count` or
-    /// `for_each`), by module names, type and name.
-    instanced: HashSet<(Vec<String>, String, String)>,
+    /// The instance keys of each resource of the plan's model (those of
+    /// the types the rules and joins read), by module names, type and
+    /// name: `""` for none, else the key as JSON.
+    instances: HashMap<(Vec<String>, String, String), HashSet<String>>,
 }
 
 /// Where a reference leads: a resource in a module, maybe an instance.
@@ -72,6 +73,11 @@ pub(crate) struct Target {
     pub name: String,
     pub index: Option<Value>,
     pub attr: Option<String>,
+    /// A key read after a module output or a variable that holds the
+    /// resource, with no attribute after it yet (`module.fleet.clusters["blue"]`
+    /// passed on whole): the instance, if the hop that reads this one names an
+    /// attribute ([`TfConfiguration::read_through`]).
+    pub pending_key: Option<Value>,
 }
 
 pub(crate) const MAX_DEPTH: usize = 32;
@@ -193,27 +199,32 @@ impl TfConfiguration {
         parse_fragment(raw.get()).ok()
     }
 
-    /// Records which resources have instance keys in the plan (the
-    /// configuration does not always show a `for_each`: not one over a
-    /// function of constants, `toset(["a", "b"])`).
-    pub(crate) fn mark_instanced<'r>(
+    /// Records the instance keys of the model's resources (module address,
+    /// type, name, key): the configuration does not always show a
+    /// `for_each` (not one over a function of constants, `toset(["a",
+    /// "b"])`).
+    pub(crate) fn record_instances<'r>(
         &mut self,
-        resources: impl Iterator<Item = (&'r str, &'r str, &'r str)>,
+        resources: impl Iterator<Item = (&'r str, &'r str, &'r str, Option<&'r Value>)>,
     ) {
-        for (module, type_, name) in resources {
+        for (module, type_, name, key) in resources {
             let names = address::module_path(module)
                 .into_iter()
                 .map(|(n, _)| n)
                 .collect();
-            self.instanced
-                .insert((names, type_.to_string(), name.to_string()));
+            self.instances
+                .entry((names, type_.to_string(), name.to_string()))
+                .or_default()
+                .insert(key.map(Value::to_string).unwrap_or_default());
         }
     }
 
-    /// Does the resource have instance keys in the plan?
-    fn instanced(&self, t: &Target) -> bool {
-        self.instanced
-            .contains(&(t.module.clone(), t.type_.clone(), t.name.clone()))
+    /// How many instances the resource has in the model (None: it is not
+    /// in the model, of a type no rule or join reads).
+    fn instances(&self, t: &Target) -> Option<usize> {
+        self.instances
+            .get(&(t.module.clone(), t.type_.clone(), t.name.clone()))
+            .map(HashSet::len)
     }
 
     /// A target reached through a module output or a variable (`segs`: the
@@ -233,7 +244,13 @@ impl TfConfiguration {
     /// before; so does a name of the type read further than what it holds
     /// allows (`{ name = azurerm_kubernetes_cluster.a }` read `.name.id`,
     /// a string's; `.identity.id`, a list's without an index: an object's
-    /// key).
+    /// key). A key with nothing after it waits for the next hop
+    /// (`cluster = module.fleet.clusters["blue"]` read `var.cluster.id`).
+    /// A key is an instance's only for a resource of several instances in
+    /// the model: one of a single instance is a list's or an object's
+    /// (`values(...)[0]`, `{ for k, c in ... : c.name => c }`), and one of a
+    /// resource the model does not hold cannot be told from them (the
+    /// target then stays the whole resource).
     pub(crate) fn read_through(&self, mut t: Target, segs: &[address::Segment]) -> Target {
         if t.attr.is_some() {
             return t;
@@ -242,7 +259,12 @@ impl TfConfiguration {
             Some("module") => 2,
             _ => 1,
         };
-        let (Some(hop), Some(next)) = (segs.get(at), segs.get(at + 1)) else {
+        let Some(hop) = segs.get(at) else {
+            return t;
+        };
+        let key = hop.key.clone().or_else(|| t.pending_key.take());
+        let Some(next) = segs.get(at + 1) else {
+            t.pending_key = key;
             return t;
         };
         // What follows the name must fit what it holds: an object's key
@@ -257,8 +279,15 @@ impl TfConfiguration {
         if !fits {
             return t;
         }
-        if t.index.is_none() && self.instanced(&t) {
-            t.index = hop.key.clone();
+        match (self.instances(&t), key) {
+            (_, None) => {}
+            (Some(n), Some(k)) if n > 1 => {
+                if t.index.is_none() {
+                    t.index = Some(k);
+                }
+            }
+            (Some(_), Some(_)) => {}
+            (None, Some(_)) => return t,
         }
         t.attr = Some(next.name.clone());
         t
@@ -346,6 +375,7 @@ impl TfConfiguration {
                         name: name.name.clone(),
                         index: name.key.clone(),
                         attr: segs.get(2).map(|s| s.name.clone()),
+                        pending_key: None,
                     });
                 }
                 _ => {}
@@ -433,255 +463,4 @@ pub(crate) fn shown_at<'e>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn sets_path(expressions: &Map<String, Value>, path: &[Step]) -> bool {
-        unshown_step(expressions, path).is_none()
-    }
-
-    fn k(s: &str) -> Step {
-        Step::Key(s.into())
-    }
-
-    #[test]
-    fn configured_and_unconfigured_paths() {
-        let e = json!({
-            "network_profile": [{"network_plugin": {"constant_value": "azure"}}],
-            "disk_encryption_set_id": {"references": ["azurerm_disk_encryption_set.d.id"]},
-            "tags": {"references": ["var.tags"]}
-        });
-        let e = e.as_object().unwrap();
-        assert!(!sets_path(
-            e,
-            &[k("network_profile"), Step::Index(0), k("network_policy")]
-        ));
-        assert!(sets_path(
-            e,
-            &[k("network_profile"), Step::Index(0), k("network_plugin")]
-        ));
-        assert!(sets_path(e, &[k("disk_encryption_set_id")]));
-        assert!(sets_path(e, &[k("tags"), k("env")]));
-        assert!(!sets_path(e, &[k("api_server_access_profile")]));
-    }
-
-    #[test]
-    fn resolves_through_module_output_and_variable() {
-        let cfg = json!({"root_module": {
-            "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "p",
-                "expressions": {"kubernetes_cluster_id": {"references": ["module.aks.cluster_id", "module.aks"]}}}],
-            "module_calls": {"aks": {"expressions": {}, "module": {
-                "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this", "expressions": {}}],
-                "outputs": {"cluster_id": {"expression": {"references": ["azurerm_kubernetes_cluster.this.id", "azurerm_kubernetes_cluster.this"]}}},
-                "module_calls": {"pools": {"expressions": {"cluster_id": {"references": ["azurerm_kubernetes_cluster.this.id"]}}, "module": {
-                    "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "inner",
-                        "expressions": {"kubernetes_cluster_id": {"references": ["var.cluster_id"]}}}]}}}
-            }}}
-        }});
-        let text = cfg.to_string();
-        let idx = TfConfiguration::parse(&text, None);
-        let e = idx
-            .expressions(&[], "azurerm_kubernetes_cluster_node_pool", "p", "")
-            .unwrap();
-        let t = idx
-            .resolve(
-                &[],
-                &[],
-                &e["kubernetes_cluster_id"],
-                "azurerm_kubernetes_cluster",
-                0,
-            )
-            .unwrap();
-        assert_eq!(t.module, vec!["aks".to_string()]);
-        assert_eq!(t.name, "this");
-        assert_eq!(t.attr.as_deref(), Some("id"));
-
-        let scope = vec!["aks".to_string(), "pools".to_string()];
-        let e = idx
-            .expressions(&scope, "azurerm_kubernetes_cluster_node_pool", "inner", "")
-            .unwrap();
-        let t = idx
-            .resolve(
-                &scope,
-                &[None, None],
-                &e["kubernetes_cluster_id"],
-                "azurerm_kubernetes_cluster",
-                0,
-            )
-            .unwrap();
-        assert_eq!(t.module, vec!["aks".to_string()]);
-    }
-
-    /// What `references` reaches through a whole-resource output.
-    fn through(idx: &TfConfiguration, reference: &str) -> Option<Target> {
-        let e = json!({ "references": [reference] });
-        idx.resolve(&[], &[], &e, "azurerm_kubernetes_cluster", 0)
-    }
-
-    #[test]
-    fn a_whole_resource_is_read_on_by_the_reference_that_reaches_it() {
-        let cfg = json!({"root_module": {"module_calls": {
-            "one": {"expressions": {}, "module": {
-                "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this", "expressions": {}}],
-                "outputs": {"cluster": {"expression": {"references": ["azurerm_kubernetes_cluster.this"]}}}
-            }},
-            "fleet": {"expressions": {}, "module": {
-                "resources": [{"mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "this", "expressions": {}}],
-                "outputs": {"clusters": {"expression": {"references": ["azurerm_kubernetes_cluster.this"]}}}
-            }}
-        }}});
-        let text = cfg.to_string();
-        let mut idx = TfConfiguration::parse(&text, None);
-        idx.mark_instanced([("module.fleet", "azurerm_kubernetes_cluster", "this")].into_iter());
-        let t = |r: &str| through(&idx, r).map(|t| (t.index, t.attr));
-        // An attribute of the type: read on.
-        assert_eq!(
-            t("module.one.cluster.kubelet_identity[0].object_id"),
-            Some((None, Some("kubelet_identity".into())))
-        );
-        assert_eq!(
-            t("module.one.cluster.node_resource_group"),
-            Some((None, Some("node_resource_group".into())))
-        );
-        // An object's key is no attribute: the whole resource, as before.
-        assert_eq!(t("module.one.cluster.cluster.id"), Some((None, None)));
-        assert_eq!(t("module.one.cluster"), Some((None, None)));
-        // A resource with instances: the key picks one, then the attribute.
-        assert_eq!(
-            t(r#"module.fleet.clusters["blue"].id"#),
-            Some((Some(json!("blue")), Some("id".into())))
-        );
-        assert_eq!(t("module.fleet.clusters.blue.id"), Some((None, None)));
-        // Nothing after the key: a splat or a `for` expression over the
-        // instances may have mapped them to another attribute.
-        assert_eq!(t(r#"module.fleet.clusters["blue"]"#), Some((None, None)));
-        // `one(azurerm_kubernetes_cluster.this)`: the attribute, no key.
-        assert_eq!(
-            t("module.fleet.clusters.node_resource_group_id"),
-            Some((None, Some("node_resource_group_id".into())))
-        );
-        // A name that holds a string, read further: an object's key.
-        assert_eq!(t("module.one.cluster.name.id"), Some((None, None)));
-        assert_eq!(
-            t("module.one.cluster.name"),
-            Some((None, Some("name".into())))
-        );
-        // A list block read without an index: an object's key.
-        assert_eq!(t("module.one.cluster.identity.id"), Some((None, None)));
-        assert_eq!(
-            t("module.one.cluster.identity[0].principal_id"),
-            Some((None, Some("identity".into())))
-        );
-        // A map reads on by name.
-        assert_eq!(
-            t("module.one.cluster.tags.env"),
-            Some((None, Some("tags".into())))
-        );
-        // A single resource's key is a list's or an object's, not an instance.
-        assert_eq!(
-            t("module.one.cluster[0].id"),
-            Some((None, Some("id".into())))
-        );
-    }
-
-    #[test]
-    fn the_index_keeps_what_the_joins_read() {
-        let raw = r#"{"provider_config": {"azurerm": {"name": "azurerm"}},
-            "root_module": {
-                "variables": {"v": {"default": "x"}},
-                "outputs": {"o": {"expression": {"references": ["module.m.id"]}, "description": "d"}},
-                "resources": [
-                    {"address": "azurerm_kubernetes_cluster.c", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "c",
-                     "provider_config_key": "azurerm", "schema_version": 2,
-                     "expressions": {"dns_prefix": {"constant_value": "c"}}},
-                    {"address": "azurerm_application_gateway.g", "mode": "managed", "type": "azurerm_application_gateway", "name": "g",
-                     "expressions": {"name": {"constant_value": "g"}}},
-                    {"address": "data.azurerm_role_definition.r", "mode": "data", "type": "azurerm_role_definition", "name": "r",
-                     "expressions": {"name": {"constant_value": "AcrPull"}}},
-                    {"address": "module.flat.azurerm_kubernetes_cluster.f", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "f",
-                     "expressions": {"dns_prefix": {"constant_value": "f"}}}
-                ],
-                "module_calls": {"m": {"source": "./m", "expressions": {"x": {"references": ["var.v"]}},
-                    "module": {"resources": [
-                        {"address": "azurerm_public_ip.p", "mode": "managed", "type": "azurerm_public_ip", "name": "p"},
-                        {"address": "azurerm_kubernetes_cluster_node_pool.n", "mode": "managed", "type": "azurerm_kubernetes_cluster_node_pool", "name": "n",
-                         "expressions": {"kubernetes_cluster_id": {"references": ["var.x"]}}}
-                    ]}}}
-            }}"#;
-        let keep: HashSet<String> = [
-            "azurerm_kubernetes_cluster",
-            "azurerm_kubernetes_cluster_node_pool",
-        ]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
-        let m = ["m".to_string()];
-        for (idx, all) in [
-            (TfConfiguration::parse(raw, Some(&keep)), false),
-            (TfConfiguration::parse(raw, None), true),
-        ] {
-            assert_eq!(
-                idx.expressions(&[], "azurerm_kubernetes_cluster", "c", ""),
-                Some(
-                    json!({"dns_prefix": {"constant_value": "c"}})
-                        .as_object()
-                        .cloned()
-                        .unwrap()
-                )
-            );
-            // Resources of other types only without a filter, with no
-            // expressions an empty object.
-            assert_eq!(
-                idx.expressions(&[], "azurerm_application_gateway", "g", "")
-                    .is_some(),
-                all
-            );
-            assert_eq!(
-                idx.expressions(&m, "azurerm_public_ip", "p", "")
-                    .map(|e| e.len()),
-                all.then_some(0)
-            );
-            // Under its full address in the root module.
-            assert!(idx
-                .expressions(
-                    &[],
-                    "azurerm_kubernetes_cluster",
-                    "f",
-                    "module.flat.azurerm_kubernetes_cluster.f"
-                )
-                .is_some());
-            // The data source, whatever the filter.
-            let data: Vec<_> = idx
-                .data_sources()
-                .iter()
-                .map(|d| (d.type_.as_str(), d.name.as_str(), d.expressions()))
-                .collect();
-            assert_eq!(data.len(), 1);
-            assert_eq!(data[0].0, "azurerm_role_definition");
-            assert_eq!(data[0].2["name"]["constant_value"], "AcrPull");
-            // A call argument and a module output, one hop each.
-            let var = address::parse("var.x").unwrap();
-            let (scope, _, expr) = idx.hop(&m, &[None], &var).unwrap();
-            assert!(scope.is_empty());
-            assert_eq!(expr, json!({"references": ["var.v"]}));
-            let out = address::parse("module.m.id").unwrap();
-            assert!(
-                idx.hop(&[], &[], &out).is_none(),
-                "module m has no output `id`"
-            );
-        }
-        // Values of another shape are skipped, never a panic.
-        for odd in [
-            "{\"root_module\": 5}",
-            "{\"root_module\": {\"resources\": {}, \"outputs\": [], \"module_calls\": 1}}",
-            "{\"root_module\": {\"resources\": [1, {\"type\": 2, \"name\": \"n\"}], \"module_calls\": {\"a\": 3, \"b\": {\"module\": []}}}}",
-            "[]",
-        ] {
-            let idx = TfConfiguration::parse(odd, Some(&keep));
-            assert!(idx
-                .expressions(&[], "azurerm_kubernetes_cluster", "n", "")
-                .is_none());
-        }
-    }
-}
+mod tests;

@@ -544,12 +544,14 @@ fn normalize_plan(
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     let mut cfg = cfg;
     if let Some(cfg) = cfg.as_mut() {
-        cfg.mark_instanced(
-            resources
-                .iter()
-                .filter(|r| r.index.is_some())
-                .map(|r| (r.module.as_str(), r.type_.as_str(), r.name.as_str())),
-        );
+        cfg.record_instances(resources.iter().map(|r| {
+            (
+                r.module.as_str(),
+                r.type_.as_str(),
+                r.name.as_str(),
+                r.index.as_ref(),
+            )
+        }));
     }
     if let Some(cfg) = &cfg {
         join_plan(&mut resources, cfg);

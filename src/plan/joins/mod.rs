@@ -218,6 +218,7 @@ fn resolve(
                         name: name.name.clone(),
                         index: name.key.clone(),
                         attr: segs.get(2).map(|s| s.name.clone()),
+                        pending_key: None,
                     });
                 }
                 other = true;
