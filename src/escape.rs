@@ -130,6 +130,12 @@ pub fn stderr_safe(s: &str) -> String {
     safe_lines(s)
 }
 
+/// Hostile text on one line of standard output or error: control
+/// characters (line breaks included) visible, and [`no_commands`].
+pub fn safe_line(s: &str) -> String {
+    no_commands(&visible(s)).into_owned()
+}
+
 /// Hostile text that akslint lays out in lines (standard output or error):
 /// control characters visible, line breaks kept, and [`no_commands`].
 pub fn safe_lines(s: &str) -> String {
@@ -151,7 +157,7 @@ pub fn no_commands(s: &str) -> Cow<'_, str> {
 /// `s` with no Azure Pipelines logging command (`##vso[`) nor legacy
 /// GitHub Actions command (`##[`): runners read them anywhere in a line.
 /// The second `#` is written `\u{23}`.
-fn no_hash_commands(s: &str) -> Cow<'_, str> {
+pub(crate) fn no_hash_commands(s: &str) -> Cow<'_, str> {
     let command = |i: usize| {
         let rest = s.get(i + 2..).unwrap_or_default().as_bytes();
         rest.first() == Some(&b'[')

@@ -353,7 +353,7 @@ fn expired_exception_warning_is_once_per_run_escaped_and_in_every_format() {
     std::fs::copy(infra.join("plan.json"), infra.join("plan2.json")).unwrap();
     std::fs::write(
         dir.path().join(".akslint.toml"),
-        "[[exceptions]]\nrules = [\"AKS001\"]\nreason = \"ok\\n::error file=a.tf::pwned\\n::add-mask::x\"\nexpires = \"2020-01-01\"\n",
+        "[[exceptions]]\nrules = [\"AKS001\"]\nreason = \"ok\\n::error file=a.tf::pwned\\n::add-mask::x ##vso[task.setvariable variable=P]1 ##[error]legacy\"\nexpires = \"2020-01-01\"\n",
     )
     .unwrap();
     for format in ["text", "json", "sarif", "markdown", "github", "junit"] {
@@ -382,6 +382,13 @@ fn expired_exception_warning_is_once_per_run_escaped_and_in_every_format() {
             for line in o.lines() {
                 assert!(!line.trim_start().starts_with("::"), "{format}: {line:?}");
             }
+        }
+        // Azure Pipelines and GitHub's legacy commands run anywhere in a line.
+        for text in [&o, &e] {
+            assert!(
+                !text.contains("##vso[") && !text.contains("##[error"),
+                "{format}: {text}"
+            );
         }
         assert_eq!(
             e.matches("expired on 2020-01-01").count(),

@@ -113,6 +113,27 @@ fn akslint_test_runs_policy_tests() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("FAIL data.akslint.rules.X005_test.test_fails"));
     assert!(stdout(&out).contains("1 passed, 1 failed"));
+    // A test's print output is shown under it, escaped: no control
+    // character, no line a CI runner would run as a command.
+    let (o, e) = (stdout(&out), stderr(&out));
+    assert!(o.contains("  print: "), "{o}");
+    assert!(o.contains("P \\u{1b}[31mred\\u{a}"), "{o}");
+    assert!(e.is_empty(), "{e}");
+    assert!(!o.contains('\u{1b}') && !o.contains('\u{202e}'), "{o}");
+    assert!(
+        !o.contains("##vso[") && !o.lines().any(|l| l.starts_with("::")),
+        "{o}"
+    );
+    // A lint run drops it.
+    let out = run(&[
+        "--policy",
+        &policy("tests/policies/failing"),
+        "--rule",
+        "X005",
+        &example(),
+    ]);
+    assert!(!stderr(&out).contains("DENY-PRINT"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("DENY-PRINT"), "{}", stdout(&out));
     assert_eq!(
         run(&["test", &policy("tests/policies/syntax")])
             .status

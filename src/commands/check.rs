@@ -12,7 +12,7 @@ use crate::engine::process::Isolation;
 use crate::engine::RuleEngine;
 use crate::engine::{RawFinding, RuleFailure};
 use crate::error::{InputError, RunError};
-use crate::escape::visible;
+use crate::escape::safe_line;
 use crate::exit::ExitStatus;
 use crate::finding::{Change, Finding};
 use crate::plan::{self, Expanded, Model, TypeFilter, View};
@@ -355,7 +355,7 @@ fn lint_one(
         let us = |d: std::time::Duration| d.as_micros();
         eprintln!(
             "akslint: timing: {}: read {} µs, normalize {} µs, evaluate {} µs, before side {} µs, locate {} µs, suppress {} µs",
-            visible(&name),
+            safe_line(&name),
             us(t1 - t0),
             us(t2 - t1),
             us(t3 - t2),
@@ -442,7 +442,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         if w.first().map(String::as_str) == Some(SKIPPED) {
             eprintln!(
                 "akslint: skipping {}: not a Terraform plan or state",
-                visible(&file.file)
+                safe_line(&file.file)
             );
             continue;
         }
@@ -473,7 +473,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         gate: settings.gate,
     };
     for w in &report.warnings {
-        eprintln!("akslint: warning: {}", visible(w));
+        eprintln!("akslint: warning: {}", safe_line(w));
     }
     // Written as rendered: a large report is never held whole.
     let render = |format: Format, color: bool, out: &mut Out<'_>| match format {

@@ -2,6 +2,7 @@
 //! regorus, so rule authors unit-test policies without installing OPA.
 use crate::engine::merge_params;
 use crate::error::RunError;
+use crate::escape::{safe_lines, visible};
 use crate::exit::ExitStatus;
 use crate::report::output::write_output;
 use crate::rules::{self, Rule};
@@ -35,10 +36,21 @@ pub(crate) fn run_tests(
     let mut out = String::new();
     let failed = results.iter().filter(|r| !r.passed).count();
     for r in &results {
+        // The file, the failure and the `print` output are hostile text:
+        // each on its own lines, control characters visible, no workflow
+        // command (`safe_lines`).
         if r.passed {
-            out.push_str(&format!("PASS {}\n", r.name));
+            out.push_str(&format!("PASS {}\n", visible(&r.name)));
         } else {
-            out.push_str(&format!("FAIL {} ({}): {}\n", r.name, r.file, r.detail));
+            out.push_str(&format!(
+                "FAIL {} ({}): {}\n",
+                visible(&r.name),
+                visible(&r.file),
+                visible(&r.detail)
+            ));
+        }
+        for p in &r.prints {
+            out.push_str(&format!("  print: {}\n", visible(p)));
         }
     }
     out.push_str(&format!(
@@ -46,7 +58,7 @@ pub(crate) fn run_tests(
         results.len() - failed,
         failed
     ));
-    write_output(None, &out)?;
+    write_output(None, &safe_lines(&out))?;
     Ok(if failed > 0 {
         ExitStatus::Findings
     } else {
@@ -63,6 +75,8 @@ pub struct TestResult {
     pub passed: bool,
     /// Why it failed (its value, or the evaluation error).
     pub detail: String,
+    /// What the test's `print` calls wrote, each `file:line: text`.
+    pub prints: Vec<String>,
 }
 
 /// Names of the `test_*` rules a test file defines, in order of appearance.
@@ -119,6 +133,7 @@ pub fn run(
             let name = format!("{package}.{test}");
             let mut e = engine.clone();
             let outcome = crate::engine::guarded(|| e.eval_rule(name.clone()));
+            let prints = crate::engine::take_prints(&mut e);
             let (passed, detail) = match outcome {
                 Some(Ok(regorus::Value::Bool(true))) => (true, String::new()),
                 Some(Ok(regorus::Value::Undefined)) => (false, "undefined".to_string()),
@@ -131,6 +146,7 @@ pub fn run(
                 file: path.clone(),
                 passed,
                 detail,
+                prints,
             });
         }
     }

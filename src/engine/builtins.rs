@@ -61,7 +61,12 @@ fn bounded_range_step(args: Vec<regorus::Value>) -> anyhow::Result<regorus::Valu
 
 /// Installs the bounded builtins on an engine: the ranges, and the builtins
 /// whose result can be far larger than their arguments ([`super::bounded`]).
+/// `print` output is gathered, never written by regorus as it is: a
+/// policy's text is hostile (a line starting with `::` or holding `##vso[`
+/// would be run by the CI runner reading standard error). `akslint test`
+/// shows it escaped; a lint run drops it ([`take_prints`]).
 pub(crate) fn harden(engine: &mut regorus::Engine) -> Result<(), String> {
+    engine.set_gather_prints(true);
     engine
         .add_extension("numbers.range".into(), 2, Box::new(bounded_range))
         .map_err(|e| e.to_string())?;
@@ -78,6 +83,12 @@ pub(crate) fn harden(engine: &mut regorus::Engine) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The `print` output an engine gathered since the last call (none when
+/// regorus cannot give it).
+pub(crate) fn take_prints(engine: &mut regorus::Engine) -> Vec<String> {
+    engine.take_prints().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-pub(crate) use builtins::harden;
+pub(crate) use builtins::{harden, take_prints};
 
 /// The most whole inputs of one file evaluated at once for its custom
 /// policies ([`RuleEngine::evaluate_custom_parallel`]), whatever the number
@@ -523,6 +523,9 @@ impl RuleEngine {
                 (false, _, Some(it)) => {
                     let engine = &mut it.engine;
                     let out = guarded(|| engine.eval_rule(query));
+                    // A lint run shows no `print` output (`akslint test`
+                    // does): dropped, so that it does not pile up.
+                    drop(take_prints(&mut it.engine));
                     if out.is_none() {
                         // A builtin panicked: the engine's state is suspect, so
                         // start again from the loaded one for the next rules.

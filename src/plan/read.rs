@@ -54,7 +54,7 @@ pub(crate) fn expand(paths: &[PathBuf]) -> Vec<Expanded> {
                             .unwrap_or_else(|| path.display().to_string());
                         eprintln!(
                             "akslint: skipping {}: {}",
-                            crate::escape::visible(&where_),
+                            crate::escape::safe_line(&where_),
                             io_reason(&err)
                         );
                     }

@@ -9,7 +9,7 @@ use super::text::{ordered, summary_line};
 use super::Report;
 use owo_colors::{OwoColorize, Style};
 
-use crate::escape::{no_commands, visible};
+use crate::escape::safe_line;
 use crate::finding::{Finding, Severity, Status};
 
 /// Plan and policy strings are hostile: control characters (escape
@@ -18,7 +18,7 @@ use crate::finding::{Finding, Severity, Status};
 /// cannot drive the terminal, and a line that would start with `::` (a file
 /// so named) cannot be read as a GitHub workflow command ([`no_commands`]).
 fn clean(s: &str) -> String {
-    no_commands(&visible(s)).into_owned()
+    safe_line(s)
 }
 
 /// One finding's line (`causes`: the report's root causes).

@@ -15,9 +15,10 @@ use super::{Gate, Report};
 use crate::error::InputError;
 use crate::finding::{Change, Finding, Severity, Status};
 
-/// Escapes a command's message (`%`, CR and LF).
+/// Escapes a command's message (`%`, CR and LF), with no Azure Pipelines
+/// or legacy (`##[`) command in it.
 pub fn escape_data(s: &str) -> String {
-    crate::escape::visible_except(s, &['\r', '\n'])
+    crate::escape::no_hash_commands(&crate::escape::visible_except(s, &['\r', '\n']))
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -374,7 +374,7 @@ fn render_from(report: &Report, out: &mut Out<'_>, parallel_from: usize) {
         );
         out.push_str("    <system-err>");
         for w in &report.warnings {
-            let line = format!("warning: {}\n", crate::escape::visible(w));
+            let line = format!("warning: {}\n", crate::escape::safe_line(w));
             out.push_str(&escape_text(&line));
         }
         out.push_str("</system-err>\n  </testsuite>\n");

@@ -9,7 +9,7 @@ use miette::{
 
 use super::root_cause::RootCauses;
 use super::{FileReport, Report};
-use crate::escape::{no_commands, same_width, visible, visible_error, visible_lines};
+use crate::escape::{no_commands, safe_line, same_width, visible, visible_error, visible_lines};
 use crate::finding::{Change, Finding, Location, Severity, Status};
 use crate::source::SourceFiles;
 
@@ -202,20 +202,20 @@ fn render_from(
             for f in &file.fixed {
                 let attribute = f.attribute_display();
                 let sep = if attribute.is_empty() { "" } else { "." };
-                out.push_str(&format!(
+                out.push_str(&no_commands(&format!(
                     "  \u{2713} {}/{} [{}] {}: {}\n",
                     visible(&f.rule_id),
                     visible(&f.rule_name),
                     f.severity,
                     visible(&format!("{}{sep}{attribute}", f.address)),
                     visible(&f.message)
-                ));
+                )));
             }
         }
         out.push('\n');
     }
     for w in &report.warnings {
-        out.push_str(&format!("warning: {}\n", visible(w)));
+        out.push_str(&format!("warning: {}\n", safe_line(w)));
     }
     if !report.warnings.is_empty() {
         out.push('\n');
