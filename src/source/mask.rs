@@ -36,15 +36,37 @@ const PROVIDER_SECRET_KEYS: &[&str] = &[
     "token",
 ];
 
+/// The secret arguments of the other providers an AKS stack uses, which
+/// akslint has no schema of (kubernetes, helm, azapi, local), by resource
+/// type: their schemas mark them sensitive. A name matches in any block of
+/// the resource (helm's `set_sensitive { value = ... }` masks every
+/// `value` of the release: more than needed, never less).
+const OTHER_PROVIDER_SECRETS: &[(&str, &[&str])] = &[
+    ("azapi_resource", &["sensitive_body"]),
+    ("azapi_resource_action", &["sensitive_body"]),
+    ("azapi_update_resource", &["sensitive_body"]),
+    ("helm_release", &["value"]),
+    ("kubernetes_secret", &["binary_data", "data"]),
+    ("kubernetes_secret_v1", &["binary_data", "data"]),
+    ("local_sensitive_file", &["content", "content_base64"]),
+];
+
 /// Whether an attribute of a `resource_type` block is a secret: one of
-/// akslint's own secret keys, or (by its last name) one that the provider
-/// schema marks sensitive for that type.
+/// akslint's own secret keys, a write-only argument (`value_wo`,
+/// `password_wo`: Terraform never stores them, being secrets), or (by its
+/// last name) one that the provider schema marks sensitive for that type.
 fn is_secret_name(resource_type: &str, name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     if resource_type == PROVIDER && PROVIDER_SECRET_KEYS.contains(&name.as_str()) {
         return true;
     }
-    crate::plan::SECRET_KEYS.contains(&name.as_str())
+    let other = OTHER_PROVIDER_SECRETS
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .is_some_and(|(_, names)| names.contains(&name.as_str()));
+    other
+        || name.ends_with("_wo")
+        || crate::plan::SECRET_KEYS.contains(&name.as_str())
         || crate::plan::normalize::schema_sensitive(resource_type)
             .iter()
             .any(|p| p.rsplit('.').next() == Some(name.as_str()))
@@ -391,6 +413,53 @@ variable "open" {
             assert!(!masked.contains(gone), "{gone}: {masked}");
         }
         assert!(masked.contains("kept-token"), "{masked}");
+    }
+
+    #[test]
+    fn other_providers_secrets_and_write_only_arguments_are_masked() {
+        let text = r#"resource "kubernetes_secret" "acr" {
+  data = { ".dockerconfigjson" = "leak-k8s" }
+}
+resource "kubernetes_secret_v1" "b" { binary_data = { k = "leak-binary" } }
+resource "azapi_resource" "x" {
+  type           = "kept-type"
+  sensitive_body = { properties = { key = "leak-azapi" } }
+}
+resource "helm_release" "h" {
+  set_sensitive {
+    name  = "kept-name"
+    value = "leak-helm"
+  }
+}
+resource "local_sensitive_file" "f" { content = "leak-file" }
+resource "azurerm_key_vault_secret" "s" {
+  value_wo         = "leak-write-only"
+  value_wo_version = 1
+}
+resource "azurerm_kubernetes_cluster" "c" {
+  data = "kept-data"
+}
+"#;
+        let masked = mask_secrets(text, "azurerm_kubernetes_cluster");
+        assert_eq!(masked.len(), text.len());
+        for gone in [
+            "leak-k8s",
+            "leak-binary",
+            "leak-azapi",
+            "leak-helm",
+            "leak-file",
+            "leak-write-only",
+        ] {
+            assert!(!masked.contains(gone), "{gone}: {masked}");
+        }
+        for kept in [
+            "kept-type",
+            "kept-name",
+            "kept-data",
+            "value_wo_version = 1",
+        ] {
+            assert!(masked.contains(kept), "{kept}: {masked}");
+        }
     }
 
     #[test]
