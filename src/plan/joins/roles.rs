@@ -21,16 +21,46 @@ pub(super) fn diagnostics(idx: &Index<'_>, joins: &mut Joins) {
                 let expr = exprs.as_ref().and_then(|e| e.get("target_resource_id"));
                 let truly_unknown = r.unknown.contains("target_resource_id")
                     || (idx.cfg.is_none() && str_value(&r.values, "target_resource_id").is_none());
-                let references_plan = matches!(
-                    idx.resolve(r, "target_resource_id", expr, &|_| false),
-                    Ref::Other | Ref::Managed(_)
-                );
-                if truly_unknown && !references_plan {
+                // BASELINE: a truly unknown target that "does not reference
+                // the id of another resource in the plan" may be any
+                // cluster's; one built from another attribute (a
+                // workspace's `workspace_id`, a cluster's `name`) may too.
+                if truly_unknown && !references_an_id(idx, r, "target_resource_id", expr) {
                     joins.diagnostics_unresolved.push(r.address.clone());
                 }
             }
         }
     }
+}
+
+/// Whether an expression of `r` references the `id` of a managed resource
+/// (through module outputs and arguments): the expression as a whole, or
+/// any one of its references. Terraform lists a reference's prefixes too
+/// (`azurerm_log_analytics_workspace.law.workspace_id` comes with
+/// `azurerm_log_analytics_workspace.law`): a prefix of another reference is
+/// not one of its own.
+fn references_an_id(idx: &Index<'_>, r: &Resource, attr: &str, expr: Option<&Value>) -> bool {
+    let id = |e: Option<&Value>| matches!(idx.resolve(r, attr, e, &|_| true), Ref::Managed(t) if is_id(&t));
+    if id(expr) {
+        return true;
+    }
+    let refs: Vec<&str> = expr
+        .and_then(|e| e.get("references"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let longer = |one: &str| {
+        refs.iter().any(|other| {
+            other
+                .strip_prefix(one)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+    };
+    refs.iter()
+        .filter(|one| !longer(one))
+        .any(|one| id(Some(&serde_json::json!({ "references": [one] }))))
 }
 
 // ------------------------------------------------------------------ AKS027, AKS028
