@@ -141,6 +141,13 @@ fn bad_configs_point_into_the_file() {
     );
     let err = config_error("fail_on = [\n");
     assert!(err.contains(".akslint.toml:"), "{err}");
+    // The parser gives no reason for a character TOML does not allow.
+    let err = config_error("# a raw \u{1b} in a comment\nfail_on = \"high\"\n");
+    assert!(
+        err.contains("a control character (U+001B) is not allowed here")
+            && err.contains(".akslint.toml:1:9"),
+        "{err}"
+    );
 }
 
 #[test]

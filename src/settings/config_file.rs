@@ -213,7 +213,7 @@ pub fn load(path: &Path) -> Result<Loaded, Box<ConfigError>> {
         }),
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let message = format!("{}: {}", path.display(), e.message());
+            let message = format!("{}: {}", path.display(), toml_reason(&e, &text));
             Err(Box::new(ConfigError {
                 src: NamedSource::new(path.display().to_string(), text),
                 span: span.into(),
@@ -221,6 +221,28 @@ pub fn load(path: &Path) -> Result<Loaded, Box<ConfigError>> {
                 label: "here".into(),
             }))
         }
+    }
+}
+
+/// Why the TOML does not parse: the parser's reason, or (it gives none for
+/// a character TOML does not allow, such as a control character in a
+/// comment) the character at the error.
+fn toml_reason(e: &toml::de::Error, text: &str) -> String {
+    let reason = e.message().trim();
+    if !reason.is_empty() {
+        return reason.to_string();
+    }
+    let at = e
+        .span()
+        .and_then(|s| text.get(s.start..))
+        .and_then(|rest| rest.chars().next());
+    match at {
+        Some(c) if c.is_control() => format!(
+            "a control character (U+{:04X}) is not allowed here",
+            u32::from(c)
+        ),
+        Some(c) => format!("`{c}` is not allowed here"),
+        None => "invalid TOML".to_string(),
     }
 }
 
