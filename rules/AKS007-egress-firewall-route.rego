@@ -114,6 +114,10 @@ pool_status(e) := ["unknown", "its subnet is not in this plan or state"] if {
 
 subnet_why(s) := "its subnet has no route table" if {
 	s.table == "none"
+} else := sprintf("a route of the route table %s is known only after apply", [s.route_table]) if {
+	s.table == "joined"
+	not has_firewall_route(s)
+	has_unknown_route(s)
 } else := sprintf("the route table %s has no default route `0.0.0.0/0` to a `VirtualAppliance`", [s.route_table]) if {
 	s.table == "joined"
 } else := "its route table is not in this plan or state" if {
@@ -137,8 +141,13 @@ cluster_applies(c) if outbound_unknown(c)
 
 msg(why) := sprintf("The cluster routes egress through user-defined routing, but %s: associate the node subnet with a route table whose `0.0.0.0/0` route goes to the hub firewall (`next_hop_type = \"VirtualAppliance\"`).", [why])
 
-verdict(c, p, st, why) := lib.unknown_finding(p, ["vnet_subnet_id"], msg(why)) if {
-	st == "unknown"
-} else := lib.unknown_finding(p, ["vnet_subnet_id"], msg(why)) if {
+# An unknown verdict says what the plan cannot tell, not a failure.
+outbound_unknown_msg(why) := sprintf("`outbound_type` is known only after apply, and %s: with `userDefinedRouting`, the node subnet's route table must send `0.0.0.0/0` to the hub firewall (`next_hop_type = \"VirtualAppliance\"`).", [why])
+
+unknown_msg(why) := sprintf("The cluster routes egress through user-defined routing; whether through the hub firewall cannot be told from this plan: %s. The node subnet's route table must send `0.0.0.0/0` to it (`next_hop_type = \"VirtualAppliance\"`).", [why])
+
+verdict(c, p, st, why) := lib.unknown_finding(p, ["vnet_subnet_id"], outbound_unknown_msg(why)) if {
 	outbound_unknown(c)
+} else := lib.unknown_finding(p, ["vnet_subnet_id"], unknown_msg(why)) if {
+	st == "unknown"
 } else := lib.finding(p, ["vnet_subnet_id"], msg(why))

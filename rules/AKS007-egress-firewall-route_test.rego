@@ -55,6 +55,10 @@ test_subnet_or_table_outside_is_unknown if {
 	})
 	{f.status | some f in fs} == {"unknown"}
 	count(fs) == 2
+	{f.msg | some f in fs} == {
+		"The cluster routes egress through user-defined routing; whether through the hub firewall cannot be told from this plan: its subnet is not in this plan or state. The node subnet's route table must send `0.0.0.0/0` to it (`next_hop_type = \"VirtualAppliance\"`).",
+		"The cluster routes egress through user-defined routing; whether through the hub firewall cannot be told from this plan: its route table is not in this plan or state. The node subnet's route table must send `0.0.0.0/0` to it (`next_hop_type = \"VirtualAppliance\"`).",
+	}
 }
 
 test_unresolved_subnet_is_unknown if {
@@ -72,6 +76,7 @@ test_unresolved_association_is_unknown if {
 test_unknown_outbound_turns_fail_into_unknown if {
 	fs := AKS007.deny with input as inp(cluster(null, {"network_profile.0.outbound_type": true}), {"azurerm_kubernetes_cluster.c": joined(subnet("none", []))})
 	[f.status | some f in fs] == ["unknown"]
+	[f.msg | some f in fs] == ["`outbound_type` is known only after apply, and its subnet has no route table: with `userDefinedRouting`, the node subnet's route table must send `0.0.0.0/0` to the hub firewall (`next_hop_type = \"VirtualAppliance\"`)."]
 }
 
 test_ambiguous_inline_subnets if {
@@ -89,4 +94,9 @@ test_unknown_route_is_unknown if {
 	r := {"source": "azurerm_route.x", "address_prefix": null, "next_hop_type": null, "unknown": true}
 	fs := AKS007.deny with input as inp(cluster("userDefinedRouting", {}), {"azurerm_kubernetes_cluster.c": joined(subnet("joined", [r]))})
 	[f.status | some f in fs] == ["unknown"]
+	[f.msg | some f in fs] == ["The cluster routes egress through user-defined routing; whether through the hub firewall cannot be told from this plan: a route of the route table azurerm_route_table.rt is known only after apply. The node subnet's route table must send `0.0.0.0/0` to it (`next_hop_type = \"VirtualAppliance\"`)."]
+	# A firewall route beside it passes; an internet route beside it stays unknown.
+	count(AKS007.deny) == 0 with input as inp(cluster("userDefinedRouting", {}), {"azurerm_kubernetes_cluster.c": joined(subnet("joined", [r, fw]))})
+	us := AKS007.deny with input as inp(cluster("userDefinedRouting", {}), {"azurerm_kubernetes_cluster.c": joined(subnet("joined", [internet, r]))})
+	[f.status | some f in us] == ["unknown"]
 }

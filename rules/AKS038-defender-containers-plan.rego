@@ -92,6 +92,8 @@ deny contains f if {
 	f := verdict(r, path)
 }
 
-verdict(r, path) := lib.unknown_finding(r, path, msg) if any_unknown
+unknown_msg := "A pricing's `resource_type` or `tier` is known only after apply: one must set `resource_type = \"Containers\"` and `tier = \"Standard\"` for Defender for Containers (the deprecated `KubernetesService` plan does not cover it)."
+
+verdict(r, path) := lib.unknown_finding(r, path, unknown_msg) if any_unknown
 
 else := lib.finding(r, path, msg)

@@ -46,4 +46,5 @@ test_unknown_type_turns_failure_into_unknown if {
 		pricing("b", {"resource_type": "KubernetesService", "tier": "Standard"}, {}),
 	])
 	[[f.status, f.resource] | some f in fs] == [["unknown", "azurerm_security_center_subscription_pricing.b"]]
+	[f.msg | some f in fs] == ["A pricing's `resource_type` or `tier` is known only after apply: one must set `resource_type = \"Containers\"` and `tier = \"Standard\"` for Defender for Containers (the deprecated `KubernetesService` plan does not cover it)."]
 }

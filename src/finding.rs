@@ -182,11 +182,18 @@ pub(crate) const UNKNOWN_SUFFIX: &str = " (known only after apply)";
 
 impl Finding {
     /// [`UNKNOWN_SUFFIX`] for an `unknown` finding whose message does not
-    /// already say it is known only after apply (most built-in messages
-    /// name the attribute that is); "" otherwise.
+    /// already say why the plan cannot tell: that something is known only
+    /// after apply (the built-in messages name the attribute that is), or
+    /// that it cannot be told from this plan (AKS007: a subnet or route
+    /// table in another stack); "" otherwise.
     pub(crate) fn unknown_suffix(&self) -> &'static str {
         match self.status {
-            Status::Unknown if !self.message.contains("known only after apply") => UNKNOWN_SUFFIX,
+            Status::Unknown
+                if !self.message.contains("known only after apply")
+                    && !self.message.contains("cannot be told from this plan") =>
+            {
+                UNKNOWN_SUFFIX
+            }
             _ => "",
         }
     }
