@@ -342,6 +342,28 @@ fn baseline_reports_only_new_findings() {
         .unwrap()
         .iter()
         .all(|f| f["file"].as_str().unwrap().contains("bad-4x")));
+    // Refreshing a baseline with one in use keeps what it accepted, and
+    // adds today's new findings.
+    let refreshed = dir.path().join("refreshed.json");
+    let out = run(&[
+        "--baseline",
+        &path_str(&baseline),
+        "--write-baseline",
+        &path_str(&refreshed),
+        &example,
+        &bad,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let entries = |p: &std::path::Path| -> Vec<serde_json::Value> {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        doc["findings"].as_array().unwrap().clone()
+    };
+    let (old, new) = (entries(&baseline), entries(&refreshed));
+    assert!(old.iter().all(|e| new.contains(e)), "{new:?}");
+    assert!(new.len() > old.len(), "{new:?}");
+    let (code, doc) = run_json(&["--baseline", &path_str(&refreshed), &example, &bad]);
+    assert_eq!(code, 0, "{doc}");
     std::fs::write(&baseline, "not json").unwrap();
     assert_eq!(
         run(&["--baseline", &path_str(&baseline), &example])

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::RunError;
-use crate::finding::Finding;
+use crate::finding::{Finding, SuppressionKind};
 use crate::report::Report;
 
 #[derive(Serialize, Deserialize)]
@@ -28,12 +28,20 @@ pub fn key(f: &Finding) -> (String, String, String) {
     (f.rule_id.clone(), f.address.clone(), f.attribute_display())
 }
 
+/// The baseline of a report: every finding not suppressed by an exception
+/// or an inline comment. Those the `--baseline` in use suppresses stay in
+/// it: refreshing a baseline with one in use (`AKSLINT_BASELINE` set)
+/// must not drop what it accepted.
 pub fn render(path: &Path, report: &Report) -> Result<String, RunError> {
     let entries: BTreeSet<Entry> = report
         .files
         .iter()
         .flat_map(|f| f.findings.iter())
-        .filter(|f| f.suppression.is_none())
+        .filter(|f| {
+            f.suppression
+                .as_ref()
+                .is_none_or(|s| s.kind == SuppressionKind::Baseline)
+        })
         .map(|f| Entry {
             rule_id: f.rule_id.clone(),
             address: f.address.clone(),
