@@ -82,6 +82,17 @@ impl Report {
             .filter(|f| self.is_shown(f))
     }
 
+    /// Findings as SARIF reports them: those of [`Report::findings`] and the
+    /// suppressed ones whatever `--show-suppressed` (SARIF marks them with
+    /// `suppressions`: left out, code scanning would close their alerts as
+    /// fixed, and open new ones when the suppression ends).
+    pub fn findings_with_suppressed(&self) -> impl Iterator<Item = &Finding> {
+        self.files
+            .iter()
+            .flat_map(|f| f.findings.iter())
+            .filter(|f| f.status == Status::Fail || self.unknown != UnknownMode::Ignore)
+    }
+
     /// Is this finding part of the report (not hidden by `--unknown ignore`,
     /// not suppressed unless `--show-suppressed`)?
     pub(crate) fn is_shown(&self, f: &Finding) -> bool {

@@ -6,9 +6,11 @@
 //! when the finding was mapped to it, else line 1 of the input plan), a logical
 //! location (the resource address) and a `partialFingerprints["akslint/v2"]`
 //! that does not depend on line numbers, so alerts survive code moving around.
-//! `baselineState` is `new` or `unchanged` (the change status, `--gate`);
-//! findings the change fixes follow as results with `kind: "pass"`, level
-//! `none` and `baselineState: "absent"`.
+//! `baselineState` is `new` or `unchanged` (the change status, `--gate`).
+//! Findings the change fixes are not results: GitHub code scanning reads
+//! no `kind` nor `baselineState`, so a `kind: "pass"` result would open
+//! (or keep open) the alert it fixes; left out, the alert is closed as
+//! fixed. The JSON, text and Markdown reports list them.
 //!
 //! The fingerprint includes the plan's identity (its path relative to the
 //! repository root), so the same module planned for two environments gives
@@ -38,8 +40,8 @@ use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation, Message,
     MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
     ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
-    Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression,
-    Tool, ToolComponent, VersionControlDetails,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression, Tool,
+    ToolComponent, VersionControlDetails,
 };
 
 use super::output::{encode_path, Out, PARALLEL_RENDER};
@@ -461,7 +463,7 @@ fn render_from(
     for m in &report.rules {
         metas.entry(m.id.clone()).or_insert_with(|| m.clone());
     }
-    for f in report.findings().chain(report.fixed()) {
+    for f in report.findings_with_suppressed().chain(report.fixed()) {
         metas
             .entry(f.rule_id.clone())
             .or_insert_with(|| fallback_meta(f));
@@ -472,7 +474,10 @@ fn render_from(
         .values()
         .map(|m| (m.id.clone(), descriptor(m)))
         .collect();
-    for f in report.findings().filter(|f| f.status == Status::Unknown) {
+    for f in report
+        .findings_with_suppressed()
+        .filter(|f| f.status == Status::Unknown)
+    {
         if let Some(m) = metas.get(&f.rule_id) {
             descriptors
                 .entry(format!("{}{UNKNOWN_SUFFIX}", m.id))
@@ -486,18 +491,14 @@ fn render_from(
         .collect();
     let rules: Vec<ReportingDescriptor> = descriptors.into_values().collect();
 
-    let total = report.findings().count() + report.fixed().count();
-    // Fixed findings: results the change makes pass (`absent` from it),
-    // under the rule itself whatever their status on the before side.
-    let listed: Vec<(&Finding, bool)> = report
-        .findings()
-        .map(|f| (f, false))
-        .chain(report.fixed().map(|f| (f, true)))
+    let total = report.findings_with_suppressed().count();
+    let listed: Vec<&Finding> = report
+        .findings_with_suppressed()
         .take(MAX_RESULTS)
         .collect();
     // Each path is looked up once (in the file system), before the results
     // are rendered.
-    for (f, _) in &listed {
+    for f in &listed {
         paths.get(&f.file);
         if let Some(l) = &f.location {
             paths.get(&l.file);
@@ -507,17 +508,7 @@ fn render_from(
         paths.get(e.file());
     }
     let paths = paths;
-    let one = |&(f, fixed): &(&Finding, bool)| {
-        if !fixed {
-            return result(f, index.get(&result_rule_id(f)).copied(), &paths);
-        }
-        let mut r = result(f, index.get(f.rule_id.as_str()).copied(), &paths);
-        r.rule_id = Some(f.rule_id.clone());
-        r.baseline_state = Some(json!("absent"));
-        r.kind = Some(ResultKind::Pass);
-        r.level = Some(ResultLevel::None);
-        r
-    };
+    let one = |f: &&Finding| result(f, index.get(&result_rule_id(f)).copied(), &paths);
     // A large run's results are rendered in parallel, each on its own, and
     // written into the log where serde puts them (not held all at once).
     let streamed = listed.len() >= parallel_from;
