@@ -364,6 +364,20 @@ fn action_yml_parses_and_is_wired_safely() {
         "{cond}"
     );
     assert!(!cond.contains("always()"), "{cond}");
+    // Not on a fork's or Dependabot's pull request: the token is read-only.
+    assert!(
+        cond.contains(
+            "!(github.event.pull_request.head.repo.fork || github.actor == 'dependabot[bot]')"
+        ),
+        "{cond}"
+    );
+    // CodeQL Action v3 is deprecated in December 2026.
+    assert!(
+        upload["uses"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("upload-sarif@v4")),
+        "{upload}"
+    );
 }
 
 #[test]
@@ -374,6 +388,10 @@ fn workflows_and_hooks_parse() {
             doc["jobs"].as_object().is_some_and(|j| !j.is_empty()),
             "{name}"
         );
+        // Runner images GitHub has retired (macos-13: December 2025) give
+        // a job no runner, and a release nothing to publish.
+        let text = std::fs::read_to_string(root().join(".github/workflows").join(name)).unwrap();
+        assert!(!text.contains("macos-13"), "{name}");
     }
     let hooks = yaml(&root().join(".pre-commit-hooks.yaml"));
     let hook = &hooks[0];
