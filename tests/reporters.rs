@@ -338,6 +338,9 @@ fn sarif_results() {
     let fp = r["partialFingerprints"]["akslint/v2"].as_str().unwrap();
     assert_eq!(fp.len(), 16);
     assert!(fp.chars().all(|c| c.is_ascii_hexdigit()));
+    // GitHub reads only primaryLocationLineHash: the same value, so that
+    // upload-sarif does not hash the source line instead.
+    assert_eq!(r["partialFingerprints"]["primaryLocationLineHash"], fp);
 
     // Unlocated finding: the plan file, line 1.
     let r = &results[1];

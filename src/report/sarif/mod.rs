@@ -5,7 +5,8 @@
 //! Every finding is a result with a physical location (the Terraform source
 //! when the finding was mapped to it, else line 1 of the input plan), a logical
 //! location (the resource address) and a `partialFingerprints["akslint/v2"]`
-//! that does not depend on line numbers, so alerts survive code moving around.
+//! that does not depend on line numbers, so alerts survive code moving around;
+//! the same value is its `primaryLocationLineHash`, the one key GitHub reads.
 //! `baselineState` is `new` or `unchanged` (the change status, `--gate`).
 //! Findings the change fixes are not results: GitHub code scanning reads
 //! no `kind` nor `baselineState`, so a `kind: "pass"` result would open
@@ -57,6 +58,9 @@ pub const MAX_RESULTS: usize = 25_000;
 /// Key of the fingerprint in `partialFingerprints`.
 /// (v2: the plan's identity is part of it.)
 pub const FINGERPRINT_KEY: &str = "akslint/v2";
+/// The fingerprint GitHub code scanning identifies alerts by; akslint's
+/// own (the same value) is its only content.
+pub const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
 
 /// Suffix of the sub-rule that holds a rule's unknown results.
 pub const UNKNOWN_SUFFIX: &str = "/unknown";
@@ -329,7 +333,13 @@ fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>) -> SarifResult {
         .build();
     let plan = paths.cached(&f.file);
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint_in(f, &plan));
+    let fingerprint = fingerprint_in(f, &plan);
+    // GitHub code scanning reads no other key: without it, upload-sarif
+    // hashes the source line, so the instances of a `for_each` resource
+    // (one line), or one module planned for two environments, were one
+    // alert, and an alert moved with its line.
+    fingerprints.insert(GITHUB_FINGERPRINT_KEY.to_string(), fingerprint.clone());
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint);
     let mut props = BTreeMap::new();
     props.insert("severity".to_string(), json!(f.severity.as_str()));
     props.insert("status".to_string(), json!(f.status.as_str()));
