@@ -16,8 +16,14 @@ body_file="$(mktemp "${RUNNER_TEMP:-/tmp}/akslint-comment.XXXXXX")"
     printf '\n\n_Truncated: the full summary is in the job summary._\n'
   fi
 } > "$body_file"
+# Only a comment of our own is ours to update: anyone can post one that
+# starts with the marker, and the token may edit it. GITHUB_TOKEN cannot
+# read /user; its comments are github-actions[bot]'s.
+me="$(gh api user --jq .login 2>/dev/null || true)"
+[ -n "$me" ] || me='github-actions[bot]'
+[[ "$me" =~ ^[A-Za-z0-9_.-]+(\[bot\])?$ ]] || { echo "::error::unexpected login"; exit 2; }
 existing="$(gh api --paginate "repos/$REPOSITORY/issues/$PR_NUMBER/comments" \
-  --jq ".[] | select(.body | startswith(\"$marker\")) | .id" | head -n1)"
+  --jq ".[] | select(.user.login == \"$me\" and (.body | startswith(\"$marker\"))) | .id" | head -n1)"
 if [ -n "$existing" ]; then
   gh api --method PATCH "repos/$REPOSITORY/issues/comments/$existing" -F "body=@$body_file" >/dev/null
   echo "akslint: updated comment $existing"
