@@ -134,6 +134,28 @@ fn two_copies_of_a_plan_give_distinct_fingerprints() {
     a.sort();
     b.sort();
     assert_eq!(a, b);
+
+    // From outside the repository, and from another repository, with the
+    // plans' absolute paths: the plans' repository still (its root is
+    // %SRCROOT%), so the same fingerprints.
+    let outside = tempfile::tempdir().unwrap();
+    git(outside.path(), &["init", "-q"]);
+    let abs = |p: &str| path_str(&repo.path().join(p));
+    let (dev, prod) = (abs("envs/dev/plan.json"), abs("envs/prod/plan.json"));
+    let (_, other) = sarif_in(outside.path(), &[&dev, &prod]);
+    let mut c = fingerprints(&other);
+    c.sort();
+    assert_eq!(a, c);
+    let srcroot = other["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let canonical = std::fs::canonicalize(repo.path()).unwrap();
+    assert!(
+        srcroot
+            .trim_end_matches('/')
+            .ends_with(canonical.file_name().unwrap().to_str().unwrap()),
+        "{srcroot}"
+    );
 }
 
 /// `--repo-root DIR`: the plan's path, and so the fingerprints, are relative

@@ -485,6 +485,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
             &report,
             settings.category.as_deref(),
             settings.repo_root.as_deref(),
+            settings.source_dir.as_deref(),
             out,
         ),
         Format::Markdown => {

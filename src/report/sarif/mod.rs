@@ -425,16 +425,25 @@ pub fn render(report: &Report, category: Option<&str>) -> String {
 }
 
 /// [`render`], written as it is serialized; paths relative to `repo_root`
-/// (`--repo-root`) when given, else to the working directory's repository.
+/// (`--repo-root`) when given, else to the repository holding the source
+/// directory (`source_dir`, else the first plan's directory), else to the
+/// working directory's.
 pub fn render_to(
     report: &Report,
     category: Option<&str>,
     repo_root: Option<&std::path::Path>,
+    source_dir: Option<&std::path::Path>,
     out: &mut Out<'_>,
 ) {
+    let first_plan = report
+        .files
+        .first()
+        .map(|f| std::path::Path::new(f.file.as_str()))
+        .filter(|p| p.as_os_str() != "-")
+        .and_then(std::path::Path::parent);
     let repo = match repo_root {
         Some(dir) => Repository::at(dir),
-        None => Repository::detect(),
+        None => Repository::detect_from(source_dir.or(first_plan)),
     };
     render_in_to(report, category, repo.as_ref(), out);
 }

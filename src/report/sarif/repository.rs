@@ -65,9 +65,27 @@ impl Repository {
     /// The repository holding the working directory, if any (asks `git`;
     /// `None` without git or outside a repository).
     pub fn detect() -> Option<Repository> {
-        let cwd = std::env::current_dir().ok()?;
-        let root = git(&cwd, &["rev-parse", "--show-toplevel"])?;
-        Self::rooted(std::fs::canonicalize(root).ok()?)
+        Self::detect_from(None)
+    }
+
+    /// The repository holding `start` (the source directory, or the plan's:
+    /// a run from outside the infrastructure's repository, or from another
+    /// repository around it, must not take the working directory's), else
+    /// the working directory's.
+    pub fn detect_from(start: Option<&Path>) -> Option<Repository> {
+        let top = |dir: &Path| {
+            let root = git(dir, &["rev-parse", "--show-toplevel"])?;
+            Self::rooted(std::fs::canonicalize(root).ok()?)
+        };
+        if let Some(found) = start
+            .filter(|d| !d.as_os_str().is_empty())
+            .and_then(|d| std::fs::canonicalize(d).ok())
+            .filter(|d| d.is_dir())
+            .and_then(|d| top(&d))
+        {
+            return Some(found);
+        }
+        top(&std::env::current_dir().ok()?)
     }
 
     /// The repository whose root is `dir` (`--repo-root`): paths are relative
