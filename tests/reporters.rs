@@ -298,6 +298,12 @@ fn sarif_driver_and_rules() {
     assert_eq!(sev(3), serde_json::Value::Null);
     assert_eq!(rules[3]["properties"]["problem.severity"], "recommendation");
     assert_eq!(sev(4), "3.0");
+    // GitHub's problem.severity values, not akslint's severities.
+    let problem = |i: usize| rules[i]["properties"]["problem.severity"].clone();
+    assert_eq!(
+        [problem(0), problem(1), problem(2), problem(4)],
+        ["error", "warning", "error", "recommendation"]
+    );
     let tags = rules[0]["properties"]["tags"].as_array().unwrap();
     for t in ["security", "terraform", "aks"] {
         assert!(tags.iter().any(|x| x == t), "tag {t}");

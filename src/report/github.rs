@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `::error` for critical and high findings, `::warning` for medium and low,
-//! `::notice` for findings whose value is known only after apply. Findings
+//! `::notice` for findings whose value is known only after apply, the most
+//! severe first (GitHub shows 10 annotations of each kind a step). Findings
 //! not mapped to the Terraform source point at line 1 of the input plan.
 //! Input errors are `::error file=F::message`. A last plain line summarises
 //! the run in the log.
@@ -115,10 +116,17 @@ pub fn render_to(report: &Report, out: &mut Out<'_>) {
         out.push('\n');
     }
     // With `--gate new`, only the findings the change introduces are
-    // annotated: existing ones are not the pull request's doing.
-    for f in report.findings().filter(|f| {
-        f.suppression.is_none() && (report.gate == Gate::All || f.change == Change::New)
-    }) {
+    // annotated: existing ones are not the pull request's doing. GitHub
+    // shows the first 10 annotations of each kind in a step: the most
+    // severe come first (failures before unknowns; otherwise report order).
+    let mut annotated: Vec<&Finding> = report
+        .findings()
+        .filter(|f| {
+            f.suppression.is_none() && (report.gate == Gate::All || f.change == Change::New)
+        })
+        .collect();
+    annotated.sort_by_key(|f| (f.status != Status::Fail, std::cmp::Reverse(f.severity)));
+    for f in annotated {
         out.push_str(&finding_command(f));
         out.push('\n');
     }

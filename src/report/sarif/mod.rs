@@ -153,9 +153,15 @@ fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
         "security-severity".to_string(),
         json!(security_severity(meta.severity)),
     );
+    // GitHub reads `error`, `warning` or `recommendation` here (it shows
+    // `security-severity` first, but a consumer without it shows this).
     extra.insert(
         "problem.severity".to_string(),
-        json!(meta.severity.as_str()),
+        json!(match meta.severity {
+            Severity::Critical | Severity::High => "error",
+            Severity::Medium => "warning",
+            Severity::Low => "recommendation",
+        }),
     );
     // A custom policy's strings: no control character, line separator or
     // bidirectional override (`help` escapes the rest, for Markdown).
