@@ -120,7 +120,8 @@ pub(crate) struct CheckArgs {
     pub gate: Gate,
 
     /// The before side of the change status: another plan or state (e.g. the
-    /// target branch's) instead of the plan's own `before` values.
+    /// target branch's; `-`: standard input) instead of the plan's own
+    /// `before` values. One plan per run.
     #[arg(long, value_name = "FILE", env = "AKSLINT_BASE")]
     pub base: Option<PathBuf>,
 

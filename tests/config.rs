@@ -478,3 +478,89 @@ fn explain_shows_the_configured_parameters() {
     let text = explain(&["AKS011", "--no-config"]);
     assert!(text.contains("min_nodes = 3  (default)"), "{text}");
 }
+
+/// A baseline entry records the finding's status: an entry of an `unknown`
+/// verdict does not accept the failure it became (an entry without a
+/// status, from an older baseline, accepts both). Entries are matched with
+/// the attribute as azurerm 4.x names it, and entries that match nothing
+/// are reported once.
+#[test]
+fn baseline_entries_by_status_renamed_attributes_and_unmatched() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let b = path_str(&baseline);
+    let bad = path_str(&root().join("fixtures/bad-4x/plan.json"));
+    run(&["--write-baseline", &b, &bad]);
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    let entries = doc["findings"].as_array_mut().unwrap();
+    assert!(entries
+        .iter()
+        .all(|e| e["status"] == "fail" || e["status"] == "unknown"));
+    // 3.x names for the 4.x plan's attributes.
+    let renamed = [
+        ("host_encryption_enabled", "enable_host_encryption"),
+        ("node_public_ip_enabled", "enable_node_public_ip"),
+        ("automatic_upgrade_channel", "automatic_channel_upgrade"),
+        (
+            "api_server_access_profile[0].authorized_ip_ranges",
+            "api_server_authorized_ip_ranges",
+        ),
+    ];
+    let mut renames = 0;
+    for e in entries.iter_mut() {
+        let a = e["attribute"].as_str().unwrap().to_string();
+        for (new, old) in renamed {
+            if a.contains(new) {
+                e["attribute"] = a.replace(new, old).into();
+                renames += 1;
+            }
+        }
+    }
+    assert!(renames >= 4, "{doc}");
+    let write = |doc: &serde_json::Value| std::fs::write(&baseline, doc.to_string()).unwrap();
+    write(&doc);
+    let (code, report) = run_json(&["--baseline", &b, &bad]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+
+    // AKS001's entry said `unknown`: the failure is reported.
+    let entries = doc["findings"].as_array_mut().unwrap();
+    let aks001 = entries
+        .iter_mut()
+        .find(|e| e["rule_id"] == "AKS001")
+        .unwrap();
+    aks001["status"] = "unknown".into();
+    write(&doc);
+    let (code, report) = run_json(&["--baseline", &b, &bad]);
+    assert_eq!(code, 1);
+    assert_eq!(ids(&report), ["AKS001"]);
+    // Without a status, the entry accepts it.
+    let entries = doc["findings"].as_array_mut().unwrap();
+    for e in entries.iter_mut() {
+        e.as_object_mut().unwrap().remove("status");
+    }
+    // An entry of a resource the plan does not have.
+    entries.push(serde_json::json!({
+        "rule_id": "AKS001",
+        "address": "azurerm_kubernetes_cluster.gone",
+        "attribute": "private_cluster_enabled"
+    }));
+    let n = entries.len();
+    write(&doc);
+    let (code, report) = run_json(&["--baseline", &b, &bad]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["warnings"],
+        serde_json::json!([format!(
+            "baseline {b}: 1 of {n} entries match no finding of this run (fixed, or of a plan \
+             not linted here); --write-baseline refreshes it"
+        )])
+    );
+    // Not when an input could not be linted: its findings are unknown.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{").unwrap();
+    let (code, report) = run_json(&["--baseline", &b, &bad, &path_str(&broken)]);
+    assert_eq!(code, 2);
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+}

@@ -82,6 +82,7 @@ fn report(s: &str) -> Report {
                 finding(Status::Fail, true, true),
             ],
             fixed: vec![finding(Status::Fail, false, true)],
+            moved: Vec::new(),
             errors: vec![InputError::Rule {
                 file: format!("plans/{s}.json"),
                 rule: "ORG001".into(),

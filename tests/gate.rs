@@ -401,3 +401,99 @@ fn custom_policies_are_evaluated_on_both_sides() {
         .0
         .contains(&t("existing", "ORG001", CLUSTER, "tags")));
 }
+
+/// A `moved` block renames the apps pool (`previous_address`): its
+/// findings stay `existing` against `--base`, and a baseline written before
+/// the move still accepts them. Without `previous_address` they would be
+/// new, and the old address's fixed.
+#[test]
+fn a_moved_resource_keeps_its_findings() {
+    // All rules: the 2026-12 ones find what the pool has (AKS019).
+    const WORKERS: &str = "azurerm_kubernetes_cluster_node_pool.workers";
+    const APPS: &str = "azurerm_kubernetes_cluster_node_pool.apps";
+    let moved = fixture("moved.json");
+    let (_, doc) = common::run_json(&["--base", &fixture("base-plan.json"), &moved]);
+    let (findings, fixed) = changes(&doc);
+    assert!(
+        findings.contains(&t("existing", "AKS019", WORKERS, "min_count")),
+        "{findings:?}"
+    );
+    assert!(findings.iter().all(|f| f.0 == "existing"), "{findings:?}");
+    assert!(fixed.is_empty(), "{fixed:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = path_str(&dir.path().join("baseline.json"));
+    common::run(&["--write-baseline", &baseline, &fixture("existing.json")]);
+    assert!(std::fs::read_to_string(&baseline).unwrap().contains(APPS));
+    let (code, doc) = common::run_json(&["--baseline", &baseline, &moved]);
+    assert_eq!(code, 0, "{doc}");
+    assert!(doc["findings"].as_array().unwrap().is_empty(), "{doc}");
+    assert_eq!(doc["warnings"], serde_json::json!([]), "{doc}");
+
+    // The same plan without `previous_address`.
+    let mut plan: Value = serde_json::from_str(&std::fs::read_to_string(&moved).unwrap()).unwrap();
+    for rc in plan["resource_changes"].as_array_mut().unwrap() {
+        rc.as_object_mut().unwrap().remove("previous_address");
+    }
+    let unmoved = path_str(&dir.path().join("unmoved.json"));
+    std::fs::write(&unmoved, plan.to_string()).unwrap();
+    let (_, doc) = common::run_json(&["--base", &fixture("base-plan.json"), &unmoved]);
+    let (findings, fixed) = changes(&doc);
+    assert!(findings.contains(&t("new", "AKS019", WORKERS, "min_count")));
+    assert!(fixed.contains(&x("AKS019", APPS, "min_count")), "{fixed:?}");
+    let (code, _) = common::run_json(&["--baseline", &baseline, &unmoved]);
+    assert_eq!(code, 1);
+}
+
+/// `--base -` reads standard input; it cannot share it with an input, and
+/// one base is the before side of one plan only.
+#[test]
+fn base_from_standard_input_and_one_plan_per_base() {
+    let base = std::fs::read(fixture("base-plan.json")).unwrap();
+    let with_stdin = |args: &[&str]| {
+        let v = with_skips(args);
+        let mut child = akslint()
+            .args(&v)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // The run may end before it reads everything (a usage error).
+        let _ = stdin.write_all(&base);
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    };
+    let out = with_stdin(&[
+        "--format",
+        "json",
+        "--gate",
+        "new",
+        "--base",
+        "-",
+        &fixture("weaken.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(changes(&doc)
+        .0
+        .contains(&t("existing", "AKS001", CLUSTER, "private_cluster_enabled")));
+    let out = with_stdin(&["--base", "-", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("standard input"), "{}", stderr(&out));
+
+    let out = run(&[
+        "--base",
+        &fixture("base-plan.json"),
+        &fixture("weaken.json"),
+        &fixture("fixed.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("2 plans were linted"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -139,6 +139,7 @@ fn sample(unknown: UnknownMode) -> Report {
                 errors: vec![],
                 linted: true,
                 fixed: vec![],
+                moved: Vec::new(),
             },
             FileReport {
                 file: "plans/broken.json".into(),
@@ -152,6 +153,7 @@ fn sample(unknown: UnknownMode) -> Report {
                 }],
                 linted: false,
                 fixed: vec![],
+                moved: Vec::new(),
             },
         ],
         rules: rules(),
@@ -172,6 +174,7 @@ fn clean() -> Report {
             errors: vec![],
             linted: true,
             fixed: vec![],
+            moved: Vec::new(),
         }],
         rules: rules(),
         unknown: UnknownMode::Warn,
@@ -437,7 +440,12 @@ fn sarif_truncates_at_25000_results() {
             finding(
                 "AKS001",
                 "private-cluster",
-                Severity::High,
+                // The first is the least severe: it is the one dropped.
+                if i == 0 {
+                    Severity::Low
+                } else {
+                    Severity::High
+                },
                 Status::Fail,
                 &format!("azurerm_kubernetes_cluster.c{i:05}"),
                 vec![key("private_cluster_enabled")],
@@ -455,6 +463,7 @@ fn sarif_truncates_at_25000_results() {
             errors: vec![],
             linted: true,
             fixed: vec![],
+            moved: Vec::new(),
         }],
         rules: rules(),
         unknown: UnknownMode::Warn,
@@ -467,14 +476,14 @@ fn sarif_truncates_at_25000_results() {
     let run = &doc["runs"][0];
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 25_000);
-    // The first ones, in report order, are kept.
+    // The most severe are kept, in report order.
     assert_eq!(
         results[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
-        "azurerm_kubernetes_cluster.c00000"
+        "azurerm_kubernetes_cluster.c00001"
     );
     assert_eq!(
         results[24_999]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
-        "azurerm_kubernetes_cluster.c24999"
+        "azurerm_kubernetes_cluster.c25000"
     );
     let inv = &run["invocations"][0];
     assert_eq!(inv["executionSuccessful"], true);
@@ -534,6 +543,7 @@ fn fingerprints_ignore_lines() {
             errors: vec![],
             linted: true,
             fixed: vec![],
+            moved: Vec::new(),
         }],
         rules: rules(),
         unknown: UnknownMode::Warn,

@@ -159,7 +159,8 @@ fn base_findings(
     filter: &TypeFilter,
 ) -> Result<Vec<Finding>, RunError> {
     let bad = |e: InputError| RunError::Usage(format!("--base: {e}"));
-    let src = plan::read(Some(path)).map_err(bad)?;
+    // `-`: standard input, as for the inputs.
+    let src = plan::read((path != std::path::Path::new("-")).then_some(path)).map_err(bad)?;
     let model = plan::normalize(&src, filter).map_err(bad)?;
     let (raw, failures) = evaluate(engine, &model);
     if let Some(f) = failures.first() {
@@ -189,6 +190,7 @@ fn lint_one(
         errors: vec![e],
         linted: false,
         fixed: Vec::new(),
+        moved: Vec::new(),
     };
     let (path, walked) = match item {
         Expanded::Error(e) => return Some((failed(e.file().to_string(), e.clone()), Vec::new())),
@@ -214,6 +216,7 @@ fn lint_one(
                 errors: Vec::new(),
                 linted: false,
                 fixed: Vec::new(),
+                moved: Vec::new(),
             },
             vec![SKIPPED.to_string()],
         ),
@@ -278,7 +281,7 @@ fn lint_one(
         _ if model.kind == plan::parse::Kind::State => (None, Change::Existing),
         _ => (None, Change::New),
     };
-    let mut fixed = triage::change::classify(&mut findings, before, default);
+    let mut fixed = triage::change::classify(&mut findings, before, &model.moved, default);
     let t4 = std::time::Instant::now();
     let locator = Locator::new(
         path,
@@ -372,6 +375,7 @@ fn lint_one(
             errors,
             linted: true,
             fixed,
+            moved: std::mem::take(&mut model.moved),
         },
         warnings,
     ))
@@ -423,6 +427,12 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
     }
     let files = Arc::new(SourceFiles::new());
     let base = match &settings.base {
+        Some(path) if path.as_os_str() == "-" && items.iter().any(|i| matches!(i, Expanded::Stdin)) => {
+            return Err(RunError::Usage(
+                "--base - and an input - would both read standard input: give one of them as a file"
+                    .into(),
+            ))
+        }
         Some(path) => Some(base_findings(path, &mut engine.clone(), &filter)?),
         None => None,
     };
@@ -449,13 +459,37 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         warnings.extend(w);
         reports.push(file);
     }
+    // The before side of one plan is not that of another: a finding of
+    // one would be "existing" because the other has it.
+    if let Some(path) = &settings.base {
+        let linted: Vec<&str> = reports
+            .iter()
+            .filter(|r| r.linted)
+            .map(|r| r.file.as_str())
+            .collect();
+        if linted.len() > 1 {
+            return Err(RunError::Usage(format!(
+                "--base {} is the before side of one plan, and {} plans were linted ({}{}): \
+                 lint each plan with its own --base",
+                path.display(),
+                linted.len(),
+                linted
+                    .iter()
+                    .take(3)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if linted.len() > 3 { ", ..." } else { "" }
+            )));
+        }
+    }
     warnings.extend(triage::apply_exceptions(
         config_file,
         settings.today,
         &mut reports,
     ));
     if let Some(path) = &settings.baseline {
-        triage::apply_baseline(path, &mut reports)?;
+        warnings.extend(triage::apply_baseline(path, &mut reports)?);
     }
     // Suppressed findings are never counted as fixed.
     for r in &mut reports {

@@ -109,6 +109,25 @@ pub(crate) fn same_key(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// The module names of a `module_address` (`module.a["k"].module.b`: a, b).
+pub(crate) fn module_names(module: &str) -> Vec<String> {
+    module_path(module).into_iter().map(|(n, _)| n).collect()
+}
+
+/// The configuration address of a resource of `module` (module names).
+pub(crate) fn configuration_address(module: &[String], type_: &str, name: &str) -> String {
+    let mut s = String::new();
+    for m in module {
+        s.push_str("module.");
+        s.push_str(m);
+        s.push('.');
+    }
+    s.push_str(type_);
+    s.push('.');
+    s.push_str(name);
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

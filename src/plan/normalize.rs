@@ -109,6 +109,11 @@ pub struct Model {
     /// state, and for a plan in which no change has a `before` (create
     /// only): there is nothing to compare with.
     pub before: Option<Box<Model>>,
+    /// Resources a `moved` block renamed in this plan: the address each
+    /// had before (`previous_address`) and its address now, sorted. The
+    /// change status and the baseline match a finding of the old address
+    /// with the same finding of the new one.
+    pub moved: Vec<(String, String)>,
 }
 
 impl Model {
@@ -334,25 +339,7 @@ pub(super) fn apply_sensitive(
     (sensitive, withheld)
 }
 
-pub(super) fn module_names(module: &str) -> Vec<String> {
-    address::module_path(module)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect()
-}
-
-pub(super) fn configuration_address(module: &[String], type_: &str, name: &str) -> String {
-    let mut s = String::new();
-    for m in module {
-        s.push_str("module.");
-        s.push_str(m);
-        s.push('.');
-    }
-    s.push_str(type_);
-    s.push('.');
-    s.push_str(name);
-    s
-}
+pub(super) use address::{configuration_address, module_names};
 
 /// The byte offset in `fragment` of serde_json's 1-based `line` and
 /// `column` there (serde_json counts the column in bytes).
@@ -538,6 +525,7 @@ fn normalize_plan(
     changes: parse::Changes,
     filter: &TypeFilter,
 ) -> Result<Model, InputError> {
+    let moved = changes.moved();
     let n = super::changes::normalize_all(file, changes.kept, filter, cfg.as_ref())?;
     let count = changes.others + n.counted;
     let (mut resources, mut before) = (n.resources, n.before);
@@ -567,6 +555,7 @@ fn normalize_plan(
     let mut model = finish(file, Kind::Plan, terraform_version, resources, count);
     super::joins::join(&mut model, cfg.as_ref());
     model.before = before;
+    model.moved = moved;
     Ok(model)
 }
 
@@ -695,5 +684,6 @@ fn finish(
         joins: super::joins::Joins::default(),
         exposed: None,
         before: None,
+        moved: Vec::new(),
     }
 }

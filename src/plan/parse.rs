@@ -50,6 +50,9 @@ pub(crate) struct RawChange<'a> {
     // changes are only counted, and need no copies.
     #[serde(borrow)]
     pub address: Cow<'a, str>,
+    /// The address before a `moved` block renamed it (Terraform 1.1+).
+    #[serde(default, borrow)]
+    pub previous_address: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub module_address: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -78,6 +81,25 @@ pub(crate) struct Changes {
     pub others: usize,
 }
 
+impl Changes {
+    /// The kept resources a `moved` block renamed: (previous address,
+    /// address now), sorted.
+    pub(crate) fn moved(&self) -> Vec<(String, String)> {
+        let mut moved: Vec<(String, String)> = self
+            .kept
+            .iter()
+            .filter(|c| c.deposed.is_none())
+            .filter_map(|c| {
+                let previous = c.previous_address.as_ref()?;
+                (*previous != c.address).then(|| (previous.clone(), c.address.clone()))
+            })
+            .collect();
+        moved.sort();
+        moved.dedup();
+        moved
+    }
+}
+
 /// Where a piece of the file begins: byte offset, 1-based line and column
 /// (in characters). Line 0: not known.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -98,6 +120,7 @@ pub(crate) struct Fragment {
 #[derive(Debug)]
 pub(crate) struct KeptChange {
     pub address: String,
+    pub previous_address: Option<String>,
     pub module_address: Option<String>,
     pub mode: Option<String>,
     pub type_: String,
@@ -213,6 +236,7 @@ impl KeptChange {
             before_sensitive: frag(body.before_sensitive),
             actions: body.actions.into_iter().map(Cow::into_owned).collect(),
             address: rc.address.into_owned(),
+            previous_address: rc.previous_address.map(Cow::into_owned),
             module_address: rc.module_address.map(Cow::into_owned),
             mode: rc.mode.map(Cow::into_owned),
             type_: rc.type_.into_owned(),

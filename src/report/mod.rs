@@ -34,6 +34,9 @@ pub struct FileReport {
     /// Findings of the before side that the change fixes (status as on the
     /// before side; never suppressed ones).
     pub fixed: Vec<Finding>,
+    /// Resources a `moved` block renamed: (previous address, address now),
+    /// for the baseline. Not reported.
+    pub moved: Vec<(String, String)>,
 }
 
 /// A whole run.

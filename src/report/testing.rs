@@ -69,6 +69,7 @@ pub(crate) fn report(findings: usize, fixed: usize, errors: bool) -> Report {
             },
             linted: true,
             fixed: (0..fixed).map(one).collect(),
+            moved: Vec::new(),
         }],
         rules: Vec::new(),
         unknown: UnknownMode::Warn,

@@ -1,13 +1,23 @@
 //! Baselines: `--write-baseline FILE` records today's findings by
-//! fingerprint (rule, address, attribute: no line numbers), `--baseline FILE`
-//! then reports only findings that are not in it.
-use std::collections::BTreeSet;
+//! fingerprint (rule, address, attribute, status: no line numbers),
+//! `--baseline FILE` then reports only findings that are not in it.
+//!
+//! An entry accepts its rule's finding on its resource and attribute
+//! ([`super::identity`]: the attribute as azurerm 4.x names it, the
+//! resource also at the address a `moved` block gave it). An entry of a
+//! `fail` (or of no status: a baseline written before statuses were
+//! recorded) accepts that finding whatever its status; an entry of an
+//! `unknown` verdict accepts only an `unknown` one: a problem that was
+//! only possible when the baseline was written and is now certain is
+//! reported.
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::identity::{identity, Identity};
 use crate::error::RunError;
-use crate::finding::{Finding, SuppressionKind};
+use crate::finding::{Finding, Status, SuppressionKind};
 use crate::report::Report;
 
 #[derive(Serialize, Deserialize)]
@@ -21,11 +31,57 @@ struct Entry {
     rule_id: String,
     address: String,
     attribute: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<Status>,
 }
 
-/// The identity of a finding in a baseline.
-pub fn key(f: &Finding) -> (String, String, String) {
-    (f.rule_id.clone(), f.address.clone(), f.attribute_display())
+/// The entries of a baseline, by identity.
+pub(crate) struct Known {
+    entries: HashMap<Identity, Accepts>,
+}
+
+#[derive(Default)]
+struct Accepts {
+    /// A failure (else only an unknown verdict).
+    fail: bool,
+    /// A finding of the run matched it.
+    matched: bool,
+    /// Entries of the file with this identity.
+    entries: usize,
+}
+
+impl Known {
+    /// Entries of the file.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.values().map(|a| a.entries).sum()
+    }
+
+    /// Entries of the file no finding matched (with `record`).
+    pub(crate) fn unmatched(&self) -> usize {
+        self.entries
+            .values()
+            .filter(|a| !a.matched)
+            .map(|a| a.entries)
+            .sum()
+    }
+
+    /// Whether an entry accepts `f` (at its address, or at `previous`, the
+    /// address a `moved` block renamed it from); `record`: the entry
+    /// counts as matched.
+    pub(crate) fn accepts(&mut self, f: &Finding, previous: Option<&str>, record: bool) -> bool {
+        let attribute = f.attribute_display();
+        let addresses = std::iter::once(f.address.as_str()).chain(previous);
+        for address in addresses {
+            let key = identity(&f.rule_id, address, &attribute);
+            if let Some(a) = self.entries.get_mut(&key) {
+                if a.fail || f.status == Status::Unknown {
+                    a.matched |= record;
+                    return true;
+                }
+            }
+        }
+        false
+    }
 }
 
 /// The baseline of a report: every finding not suppressed by an exception
@@ -46,6 +102,7 @@ pub fn render(path: &Path, report: &Report) -> Result<String, RunError> {
             rule_id: f.rule_id.clone(),
             address: f.address.clone(),
             attribute: f.attribute_display(),
+            status: Some(f.status),
         })
         .collect();
     let file = File {
@@ -60,7 +117,7 @@ pub fn render(path: &Path, report: &Report) -> Result<String, RunError> {
     Ok(text)
 }
 
-pub fn read(path: &Path) -> Result<BTreeSet<(String, String, String)>, RunError> {
+pub(crate) fn read(path: &Path) -> Result<Known, RunError> {
     let bad = |reason: String| RunError::Baseline {
         path: path.to_path_buf(),
         reason,
@@ -77,9 +134,13 @@ pub fn read(path: &Path) -> Result<BTreeSet<(String, String, String)>, RunError>
     if file.version != 1 {
         return Err(bad(format!("unsupported version {}", file.version)));
     }
-    Ok(file
-        .findings
-        .into_iter()
-        .map(|e| (e.rule_id, e.address, e.attribute))
-        .collect())
+    let mut entries: HashMap<Identity, Accepts> = HashMap::new();
+    for e in file.findings {
+        let a = entries
+            .entry(identity(&e.rule_id, &e.address, &e.attribute))
+            .or_default();
+        a.fail |= e.status != Some(Status::Unknown);
+        a.entries += 1;
+    }
+    Ok(Known { entries })
 }

@@ -3,9 +3,11 @@
 //! - [`inline`]: `# akslint:ignore` comments in the `.tf` source;
 //! - exceptions of `.akslint.toml` (below);
 //! - [`baseline`]: findings recorded by `--write-baseline`;
-//! - [`change`]: new, existing and fixed findings (`--gate`, `--base`).
+//! - [`change`]: new, existing and fixed findings (`--gate`, `--base`);
+//! - [`identity`]: what makes two runs' findings the same.
 pub(crate) mod baseline;
 pub(crate) mod change;
+pub(crate) mod identity;
 pub(crate) mod inline;
 
 use crate::error::RunError;
@@ -154,21 +156,48 @@ pub(crate) fn apply_exceptions(
     warnings
 }
 
+/// Suppresses the findings the baseline at `path` holds; returns a
+/// warning when some of its entries match no finding of the run (and
+/// every input was linted).
 pub(crate) fn apply_baseline(
     path: &std::path::Path,
     files: &mut [FileReport],
-) -> Result<(), RunError> {
-    let known = baseline::read(path)?;
-    for f in files
-        .iter_mut()
-        .flat_map(|f| f.findings.iter_mut().chain(f.fixed.iter_mut()))
-    {
-        if f.suppression.is_none() && known.contains(&baseline::key(f)) {
-            f.suppression = Some(finding::Suppression {
-                kind: finding::SuppressionKind::Baseline,
-                justification: format!("in the baseline {}", path.display()),
-            });
+) -> Result<Vec<String>, RunError> {
+    let mut known = baseline::read(path)?;
+    let entries = known.len();
+    for file in files.iter_mut() {
+        let previous: std::collections::HashMap<&str, &str> = file
+            .moved
+            .iter()
+            .map(|(previous, now)| (now.as_str(), previous.as_str()))
+            .collect();
+        // A fixed finding is suppressed as its entry says, but does not
+        // keep the entry in use.
+        for (f, fixed) in file
+            .findings
+            .iter_mut()
+            .map(|f| (f, false))
+            .chain(file.fixed.iter_mut().map(|f| (f, true)))
+        {
+            let old = previous.get(f.address.as_str()).copied();
+            let accepted = known.accepts(f, old, !fixed);
+            if f.suppression.is_none() && accepted {
+                f.suppression = Some(finding::Suppression {
+                    kind: finding::SuppressionKind::Baseline,
+                    justification: format!("in the baseline {}", path.display()),
+                });
+            }
         }
     }
-    Ok(())
+    let unmatched = known.unmatched();
+    let all_linted = files.iter().all(|f| f.linted && f.errors.is_empty());
+    Ok(if unmatched > 0 && all_linted {
+        vec![format!(
+            "baseline {}: {unmatched} of {entries} entries match no finding of this run \
+             (fixed, or of a plan not linted here); --write-baseline refreshes it",
+            path.display()
+        )]
+    } else {
+        Vec::new()
+    })
 }

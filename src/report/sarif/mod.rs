@@ -28,8 +28,8 @@
 //! root: paths are made relative to it.
 //!
 //! GitHub accepts at most [`MAX_RESULTS`] results per run: beyond that the
-//! first ones (in report order) are kept and a notification says how many were
-//! dropped.
+//! ones GitHub would show first are kept (see [`most_severe`]), in report
+//! order, and a notification says how many were dropped.
 mod help;
 mod repository;
 mod stream;
@@ -96,6 +96,30 @@ pub fn fingerprint_in(f: &Finding, plan: &str) -> String {
 use repository::{normalize_path, Paths};
 pub use repository::{sanitize_repository_url, Repository};
 use stream::write_streamed;
+
+/// At most `max` of `all`, in their order: beyond `max`, those kept are
+/// unsuppressed before suppressed, failures before unknown verdicts, the
+/// most severe first, new before existing, then in report order. GitHub
+/// shows the most severe of an upload's results; cut in report order,
+/// a critical failure of the last file would be lost behind low ones.
+fn most_severe(all: Vec<&Finding>, max: usize) -> Vec<&Finding> {
+    if all.len() <= max {
+        return all;
+    }
+    let mut ranked: Vec<(usize, &Finding)> = all.into_iter().enumerate().collect();
+    ranked.sort_by_key(|&(i, f)| {
+        (
+            f.suppression.is_some(),
+            f.status != Status::Fail,
+            std::cmp::Reverse(f.severity),
+            f.change != Change::New,
+            i,
+        )
+    });
+    ranked.truncate(max);
+    ranked.sort_by_key(|&(i, _)| i);
+    ranked.into_iter().map(|(_, f)| f).collect()
+}
 
 /// SARIF level of a rule's severity.
 pub(crate) fn severity_level(s: Severity) -> &'static str {
@@ -516,11 +540,9 @@ fn render_from(
         .collect();
     let rules: Vec<ReportingDescriptor> = descriptors.into_values().collect();
 
-    let total = report.findings_with_suppressed().count();
-    let listed: Vec<&Finding> = report
-        .findings_with_suppressed()
-        .take(MAX_RESULTS)
-        .collect();
+    let all: Vec<&Finding> = report.findings_with_suppressed().collect();
+    let total = all.len();
+    let listed = most_severe(all, MAX_RESULTS);
     // Each path is looked up once (in the file system), before the results
     // are rendered.
     for f in &listed {
@@ -570,7 +592,8 @@ fn render_from(
                     Message::builder()
                         .text(format!(
                             "{dropped} of {total} results were dropped: a SARIF run holds at most \
-                             {MAX_RESULTS} results (the first {MAX_RESULTS} are kept). Use \
+                             {MAX_RESULTS} results (kept: failures before unknown verdicts and \
+                             suppressed results, the most severe first). Use \
                              --format json for the complete list."
                         ))
                         .build(),

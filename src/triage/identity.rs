@@ -1,0 +1,129 @@
+//! The identity of a finding across two runs, for the change status
+//! (`--gate`, `--base`) and the baseline: rule, resource address and
+//! attribute, the attribute named as azurerm 4.x names it.
+//!
+//! The same problem must keep its identity when a pull request changes
+//! only how it is spelled: an upgrade of the provider from 3.x to 4.x
+//! renames attributes (BASELINE's rename rows), and turning the autoscaler
+//! on moves a pool's size from `node_count` to `min_count`. A `moved`
+//! block's renaming of the resource itself is handled by the callers,
+//! with the plan's `previous_address`.
+//!
+//! Only matching uses this form: reports, fingerprints and baseline files
+//! keep the attribute as the plan names it.
+
+/// Attribute names of azurerm 3.x, and their 4.x names (BASELINE.md and
+/// BASELINE-2026-12.md, "Renamed attributes"); `node_count` and
+/// `min_count` are one pool size.
+const RENAMED: &[(&str, &str)] = &[
+    ("automatic_channel_upgrade", "automatic_upgrade_channel"),
+    ("node_os_channel_upgrade", "node_os_upgrade_channel"),
+    ("enable_auto_scaling", "auto_scaling_enabled"),
+    ("enable_host_encryption", "host_encryption_enabled"),
+    ("enable_node_public_ip", "node_public_ip_enabled"),
+    ("ebpf_data_plane", "network_data_plane"),
+    ("enable_rbac_authorization", "rbac_authorization_enabled"),
+    ("min_count", "node_count"),
+];
+
+/// `api_server_authorized_ip_ranges` moved into a block in 4.x.
+const AUTHORIZED_RANGES_3X: &str = "api_server_authorized_ip_ranges";
+const AUTHORIZED_RANGES_4X: &str = "api_server_access_profile[0].authorized_ip_ranges";
+
+/// The identity of a finding: rule id, address and canonical attribute.
+pub(crate) type Identity = (String, String, String);
+
+/// `rule`'s finding on `attribute` (as displayed: `default_node_pool[0].x`)
+/// of the resource at `address`.
+pub(crate) fn identity(rule: &str, address: &str, attribute: &str) -> Identity {
+    (
+        rule.to_string(),
+        address.to_string(),
+        canonical_attribute(address, attribute),
+    )
+}
+
+/// The attribute as azurerm 4.x names it.
+pub(crate) fn canonical_attribute(address: &str, attribute: &str) -> String {
+    let mut out = String::with_capacity(attribute.len() + 8);
+    for (i, piece) in attribute.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        // `name[0][1]`: the name, then its indexes.
+        let (name, rest) = piece.split_at(piece.find('[').unwrap_or(piece.len()));
+        let name = match name {
+            AUTHORIZED_RANGES_3X => AUTHORIZED_RANGES_4X,
+            "parent_id" if is_federated_credential(address) => "user_assigned_identity_id",
+            _ => RENAMED
+                .iter()
+                .find(|(old, _)| *old == name)
+                .map_or(name, |(_, new)| new),
+        };
+        out.push_str(name);
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The resource at `address` is an `azurerm_federated_identity_credential`
+/// (`module.m.azurerm_federated_identity_credential.x["k"]`).
+fn is_federated_credential(address: &str) -> bool {
+    address
+        .split('.')
+        .any(|p| p == "azurerm_federated_identity_credential")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renamed_attributes_have_one_identity() {
+        let a = "azurerm_kubernetes_cluster.c";
+        for (old, new) in [
+            ("automatic_channel_upgrade", "automatic_upgrade_channel"),
+            (
+                "default_node_pool[0].enable_auto_scaling",
+                "default_node_pool[0].auto_scaling_enabled",
+            ),
+            (
+                "network_profile[0].ebpf_data_plane",
+                "network_profile[0].network_data_plane",
+            ),
+            (
+                "api_server_authorized_ip_ranges",
+                "api_server_access_profile[0].authorized_ip_ranges",
+            ),
+            (
+                "default_node_pool[0].min_count",
+                "default_node_pool[0].node_count",
+            ),
+        ] {
+            assert_eq!(canonical_attribute(a, old), new, "{old}");
+            assert_eq!(canonical_attribute(a, new), new, "{new}");
+        }
+    }
+
+    #[test]
+    fn other_names_keep_their_spelling() {
+        let a = "azurerm_kubernetes_cluster.c";
+        for attr in [
+            "",
+            "default_node_pool[0].zones",
+            "tags.enable_auto_scaling_x",
+            "tags.a.b",
+            "x[1][2].y",
+            "parent_id",
+        ] {
+            assert_eq!(canonical_attribute(a, attr), attr);
+        }
+        assert_eq!(
+            canonical_attribute(
+                "module.m.azurerm_federated_identity_credential.f[\"k\"]",
+                "parent_id"
+            ),
+            "user_assigned_identity_id"
+        );
+    }
+}
