@@ -553,10 +553,29 @@ fn baseline_entries_by_status_renamed_attributes_and_unmatched() {
     assert_eq!(
         report["warnings"],
         serde_json::json!([format!(
-            "baseline {b}: 1 of {n} entries match no finding of this run (fixed, or of a plan \
-             not linted here); --write-baseline refreshes it"
+            "baseline {b}: 1 of {n} entries of the rules that ran match no finding of this \
+             run (fixed, changed, or of a plan not linted here); --write-baseline refreshes it"
         )])
     );
+    // Entries of rules that did not run are not unmatched, and a refresh
+    // from such a run keeps them.
+    // (AKS001's two entries: the plan's cluster and `gone`.)
+    let (_, report) = run_json(&["--baseline", &b, "--rule", "AKS001", &bad]);
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains(": 1 of 2 entries"), "{report}");
+    let refreshed = path_str(&dir.path().join("refreshed.json"));
+    let out = run(&[
+        "--baseline",
+        &b,
+        "--rule",
+        "AKS001",
+        "--write-baseline",
+        &refreshed,
+        &bad,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (code, report) = run_json(&["--baseline", &refreshed, &bad]);
+    assert_eq!(code, 0, "{report}");
     // Not when an input could not be linted: its findings are unknown.
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{").unwrap();

@@ -428,3 +428,77 @@ fn custom_packages_are_their_own() {
     let out = run(&["--policy", &path_str(dir.path()), &example()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+/// A policy that reports one resource's attribute several times (a finding
+/// per missing tag, each on `tags`): each finding keeps an identity of its
+/// own, in SARIF (fingerprints) and in a baseline (told apart by message).
+#[test]
+fn several_findings_on_one_attribute_keep_their_own_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    write_policy(
+        dir.path(),
+        "ORG778.rego",
+        "# METADATA\n# title: Clusters carry team tags\n# description: d\n# custom:\n\
+#   id: ORG778\n#   severity: HIGH\n#   resource_types: [azurerm_kubernetes_cluster]\n\
+#   why: w\n#   remediation: r\n\
+package akslint.rules.ORG778\n\nimport rego.v1\n\nimport data.akslint.lib\n\n\
+deny contains finding if {\n\tsome c in lib.clusters\n\tsome tag in [\"owner\", \"team\"]\n\
+\tnot lib.has_value(c, [\"tags\", tag])\n\
+\tfinding := lib.finding(c, [\"tags\"], sprintf(\"no %s tag\", [tag]))\n}\n",
+    );
+    let pol = path_str(dir.path());
+    let plan = example();
+    let out = run(&[
+        "--format", "sarif", "--rule", "ORG778", "--policy", &pol, &plan,
+    ]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hashes: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(hashes.len(), 2, "{log}");
+    assert_ne!(hashes[0], hashes[1]);
+
+    let baseline = dir.path().join("baseline.json");
+    let b = path_str(&baseline);
+    let args = ["--rule", "ORG778", "--policy", &pol, "--baseline", &b];
+    let out = run(&[
+        "--rule",
+        "ORG778",
+        "--policy",
+        &pol,
+        "--write-baseline",
+        &b,
+        &plan,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["no owner tag", "no team tag"]);
+    let (code, report) = run_json(&[&args[..], &[plan.as_str()]].concat());
+    assert_eq!(code, 0, "{report}");
+    // Only the owner tag accepted: the team tag's finding is reported.
+    doc["findings"].as_array_mut().unwrap().pop();
+    std::fs::write(&baseline, doc.to_string()).unwrap();
+    let (code, report) = run_json(&[&args[..], &[plan.as_str()]].concat());
+    assert_eq!(code, 1, "{report}");
+    let found: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, ["no team tag"]);
+}

@@ -157,16 +157,18 @@ fn base_findings(
     path: &std::path::Path,
     engine: &mut RuleEngine,
     filter: &TypeFilter,
+    max_input_size: u64,
 ) -> Result<Vec<Finding>, RunError> {
     let bad = |e: InputError| RunError::Usage(format!("--base: {e}"));
     // `-`: standard input, as for the inputs.
-    let src = plan::read((path != std::path::Path::new("-")).then_some(path)).map_err(bad)?;
+    let path = (path != std::path::Path::new("-")).then_some(path);
+    let src = plan::read::read_limited(path, max_input_size).map_err(bad)?;
     let model = plan::normalize(&src, filter).map_err(bad)?;
     let (raw, failures) = evaluate(engine, &model);
     if let Some(f) = failures.first() {
         return Err(RunError::Usage(format!(
             "--base {}: rule {} failed: {}",
-            path.display(),
+            path.map_or_else(|| "-".into(), |p| p.display().to_string()),
             f.rule_id,
             f.reason
         )));
@@ -281,7 +283,14 @@ fn lint_one(
         _ if model.kind == plan::parse::Kind::State => (None, Change::Existing),
         _ => (None, Change::New),
     };
-    let mut fixed = triage::change::classify(&mut findings, before, &model.moved, default);
+    // The plan's own before side has the addresses of now; `--base`, those
+    // of before the plan's `moved` blocks.
+    let moved = if base.is_some() {
+        &model.moved[..]
+    } else {
+        &[]
+    };
+    let mut fixed = triage::change::classify(&mut findings, before, moved, default);
     let t4 = std::time::Instant::now();
     let locator = Locator::new(
         path,
@@ -433,7 +442,12 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
                     .into(),
             ))
         }
-        Some(path) => Some(base_findings(path, &mut engine.clone(), &filter)?),
+        Some(path) => Some(base_findings(
+            path,
+            &mut engine.clone(),
+            &filter,
+            settings.max_input_size,
+        )?),
         None => None,
     };
     let results: Vec<(FileReport, Vec<String>)> = items
@@ -488,15 +502,20 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         settings.today,
         &mut reports,
     ));
+    let mut metas: Vec<_> = engine.rules().iter().map(|r| r.meta.clone()).collect();
+    metas.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(path) = &settings.baseline {
-        warnings.extend(triage::apply_baseline(path, &mut reports)?);
+        let ran: HashSet<&str> = metas.iter().map(|m| m.id.as_str()).collect();
+        let unmatched = triage::apply_baseline(path, &mut reports, &ran)?;
+        // Refreshing it is what the warning would advise.
+        if settings.write_baseline.is_none() {
+            warnings.extend(unmatched);
+        }
     }
     // Suppressed findings are never counted as fixed.
     for r in &mut reports {
         r.fixed.retain(|f| f.suppression.is_none());
     }
-    let mut metas: Vec<_> = engine.rules().iter().map(|r| r.meta.clone()).collect();
-    metas.sort_by(|a, b| a.id.cmp(&b.id));
     let report = Report {
         files: reports,
         rules: metas,
@@ -538,7 +557,8 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         render(settings.format, settings.color, out);
     })?;
     if let Some(path) = &settings.write_baseline {
-        write_output(Some(path), &triage::baseline::render(path, &report)?)?;
+        let text = triage::baseline::render(path, &report, settings.baseline.as_deref())?;
+        write_output(Some(path), &text)?;
         // Recording today's findings is the point: only errors fail the run.
         return Ok(if report.errors().next().is_some() {
             ExitStatus::Error

@@ -50,9 +50,11 @@ pub(crate) struct RawChange<'a> {
     // changes are only counted, and need no copies.
     #[serde(borrow)]
     pub address: Cow<'a, str>,
-    /// The address before a `moved` block renamed it (Terraform 1.1+).
-    #[serde(default, borrow)]
-    pub previous_address: Option<Cow<'a, str>>,
+    /// The address before a `moved` block renamed it (Terraform 1.1+); read
+    /// only when it is a string (a plan that is wrong only there is still
+    /// linted, as before akslint read it).
+    #[serde(default)]
+    pub previous_address: Option<serde_json::Value>,
     #[serde(default, borrow)]
     pub module_address: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -236,7 +238,10 @@ impl KeptChange {
             before_sensitive: frag(body.before_sensitive),
             actions: body.actions.into_iter().map(Cow::into_owned).collect(),
             address: rc.address.into_owned(),
-            previous_address: rc.previous_address.map(Cow::into_owned),
+            previous_address: match rc.previous_address {
+                Some(serde_json::Value::String(s)) => Some(s),
+                _ => None,
+            },
             module_address: rc.module_address.map(Cow::into_owned),
             mode: rc.mode.map(Cow::into_owned),
             type_: rc.type_.into_owned(),

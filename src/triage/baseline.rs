@@ -10,7 +10,7 @@
 //! `unknown` verdict accepts only an `unknown` one: a problem that was
 //! only possible when the baseline was written and is now certain is
 //! reported.
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -33,11 +33,15 @@ struct Entry {
     attribute: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
+    /// Only where several findings of one plan share the rule, address and
+    /// attribute (a custom policy's): the message tells them apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
 }
 
-/// The entries of a baseline, by identity.
+/// The entries of a baseline, by identity, then message (None: any).
 pub(crate) struct Known {
-    entries: HashMap<Identity, Accepts>,
+    entries: HashMap<Identity, HashMap<Option<String>, Accepts>>,
 }
 
 #[derive(Default)]
@@ -51,18 +55,22 @@ struct Accepts {
 }
 
 impl Known {
-    /// Entries of the file.
-    pub(crate) fn len(&self) -> usize {
-        self.entries.values().map(|a| a.entries).sum()
+    /// Entries of the file of the rules in `ran`.
+    pub(crate) fn len(&self, ran: &HashSet<&str>) -> usize {
+        self.of(ran).map(|a| a.entries).sum()
     }
 
-    /// Entries of the file no finding matched (with `record`).
-    pub(crate) fn unmatched(&self) -> usize {
+    /// Entries of the file of the rules in `ran` no finding matched (with
+    /// `record`).
+    pub(crate) fn unmatched(&self, ran: &HashSet<&str>) -> usize {
+        self.of(ran).filter(|a| !a.matched).map(|a| a.entries).sum()
+    }
+
+    fn of<'k>(&'k self, ran: &'k HashSet<&str>) -> impl Iterator<Item = &'k Accepts> {
         self.entries
-            .values()
-            .filter(|a| !a.matched)
-            .map(|a| a.entries)
-            .sum()
+            .iter()
+            .filter(|(id, _)| ran.contains(id.0.as_str()))
+            .flat_map(|(_, m)| m.values())
     }
 
     /// Whether an entry accepts `f` (at its address, or at `previous`, the
@@ -73,10 +81,15 @@ impl Known {
         let addresses = std::iter::once(f.address.as_str()).chain(previous);
         for address in addresses {
             let key = identity(&f.rule_id, address, &attribute);
-            if let Some(a) = self.entries.get_mut(&key) {
-                if a.fail || f.status == Status::Unknown {
-                    a.matched |= record;
-                    return true;
+            let Some(by_message) = self.entries.get_mut(&key) else {
+                continue;
+            };
+            for message in [Some(f.message.clone()), None] {
+                if let Some(a) = by_message.get_mut(&message) {
+                    if a.fail || f.status == Status::Unknown {
+                        a.matched |= record;
+                        return true;
+                    }
                 }
             }
         }
@@ -85,26 +98,41 @@ impl Known {
 }
 
 /// The baseline of a report: every finding not suppressed by an exception
-/// or an inline comment. Those the `--baseline` in use suppresses stay in
-/// it: refreshing a baseline with one in use (`AKSLINT_BASELINE` set)
-/// must not drop what it accepted.
-pub fn render(path: &Path, report: &Report) -> Result<String, RunError> {
-    let entries: BTreeSet<Entry> = report
-        .files
-        .iter()
-        .flat_map(|f| f.findings.iter())
-        .filter(|f| {
-            f.suppression
-                .as_ref()
-                .is_none_or(|s| s.kind == SuppressionKind::Baseline)
-        })
-        .map(|f| Entry {
-            rule_id: f.rule_id.clone(),
-            address: f.address.clone(),
-            attribute: f.attribute_display(),
-            status: Some(f.status),
-        })
-        .collect();
+/// or an inline comment. Those the `--baseline` in use (`in_use`)
+/// suppresses stay in it, and so do its entries of rules that did not run
+/// (`--rule`, `--skip-rule`, a policy not loaded): refreshing a baseline
+/// with one in use (`AKSLINT_BASELINE` set) must not drop what it
+/// accepted.
+pub fn render(path: &Path, report: &Report, in_use: Option<&Path>) -> Result<String, RunError> {
+    let kept = || {
+        report
+            .files
+            .iter()
+            .flat_map(|f| f.findings.iter())
+            .filter(|f| {
+                f.suppression
+                    .as_ref()
+                    .is_none_or(|s| s.kind == SuppressionKind::Baseline)
+            })
+    };
+    let repeated = crate::finding::repeated(kept());
+    let mut entries: BTreeSet<Entry> = BTreeSet::new();
+    if let Some(in_use) = in_use {
+        let ran: HashSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
+        let file = read_file(in_use)?;
+        entries.extend(
+            file.findings
+                .into_iter()
+                .filter(|e| !ran.contains(e.rule_id.as_str())),
+        );
+    }
+    entries.extend(kept().map(|f| Entry {
+        rule_id: f.rule_id.clone(),
+        address: f.address.clone(),
+        attribute: f.attribute_display(),
+        status: Some(f.status),
+        message: crate::finding::is_repeated(&repeated, f).then(|| f.message.clone()),
+    }));
     let file = File {
         version: 1,
         findings: entries.into_iter().collect(),
@@ -117,7 +145,7 @@ pub fn render(path: &Path, report: &Report) -> Result<String, RunError> {
     Ok(text)
 }
 
-pub(crate) fn read(path: &Path) -> Result<Known, RunError> {
+fn read_file(path: &Path) -> Result<File, RunError> {
     let bad = |reason: String| RunError::Baseline {
         path: path.to_path_buf(),
         reason,
@@ -134,10 +162,17 @@ pub(crate) fn read(path: &Path) -> Result<Known, RunError> {
     if file.version != 1 {
         return Err(bad(format!("unsupported version {}", file.version)));
     }
-    let mut entries: HashMap<Identity, Accepts> = HashMap::new();
+    Ok(file)
+}
+
+pub(crate) fn read(path: &Path) -> Result<Known, RunError> {
+    let file = read_file(path)?;
+    let mut entries: HashMap<Identity, HashMap<Option<String>, Accepts>> = HashMap::new();
     for e in file.findings {
         let a = entries
             .entry(identity(&e.rule_id, &e.address, &e.attribute))
+            .or_default()
+            .entry(e.message)
             .or_default();
         a.fail |= e.status != Some(Status::Unknown);
         a.entries += 1;

@@ -5,16 +5,22 @@
 //! The same problem must keep its identity when a pull request changes
 //! only how it is spelled: an upgrade of the provider from 3.x to 4.x
 //! renames attributes (BASELINE's rename rows), and turning the autoscaler
-//! on moves a pool's size from `node_count` to `min_count`. A `moved`
+//! on moves a pool's size from `node_count` to `min_count` (for the
+//! built-in rules that judge the pool's size, [`POOL_SIZE_RULES`]; another
+//! rule may judge the two for different problems). A `moved`
 //! block's renaming of the resource itself is handled by the callers,
 //! with the plan's `previous_address`.
 //!
 //! Only matching uses this form: reports, fingerprints and baseline files
 //! keep the attribute as the plan names it.
+//!
+//! A custom policy may report one resource and attribute several times
+//! (a finding per missing tag, each on `tags`): those findings are told
+//! apart by their message ([`crate::finding::repeated`]). A built-in rule
+//! reports a resource's attribute once.
 
 /// Attribute names of azurerm 3.x, and their 4.x names (BASELINE.md and
-/// BASELINE-2026-12.md, "Renamed attributes"); `node_count` and
-/// `min_count` are one pool size.
+/// BASELINE-2026-12.md, "Renamed attributes").
 const RENAMED: &[(&str, &str)] = &[
     ("automatic_channel_upgrade", "automatic_upgrade_channel"),
     ("node_os_channel_upgrade", "node_os_upgrade_channel"),
@@ -23,8 +29,11 @@ const RENAMED: &[(&str, &str)] = &[
     ("enable_node_public_ip", "node_public_ip_enabled"),
     ("ebpf_data_plane", "network_data_plane"),
     ("enable_rbac_authorization", "rbac_authorization_enabled"),
-    ("min_count", "node_count"),
 ];
+
+/// Built-in rules that report a pool's size on `min_count` with the
+/// autoscaler on and on `node_count` without it: one problem.
+const POOL_SIZE_RULES: &[&str] = &["AKS011", "AKS019"];
 
 /// `api_server_authorized_ip_ranges` moved into a block in 4.x.
 const AUTHORIZED_RANGES_3X: &str = "api_server_authorized_ip_ranges";
@@ -39,12 +48,13 @@ pub(crate) fn identity(rule: &str, address: &str, attribute: &str) -> Identity {
     (
         rule.to_string(),
         address.to_string(),
-        canonical_attribute(address, attribute),
+        canonical_attribute(rule, address, attribute),
     )
 }
 
-/// The attribute as azurerm 4.x names it.
-pub(crate) fn canonical_attribute(address: &str, attribute: &str) -> String {
+/// The attribute as azurerm 4.x names it (`rule`'s finding).
+pub(crate) fn canonical_attribute(rule: &str, address: &str, attribute: &str) -> String {
+    let pool_size = POOL_SIZE_RULES.contains(&rule);
     let mut out = String::with_capacity(attribute.len() + 8);
     for (i, piece) in attribute.split('.').enumerate() {
         if i > 0 {
@@ -55,6 +65,7 @@ pub(crate) fn canonical_attribute(address: &str, attribute: &str) -> String {
         let name = match name {
             AUTHORIZED_RANGES_3X => AUTHORIZED_RANGES_4X,
             "parent_id" if is_federated_credential(address) => "user_assigned_identity_id",
+            "min_count" if pool_size => "node_count",
             _ => RENAMED
                 .iter()
                 .find(|(old, _)| *old == name)
@@ -95,14 +106,20 @@ mod tests {
                 "api_server_authorized_ip_ranges",
                 "api_server_access_profile[0].authorized_ip_ranges",
             ),
-            (
-                "default_node_pool[0].min_count",
-                "default_node_pool[0].node_count",
-            ),
         ] {
-            assert_eq!(canonical_attribute(a, old), new, "{old}");
-            assert_eq!(canonical_attribute(a, new), new, "{new}");
+            assert_eq!(canonical_attribute("AKS001", a, old), new, "{old}");
+            assert_eq!(canonical_attribute("AKS001", a, new), new, "{new}");
         }
+        // One pool size for the rules that judge it, two attributes for
+        // any other.
+        let (min, count) = (
+            "default_node_pool[0].min_count",
+            "default_node_pool[0].node_count",
+        );
+        assert_eq!(canonical_attribute("AKS011", a, min), count);
+        assert_eq!(canonical_attribute("AKS019", a, "min_count"), "node_count");
+        assert_eq!(canonical_attribute("AKS013", a, min), min);
+        assert_eq!(canonical_attribute("ORG900", a, min), min);
     }
 
     #[test]
@@ -116,10 +133,11 @@ mod tests {
             "x[1][2].y",
             "parent_id",
         ] {
-            assert_eq!(canonical_attribute(a, attr), attr);
+            assert_eq!(canonical_attribute("AKS001", a, attr), attr);
         }
         assert_eq!(
             canonical_attribute(
+                "AKS023",
                 "module.m.azurerm_federated_identity_credential.f[\"k\"]",
                 "parent_id"
             ),

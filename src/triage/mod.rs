@@ -157,14 +157,15 @@ pub(crate) fn apply_exceptions(
 }
 
 /// Suppresses the findings the baseline at `path` holds; returns a
-/// warning when some of its entries match no finding of the run (and
-/// every input was linted).
+/// warning when some of its entries of the rules that ran (`ran`) match no
+/// finding of the run (and every input was linted).
 pub(crate) fn apply_baseline(
     path: &std::path::Path,
     files: &mut [FileReport],
+    ran: &std::collections::HashSet<&str>,
 ) -> Result<Vec<String>, RunError> {
     let mut known = baseline::read(path)?;
-    let entries = known.len();
+    let entries = known.len(ran);
     for file in files.iter_mut() {
         let previous: std::collections::HashMap<&str, &str> = file
             .moved
@@ -189,12 +190,13 @@ pub(crate) fn apply_baseline(
             }
         }
     }
-    let unmatched = known.unmatched();
+    let unmatched = known.unmatched(ran);
     let all_linted = files.iter().all(|f| f.linted && f.errors.is_empty());
     Ok(if unmatched > 0 && all_linted {
         vec![format!(
-            "baseline {}: {unmatched} of {entries} entries match no finding of this run \
-             (fixed, or of a plan not linted here); --write-baseline refreshes it",
+            "baseline {}: {unmatched} of {entries} entries of the rules that ran match no \
+             finding of this run (fixed, changed, or of a plan not linted here); \
+             --write-baseline refreshes it",
             path.display()
         )]
     } else {

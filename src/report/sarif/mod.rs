@@ -89,7 +89,18 @@ pub fn fingerprint(f: &Finding) -> String {
 /// The fingerprint of a finding of the plan identified by `plan` (its path
 /// relative to the repository root, `/`-separated).
 pub fn fingerprint_in(f: &Finding, plan: &str) -> String {
-    let key = format!("{}|{plan}", f.fingerprint_key());
+    fingerprint_of(f, plan, false)
+}
+
+/// [`fingerprint_in`]; `repeated`: the plan has several findings of `f`'s
+/// rule, resource and attribute (a custom policy's), told apart by their
+/// message.
+fn fingerprint_of(f: &Finding, plan: &str, repeated: bool) -> String {
+    let mut key = format!("{}|{plan}", f.fingerprint_key());
+    if repeated {
+        key.push('|');
+        key.push_str(&f.message);
+    }
     format!("{:016x}", fnv1a64(key.as_bytes()))
 }
 
@@ -98,11 +109,12 @@ pub use repository::{sanitize_repository_url, Repository};
 use stream::write_streamed;
 
 /// At most `max` of `all`, in their order: beyond `max`, those kept are
-/// unsuppressed before suppressed, failures before unknown verdicts, the
-/// most severe first, new before existing, then in report order. GitHub
+/// unsuppressed before suppressed, failures before unknown verdicts
+/// (unless `unknown_fails`: `--unknown fail`), the most severe first, new
+/// before existing, then in report order. GitHub
 /// shows the most severe of an upload's results; cut in report order,
 /// a critical failure of the last file would be lost behind low ones.
-fn most_severe(all: Vec<&Finding>, max: usize) -> Vec<&Finding> {
+fn most_severe(all: Vec<&Finding>, max: usize, unknown_fails: bool) -> Vec<&Finding> {
     if all.len() <= max {
         return all;
     }
@@ -110,7 +122,7 @@ fn most_severe(all: Vec<&Finding>, max: usize) -> Vec<&Finding> {
     ranked.sort_by_key(|&(i, f)| {
         (
             f.suppression.is_some(),
-            f.status != Status::Fail,
+            f.status != Status::Fail && !unknown_fails,
             std::cmp::Reverse(f.severity),
             f.change != Change::New,
             i,
@@ -346,7 +358,7 @@ fn at(f: &Finding) -> String {
     }
 }
 
-fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>) -> SarifResult {
+fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>, repeated: bool) -> SarifResult {
     let suffix = f.unknown_suffix();
     let file = f.location.as_ref().map_or(f.file.as_str(), |l| &l.file);
     let physical = PhysicalLocation::builder()
@@ -363,7 +375,7 @@ fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>) -> SarifResult {
         .build();
     let plan = paths.cached(&f.file);
     let mut fingerprints = BTreeMap::new();
-    let fingerprint = fingerprint_in(f, &plan);
+    let fingerprint = fingerprint_of(f, &plan, repeated);
     // GitHub code scanning reads no other key: without it, upload-sarif
     // hashes the source line, so the instances of a `for_each` resource
     // (one line), or one module planned for two environments, were one
@@ -542,7 +554,9 @@ fn render_from(
 
     let all: Vec<&Finding> = report.findings_with_suppressed().collect();
     let total = all.len();
-    let listed = most_severe(all, MAX_RESULTS);
+    let repeated = crate::finding::repeated(all.iter().copied());
+    let unknown_fails = report.unknown == crate::cli::UnknownMode::Fail;
+    let listed = most_severe(all, MAX_RESULTS, unknown_fails);
     // Each path is looked up once (in the file system), before the results
     // are rendered.
     for f in &listed {
@@ -555,7 +569,10 @@ fn render_from(
         paths.get(e.file());
     }
     let paths = paths;
-    let one = |f: &&Finding| result(f, index.get(&result_rule_id(f)).copied(), &paths);
+    let one = |f: &&Finding| {
+        let again = crate::finding::is_repeated(&repeated, f);
+        result(f, index.get(&result_rule_id(f)).copied(), &paths, again)
+    };
     // A large run's results are rendered in parallel, each on its own, and
     // written into the log where serde puts them (not held all at once).
     let streamed = listed.len() >= parallel_from;
