@@ -30,6 +30,7 @@
 //! GitHub accepts at most [`MAX_RESULTS`] results per run: beyond that the
 //! ones GitHub would show first are kept (see [`most_severe`]), in report
 //! order, and a notification says how many were dropped.
+mod descriptor;
 mod help;
 mod repository;
 mod stream;
@@ -39,17 +40,15 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location as SarifLocation, LogicalLocation, Message,
-    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
-    ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
-    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression, Tool,
-    ToolComponent, VersionControlDetails,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingDescriptor,
+    ReportingDescriptorReference, Result as SarifResult, Run, RunAutomationDetails, Sarif,
+    Suppression, Tool, ToolComponent, VersionControlDetails,
 };
 
 use super::output::{encode_path, Out, PARALLEL_RENDER};
 use super::Report;
 use crate::error::InputError;
-use crate::escape::{visible, visible_lines};
-use crate::finding::{Change, Finding, Severity, Status};
+use crate::finding::{Change, Finding, Status};
 use crate::rules::RuleMeta;
 
 /// The most results GitHub code scanning accepts in one run.
@@ -104,6 +103,7 @@ fn fingerprint_of(f: &Finding, plan: &str, repeated: bool) -> String {
     format!("{:016x}", fnv1a64(key.as_bytes()))
 }
 
+use descriptor::{descriptor, result_level, unknown_descriptor};
 use repository::{normalize_path, Paths};
 pub use repository::{sanitize_repository_url, Repository};
 use stream::write_streamed;
@@ -131,140 +131,6 @@ fn most_severe(all: Vec<&Finding>, max: usize, unknown_fails: bool) -> Vec<&Find
     ranked.truncate(max);
     ranked.sort_by_key(|&(i, _)| i);
     ranked.into_iter().map(|(_, f)| f).collect()
-}
-
-/// SARIF level of a rule's severity.
-pub(crate) fn severity_level(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low => "note",
-    }
-}
-
-/// GitHub's `security-severity` score (a number, written as a string).
-pub(crate) fn security_severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "9.5",
-        Severity::High => "8.0",
-        Severity::Medium => "5.5",
-        Severity::Low => "3.0",
-    }
-}
-
-fn result_level(f: &Finding) -> ResultLevel {
-    match (f.status, f.severity) {
-        (Status::Unknown, _) => ResultLevel::Note,
-        (Status::Fail, Severity::Critical | Severity::High) => ResultLevel::Error,
-        (Status::Fail, Severity::Medium) => ResultLevel::Warning,
-        (Status::Fail, Severity::Low) => ResultLevel::Note,
-    }
-}
-
-fn text(s: impl Into<String>) -> MultiformatMessageString {
-    MultiformatMessageString::builder().text(s.into()).build()
-}
-
-fn descriptor(meta: &RuleMeta) -> ReportingDescriptor {
-    let mut tags: Vec<String> = ["security", "terraform", "aks", "azure"]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
-    for t in &meta.resource_types {
-        if !tags.contains(t) {
-            tags.push(t.clone());
-        }
-    }
-    tags.truncate(20);
-    // Rules decide on exact plan values; those with parameters decide on a
-    // policy choice whose default may not fit every team.
-    let precision = if meta.params.is_empty() {
-        "very-high"
-    } else {
-        "high"
-    };
-    let mut extra = BTreeMap::new();
-    extra.insert("precision".to_string(), json!(precision));
-    extra.insert(
-        "security-severity".to_string(),
-        json!(security_severity(meta.severity)),
-    );
-    // GitHub reads `error`, `warning` or `recommendation` here (it shows
-    // `security-severity` first, but a consumer without it shows this).
-    extra.insert(
-        "problem.severity".to_string(),
-        json!(match meta.severity {
-            Severity::Critical | Severity::High => "error",
-            Severity::Medium => "warning",
-            Severity::Low => "recommendation",
-        }),
-    );
-    // A custom policy's strings: no control character, line separator or
-    // bidirectional override (`help` escapes the rest, for Markdown).
-    let short = if meta.title.is_empty() {
-        visible(&meta.name).into_owned()
-    } else {
-        visible(&meta.title).into_owned()
-    };
-    let full = if meta.description.is_empty() {
-        short.clone()
-    } else {
-        visible_lines(&meta.description).into_owned()
-    };
-    let mut d = ReportingDescriptor::builder()
-        .id(meta.id.clone())
-        .name(meta.name.clone())
-        .short_description(text(short))
-        .full_description(text(full))
-        .help(help::help(meta))
-        .help_uri(meta.help_uri.clone().unwrap_or_default())
-        .default_configuration(
-            ReportingConfiguration::builder()
-                .level(json!(severity_level(meta.severity)))
-                .build(),
-        )
-        .properties(
-            PropertyBag::builder()
-                .tags(tags)
-                .additional_properties(extra)
-                .build(),
-        )
-        .build();
-    // No page for a custom policy without `help_uri`: no link to nowhere.
-    if meta.help_uri.is_none() {
-        d.help_uri = None;
-    }
-    d
-}
-
-/// The sub-rule `ID/unknown` of a rule: its results are values known only
-/// after apply, so it is a note with no `security-severity` (GitHub would
-/// otherwise show the rule's High/Critical score).
-fn unknown_descriptor(meta: &RuleMeta) -> ReportingDescriptor {
-    let mut d = descriptor(meta);
-    d.id = format!("{}{UNKNOWN_SUFFIX}", meta.id);
-    d.name = Some(format!("{}-unknown", meta.name));
-    let short = d
-        .short_description
-        .as_ref()
-        .map_or_else(|| meta.id.clone(), |m| m.text.clone());
-    d.short_description = Some(text(format!("{short} (value known only after apply)")));
-    d.default_configuration = Some(
-        ReportingConfiguration::builder()
-            .level(json!("note"))
-            .build(),
-    );
-    if let Some(props) = d.properties.as_mut() {
-        props.additional_properties.remove("security-severity");
-        props
-            .additional_properties
-            .insert("problem.severity".to_string(), json!("recommendation"));
-        if let Some(tags) = props.tags.as_mut() {
-            tags.retain(|t| t != "security");
-            tags.push("unknown-after-apply".to_string());
-        }
-    }
-    d
 }
 
 fn result_rule_id(f: &Finding) -> String {
