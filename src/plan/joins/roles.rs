@@ -229,9 +229,21 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
                 .or_default()
                 .push(r.address.clone());
         }
-        // The role.
+        // The role: `role_definition_name`; else a reference to a
+        // `data.azurerm_role_definition`, whose constant `name` it is
+        // (BASELINE-2026-12, AKS028), whatever id value the plan holds;
+        // else the id's value (AcrPull's by its GUID).
+        let data_name = || {
+            ["role_definition_id", "role_definition_name"]
+                .iter()
+                .find_map(|k| match idx.resolve(r, k, expr(k), &|_| false) {
+                    Ref::Data(t, m, n) if t == ROLE_DEFINITION => defs.get(&(m, n)).cloned(),
+                    _ => None,
+                })
+        };
         let role = str_value(&r.values, "role_definition_name")
             .map(str::to_string)
+            .or_else(data_name)
             .or_else(|| {
                 str_value(&r.values, "role_definition_id").map(|id| {
                     if id.to_ascii_lowercase().ends_with(ACR_PULL_ID) {
@@ -240,14 +252,6 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
                         id.to_string()
                     }
                 })
-            })
-            .or_else(|| {
-                ["role_definition_id", "role_definition_name"]
-                    .iter()
-                    .find_map(|k| match idx.resolve(r, k, expr(k), &|_| false) {
-                        Ref::Data(t, m, n) if t == ROLE_DEFINITION => defs.get(&(m, n)).cloned(),
-                        _ => None,
-                    })
             });
         if kubelet.is_none() {
             continue;
