@@ -63,6 +63,9 @@ resolve() {
     key="akslint-source-${RUNNER_OS:-$(uname -s)}-${RUNNER_ARCH:-$(uname -m)}-$hash"
   fi
   dir="${AKSLINT_HOME:-$HOME/.akslint}/$key"
+  # On Windows, Git Bash's /c/Users/... is no path for actions/cache (a
+  # Node program): give it C:/Users/..., which bash reads too.
+  if command -v cygpath >/dev/null 2>&1; then dir="$(cygpath -m "$dir")"; fi
   {
     echo "mode=$mode"
     echo "version=$version"

@@ -521,6 +521,47 @@ fn install_resolves_release_or_source_from_the_ref() {
     assert!(o.is_empty(), "{o:?}");
 }
 
+/// On Windows (Git Bash, where `cygpath` exists) the cache path is given
+/// as `C:/...`: actions/cache reads no `/c/...` path.
+#[test]
+fn install_gives_actions_cache_a_windows_path_under_git_bash() {
+    let r = Runner::new();
+    let bin = r.path("stub-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let stub = bin.join("cygpath");
+    std::fs::write(
+        &stub,
+        "#!/bin/sh\n[ \"$1\" = -m ] || exit 1\necho \"C:/Users/runneradmin/${2#/c/Users/runneradmin/}\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let (out, o) = install_script(
+        &r,
+        "resolve",
+        &[
+            ("ACTION_REF", "v1.2.3"),
+            ("PATH", &path),
+            ("AKSLINT_HOME", "/c/Users/runneradmin/.akslint"),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        o["bin-dir"],
+        "C:/Users/runneradmin/.akslint/akslint-release-1.2.3-x86_64-unknown-linux-musl"
+    );
+    // Without cygpath, the path as it is.
+    let (_, o) = install_script(&r, "resolve", &[("ACTION_REF", "v1.2.3")]);
+    assert!(
+        o["bin-dir"].starts_with(&path_str(&r.path("home"))),
+        "{o:?}"
+    );
+}
+
 #[test]
 fn install_verifies_the_release_checksum() {
     let r = Runner::new();
