@@ -247,14 +247,3 @@ pub(crate) fn repeated<'f>(
     }
     again
 }
-
-/// Whether `f`'s (file, rule, address, attribute) is in `repeated`.
-pub(crate) fn is_repeated(repeated: &HashSet<(&str, &str, &str, &[Step])>, f: &Finding) -> bool {
-    !repeated.is_empty()
-        && repeated.contains(&(
-            f.file.as_str(),
-            f.rule_id.as_str(),
-            f.address.as_str(),
-            f.attribute.as_slice(),
-        ))
-}

@@ -430,69 +430,67 @@ fn custom_packages_are_their_own() {
 }
 
 /// A policy that reports one resource's attribute several times (a finding
-/// per missing tag, each on `tags`): each finding keeps an identity of its
-/// own, in SARIF (fingerprints) and in a baseline (told apart by message).
+/// per missing tag, each on `tags`) gets a warning: those findings share
+/// one identity. Each on its own path (`tags.owner`), they keep their own,
+/// in SARIF (fingerprints) and in a baseline.
 #[test]
-fn several_findings_on_one_attribute_keep_their_own_identity() {
-    let dir = tempfile::tempdir().unwrap();
-    write_policy(
-        dir.path(),
-        "ORG778.rego",
-        "# METADATA\n# title: Clusters carry team tags\n# description: d\n# custom:\n\
+fn findings_on_one_attribute_share_an_identity_and_are_warned_about() {
+    let policy = |path: &str| {
+        format!(
+            "# METADATA\n# title: Clusters carry team tags\n# description: d\n# custom:\n\
 #   id: ORG778\n#   severity: HIGH\n#   resource_types: [azurerm_kubernetes_cluster]\n\
 #   why: w\n#   remediation: r\n\
 package akslint.rules.ORG778\n\nimport rego.v1\n\nimport data.akslint.lib\n\n\
-deny contains finding if {\n\tsome c in lib.clusters\n\tsome tag in [\"owner\", \"team\"]\n\
+deny contains finding if {{\n\tsome c in lib.clusters\n\tsome tag in [\"owner\", \"team\"]\n\
 \tnot lib.has_value(c, [\"tags\", tag])\n\
-\tfinding := lib.finding(c, [\"tags\"], sprintf(\"no %s tag\", [tag]))\n}\n",
-    );
-    let pol = path_str(dir.path());
+\tfinding := lib.finding(c, {path}, sprintf(\"no %s tag\", [tag]))\n}}\n"
+        )
+    };
     let plan = example();
-    let out = run(&[
-        "--format", "sarif", "--rule", "ORG778", "--policy", &pol, &plan,
-    ]);
-    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let hashes: Vec<&str> = log["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r["partialFingerprints"]["primaryLocationLineHash"]
-                .as_str()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(hashes.len(), 2, "{log}");
-    assert_ne!(hashes[0], hashes[1]);
+    let dir = tempfile::tempdir().unwrap();
+    let pol = path_str(dir.path());
+    let hashes = |policy_text: String| {
+        write_policy(dir.path(), "ORG778.rego", &policy_text);
+        let out = run(&[
+            "--format", "sarif", "--rule", "ORG778", "--policy", &pol, &plan,
+        ]);
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let hashes: std::collections::BTreeSet<String> = log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"]["primaryLocationLineHash"].to_string())
+            .collect();
+        (hashes, stderr(&out))
+    };
+    let (shared, err) = hashes(policy("[\"tags\"]"));
+    assert_eq!(shared.len(), 1);
+    assert!(
+        err.contains("rule ORG778 reports azurerm_kubernetes_cluster.")
+            && err.contains("`tags` more than once"),
+        "{err}"
+    );
+    let (own, err) = hashes(policy("[\"tags\", tag]"));
+    assert_eq!(own.len(), 2);
+    assert!(!err.contains("more than once"), "{err}");
 
+    // A baseline of the owner tag alone does not accept the team tag.
     let baseline = dir.path().join("baseline.json");
     let b = path_str(&baseline);
-    let args = ["--rule", "ORG778", "--policy", &pol, "--baseline", &b];
-    let out = run(&[
-        "--rule",
-        "ORG778",
-        "--policy",
-        &pol,
-        "--write-baseline",
-        &b,
-        &plan,
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let args = ["--rule", "ORG778", "--policy", &pol];
+    run(&[&args[..], &["--write-baseline", &b, &plan]].concat());
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
-    let messages: Vec<&str> = doc["findings"]
+    let attributes: Vec<&str> = doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["message"].as_str().unwrap())
+        .map(|e| e["attribute"].as_str().unwrap())
         .collect();
-    assert_eq!(messages, ["no owner tag", "no team tag"]);
-    let (code, report) = run_json(&[&args[..], &[plan.as_str()]].concat());
-    assert_eq!(code, 0, "{report}");
-    // Only the owner tag accepted: the team tag's finding is reported.
+    assert_eq!(attributes, ["tags.owner", "tags.team"]);
     doc["findings"].as_array_mut().unwrap().pop();
     std::fs::write(&baseline, doc.to_string()).unwrap();
-    let (code, report) = run_json(&[&args[..], &[plan.as_str()]].concat());
+    let (code, report) = run_json(&[&args[..], &["--baseline", &b, &plan]].concat());
     assert_eq!(code, 1, "{report}");
     let found: Vec<&str> = report["findings"]
         .as_array()

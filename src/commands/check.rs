@@ -497,6 +497,7 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
             )));
         }
     }
+    warnings.extend(triage::identity::repeated_warnings(&reports));
     warnings.extend(triage::apply_exceptions(
         config_file,
         settings.today,

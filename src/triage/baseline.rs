@@ -33,15 +33,11 @@ struct Entry {
     attribute: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
-    /// Only where several findings of one plan share the rule, address and
-    /// attribute (a custom policy's): the message tells them apart.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
 }
 
-/// The entries of a baseline, by identity, then message (None: any).
+/// The entries of a baseline, by identity.
 pub(crate) struct Known {
-    entries: HashMap<Identity, HashMap<Option<String>, Accepts>>,
+    entries: HashMap<Identity, Accepts>,
 }
 
 #[derive(Default)]
@@ -70,7 +66,7 @@ impl Known {
         self.entries
             .iter()
             .filter(|(id, _)| ran.contains(id.0.as_str()))
-            .flat_map(|(_, m)| m.values())
+            .map(|(_, a)| a)
     }
 
     /// Whether an entry accepts `f` (at its address, or at `previous`, the
@@ -81,15 +77,10 @@ impl Known {
         let addresses = std::iter::once(f.address.as_str()).chain(previous);
         for address in addresses {
             let key = identity(&f.rule_id, address, &attribute);
-            let Some(by_message) = self.entries.get_mut(&key) else {
-                continue;
-            };
-            for message in [Some(f.message.clone()), None] {
-                if let Some(a) = by_message.get_mut(&message) {
-                    if a.fail || f.status == Status::Unknown {
-                        a.matched |= record;
-                        return true;
-                    }
+            if let Some(a) = self.entries.get_mut(&key) {
+                if a.fail || f.status == Status::Unknown {
+                    a.matched |= record;
+                    return true;
                 }
             }
         }
@@ -115,7 +106,6 @@ pub fn render(path: &Path, report: &Report, in_use: Option<&Path>) -> Result<Str
                     .is_none_or(|s| s.kind == SuppressionKind::Baseline)
             })
     };
-    let repeated = crate::finding::repeated(kept());
     let mut entries: BTreeSet<Entry> = BTreeSet::new();
     if let Some(in_use) = in_use {
         let ran: HashSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
@@ -131,7 +121,6 @@ pub fn render(path: &Path, report: &Report, in_use: Option<&Path>) -> Result<Str
         address: f.address.clone(),
         attribute: f.attribute_display(),
         status: Some(f.status),
-        message: crate::finding::is_repeated(&repeated, f).then(|| f.message.clone()),
     }));
     let file = File {
         version: 1,
@@ -167,12 +156,10 @@ fn read_file(path: &Path) -> Result<File, RunError> {
 
 pub(crate) fn read(path: &Path) -> Result<Known, RunError> {
     let file = read_file(path)?;
-    let mut entries: HashMap<Identity, HashMap<Option<String>, Accepts>> = HashMap::new();
+    let mut entries: HashMap<Identity, Accepts> = HashMap::new();
     for e in file.findings {
         let a = entries
             .entry(identity(&e.rule_id, &e.address, &e.attribute))
-            .or_default()
-            .entry(e.message)
             .or_default();
         a.fail |= e.status != Some(Status::Unknown);
         a.entries += 1;

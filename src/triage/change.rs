@@ -14,15 +14,6 @@ fn key(f: &Finding) -> Identity {
     identity(&f.rule_id, &f.address, &f.attribute_display())
 }
 
-/// How many findings have each identity.
-fn counts(findings: &[Finding]) -> HashMap<Identity, usize> {
-    let mut n = HashMap::new();
-    for f in findings {
-        *n.entry(key(f)).or_insert(0) += 1;
-    }
-    n
-}
-
 /// Sets each finding's change status against `before` (None: nothing to
 /// compare with, every finding gets `default`) and returns the failing
 /// before-side findings the after side no longer has, sorted. `moved`:
@@ -51,41 +42,21 @@ pub(crate) fn classify(
             }
         }
     }
-    // A key several findings of one side share (a custom policy's) is
-    // told apart by the message: exactly the same finding, or the only
-    // one of its key on this side with the key on the other side.
-    let before_keys = counts(&before);
-    let after_keys = counts(findings);
-    let before_exact: HashSet<(Identity, &str)> = before
-        .iter()
-        .map(|b| (key(b), b.message.as_str()))
-        .collect();
-    let mut after_exact: HashSet<(Identity, String)> = HashSet::new();
+    let failing: HashSet<Identity> = before.iter().map(key).collect();
     for f in findings.iter_mut() {
-        let k = key(f);
-        let only = after_keys.get(&k) == Some(&1);
-        f.change = if (only && before_keys.contains_key(&k))
-            || before_exact.contains(&(k.clone(), f.message.as_str()))
-        {
+        f.change = if failing.contains(&key(f)) {
             Change::Existing
         } else {
             Change::New
         };
-        after_exact.insert((k, f.message.clone()));
     }
+    let after: HashSet<Identity> = findings.iter().map(key).collect();
     // Fixed: failing before, not after. A verdict that was only `unknown`
     // before (a value or a join the before side cannot resolve) fixed
     // nothing that is known.
     let mut fixed: Vec<Finding> = before
-        .iter()
-        .filter(|b| {
-            let k = key(b);
-            let only = before_keys.get(&k) == Some(&1);
-            b.status == crate::finding::Status::Fail
-                && !(only && after_keys.contains_key(&k))
-                && !after_exact.contains(&(k, b.message.clone()))
-        })
-        .cloned()
+        .into_iter()
+        .filter(|b| b.status == crate::finding::Status::Fail && !after.contains(&key(b)))
         .collect();
     for f in &mut fixed {
         f.change = Change::Existing;
@@ -188,35 +159,5 @@ mod tests {
         let fixed = classify(&mut after, Some(before), &[], Change::New);
         assert_eq!(after[0].change, Change::New);
         assert_eq!(fixed.len(), 2);
-    }
-
-    #[test]
-    fn findings_sharing_a_key_are_told_apart_by_their_message() {
-        let tag = |m: &str| {
-            let mut t = f("ORG001", "c", "tags");
-            t.message = m.into();
-            t
-        };
-        // Before: owner missing. After: owner and cost-center missing.
-        let mut after = vec![tag("no owner"), tag("no cost-center")];
-        let fixed = classify(&mut after, Some(vec![tag("no owner")]), &[], Change::New);
-        let changes: Vec<_> = after.iter().map(|f| f.change).collect();
-        assert_eq!(changes, [Change::Existing, Change::New]);
-        assert!(fixed.is_empty());
-        // Before: both. After: cost-center only: owner fixed.
-        let mut after = vec![tag("no cost-center")];
-        let fixed = classify(
-            &mut after,
-            Some(vec![tag("no owner"), tag("no cost-center")]),
-            &[],
-            Change::New,
-        );
-        assert_eq!(after[0].change, Change::Existing);
-        let messages: Vec<_> = fixed.iter().map(|f| &*f.message).collect();
-        assert_eq!(messages, ["no owner"]);
-        // One on each side, the message changed: the same problem.
-        let mut after = vec![tag("2 nodes")];
-        assert!(classify(&mut after, Some(vec![tag("1 node")]), &[], Change::New).is_empty());
-        assert_eq!(after[0].change, Change::Existing);
     }
 }

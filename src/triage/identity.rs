@@ -14,10 +14,10 @@
 //! Only matching uses this form: reports, fingerprints and baseline files
 //! keep the attribute as the plan names it.
 //!
-//! A custom policy may report one resource and attribute several times
-//! (a finding per missing tag, each on `tags`): those findings are told
-//! apart by their message ([`crate::finding::repeated`]). A built-in rule
-//! reports a resource's attribute once.
+//! A custom policy that reports one resource's attribute several times (a
+//! finding per missing tag, each on `tags`) gives those findings one
+//! identity: [`repeated_warnings`] tells its author to give each its own
+//! attribute path. A built-in rule reports a resource's attribute once.
 
 /// Attribute names of azurerm 3.x, and their 4.x names (BASELINE.md and
 /// BASELINE-2026-12.md, "Renamed attributes").
@@ -38,6 +38,37 @@ const POOL_SIZE_RULES: &[&str] = &["AKS011", "AKS019"];
 /// `api_server_authorized_ip_ranges` moved into a block in 4.x.
 const AUTHORIZED_RANGES_3X: &str = "api_server_authorized_ip_ranges";
 const AUTHORIZED_RANGES_4X: &str = "api_server_access_profile[0].authorized_ip_ranges";
+
+/// A warning for each rule that reports one resource's attribute more
+/// than once in a plan (the first such resource and attribute).
+pub(crate) fn repeated_warnings(files: &[crate::report::FileReport]) -> Vec<String> {
+    let mut first: std::collections::BTreeMap<&str, (&str, String)> = Default::default();
+    for file in files {
+        for (_, rule, address, attribute) in crate::finding::repeated(file.findings.iter()) {
+            let this = (address, crate::finding::display_path(attribute));
+            let e = first.entry(rule).or_insert_with(|| this.clone());
+            if this < *e {
+                *e = this;
+            }
+        }
+    }
+    first
+        .into_iter()
+        .map(|(rule, (address, attribute))| {
+            format!(
+                "rule {rule} reports {address} {} more than once: findings are told apart by \
+                 rule, resource and attribute, so these share one identity (one SARIF alert, \
+                 one baseline entry, one change status); give each its own attribute path \
+                 (e.g. [\"tags\", \"owner\"])",
+                if attribute.is_empty() {
+                    "(the whole resource)".to_string()
+                } else {
+                    format!("`{attribute}`")
+                }
+            )
+        })
+        .collect()
+}
 
 /// The identity of a finding: rule id, address and canonical attribute.
 pub(crate) type Identity = (String, String, String);

@@ -229,13 +229,23 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
                 .or_default()
                 .push(r.address.clone());
         }
-        // The role: `role_definition_name`; else a reference to a
-        // `data.azurerm_role_definition`, whose constant `name` it is
-        // (BASELINE-2026-12, AKS028), whatever id value the plan holds;
-        // else the id's value (AcrPull's by its GUID).
+        // The role: `role_definition_name`; else a role definition id the
+        // plan knows (AcrPull's by its GUID); else a reference to one
+        // `data.azurerm_role_definition` (not a choice of two), whose constant `name` it is
+        // (BASELINE-2026-12, AKS028: the stand-in provider's id value is no
+        // role definition id); else the id's value as it is.
+        let id_value = str_value(&r.values, "role_definition_id");
+        let role_id = |id: &str| {
+            if id.to_ascii_lowercase().ends_with(ACR_PULL_ID) {
+                "AcrPull".to_string()
+            } else {
+                id.to_string()
+            }
+        };
         let data_name = || {
             ["role_definition_id", "role_definition_name"]
                 .iter()
+                .filter(|k| role_definitions_referenced(expr(k)) <= 1)
                 .find_map(|k| match idx.resolve(r, k, expr(k), &|_| false) {
                     Ref::Data(t, m, n) if t == ROLE_DEFINITION => defs.get(&(m, n)).cloned(),
                     _ => None,
@@ -243,16 +253,9 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
         };
         let role = str_value(&r.values, "role_definition_name")
             .map(str::to_string)
+            .or_else(|| id_value.filter(|id| is_role_definition_id(id)).map(role_id))
             .or_else(data_name)
-            .or_else(|| {
-                str_value(&r.values, "role_definition_id").map(|id| {
-                    if id.to_ascii_lowercase().ends_with(ACR_PULL_ID) {
-                        "AcrPull".to_string()
-                    } else {
-                        id.to_string()
-                    }
-                })
-            });
+            .or_else(|| id_value.map(role_id));
         if kubelet.is_none() {
             continue;
         }
@@ -266,4 +269,27 @@ pub(super) fn roles(idx: &Index<'_>, joins: &mut Joins) {
             },
         );
     }
+}
+
+/// A role definition id (`.../providers/Microsoft.Authorization/roleDefinitions/GUID`).
+pub(super) fn is_role_definition_id(id: &str) -> bool {
+    id.to_ascii_lowercase()
+        .contains("/providers/microsoft.authorization/roledefinitions/")
+}
+
+/// How many `data.azurerm_role_definition`s an expression references (a
+/// conditional may name two: then neither is the role).
+pub(super) fn role_definitions_referenced(expr: Option<&serde_json::Value>) -> usize {
+    let mut names: Vec<&str> = expr
+        .and_then(|e| e.get("references"))
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .filter_map(|r| r.strip_prefix("data.azurerm_role_definition."))
+        .map(|rest| rest.split(['.', '[']).next().unwrap_or(rest))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
 }

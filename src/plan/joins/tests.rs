@@ -61,3 +61,30 @@ fn references_lead_through_outputs_to_resources_data_sources_and_others() {
         Some("Contributor")
     );
 }
+
+#[test]
+fn a_role_is_read_from_one_role_definition_data_source_or_a_role_definition_id() {
+    use super::roles::{is_role_definition_id, role_definitions_referenced};
+    let refs = |r: &[&str]| serde_json::json!({ "references": r });
+    // A conditional of two data sources names neither.
+    let two = refs(&[
+        "var.least_privilege",
+        "data.azurerm_role_definition.pull.id",
+        "data.azurerm_role_definition.pull",
+        "data.azurerm_role_definition.push.id",
+        "data.azurerm_role_definition.push",
+    ]);
+    assert_eq!(role_definitions_referenced(Some(&two)), 2);
+    let one = refs(&[
+        "data.azurerm_role_definition.fe[\"AcrPull\"].id",
+        "data.azurerm_role_definition.fe[\"AcrPull\"]",
+        "data.azurerm_role_definition.fe",
+    ]);
+    assert_eq!(role_definitions_referenced(Some(&one)), 1);
+    assert_eq!(role_definitions_referenced(None), 0);
+    // The plan's id wins over a data source's name only when it is one.
+    assert!(is_role_definition_id(
+        "/subscriptions/0/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d"
+    ));
+    assert!(!is_role_definition_id("fake-id"));
+}

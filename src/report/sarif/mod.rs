@@ -88,18 +88,7 @@ pub fn fingerprint(f: &Finding) -> String {
 /// The fingerprint of a finding of the plan identified by `plan` (its path
 /// relative to the repository root, `/`-separated).
 pub fn fingerprint_in(f: &Finding, plan: &str) -> String {
-    fingerprint_of(f, plan, false)
-}
-
-/// [`fingerprint_in`]; `repeated`: the plan has several findings of `f`'s
-/// rule, resource and attribute (a custom policy's), told apart by their
-/// message.
-fn fingerprint_of(f: &Finding, plan: &str, repeated: bool) -> String {
-    let mut key = format!("{}|{plan}", f.fingerprint_key());
-    if repeated {
-        key.push('|');
-        key.push_str(&f.message);
-    }
+    let key = format!("{}|{plan}", f.fingerprint_key());
     format!("{:016x}", fnv1a64(key.as_bytes()))
 }
 
@@ -224,7 +213,7 @@ fn at(f: &Finding) -> String {
     }
 }
 
-fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>, repeated: bool) -> SarifResult {
+fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>) -> SarifResult {
     let suffix = f.unknown_suffix();
     let file = f.location.as_ref().map_or(f.file.as_str(), |l| &l.file);
     let physical = PhysicalLocation::builder()
@@ -241,7 +230,7 @@ fn result(f: &Finding, index: Option<usize>, paths: &Paths<'_>, repeated: bool) 
         .build();
     let plan = paths.cached(&f.file);
     let mut fingerprints = BTreeMap::new();
-    let fingerprint = fingerprint_of(f, &plan, repeated);
+    let fingerprint = fingerprint_in(f, &plan);
     // GitHub code scanning reads no other key: without it, upload-sarif
     // hashes the source line, so the instances of a `for_each` resource
     // (one line), or one module planned for two environments, were one
@@ -420,7 +409,6 @@ fn render_from(
 
     let all: Vec<&Finding> = report.findings_with_suppressed().collect();
     let total = all.len();
-    let repeated = crate::finding::repeated(all.iter().copied());
     let unknown_fails = report.unknown == crate::cli::UnknownMode::Fail;
     let listed = most_severe(all, MAX_RESULTS, unknown_fails);
     // Each path is looked up once (in the file system), before the results
@@ -435,10 +423,7 @@ fn render_from(
         paths.get(e.file());
     }
     let paths = paths;
-    let one = |f: &&Finding| {
-        let again = crate::finding::is_repeated(&repeated, f);
-        result(f, index.get(&result_rule_id(f)).copied(), &paths, again)
-    };
+    let one = |f: &&Finding| result(f, index.get(&result_rule_id(f)).copied(), &paths);
     // A large run's results are rendered in parallel, each on its own, and
     // written into the log where serde puts them (not held all at once).
     let streamed = listed.len() >= parallel_from;
