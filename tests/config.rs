@@ -582,4 +582,17 @@ fn baseline_entries_by_status_renamed_attributes_and_unmatched() {
     let (code, report) = run_json(&["--baseline", &b, &bad, &path_str(&broken)]);
     assert_eq!(code, 2);
     assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    // Nor is a baseline written: it would drop what that input had.
+    let before = std::fs::read_to_string(&baseline).unwrap();
+    let out = run(&[
+        "--baseline",
+        &b,
+        "--write-baseline",
+        &b,
+        &bad,
+        &path_str(&broken),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not written"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&baseline).unwrap(), before);
 }

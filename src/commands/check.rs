@@ -558,14 +558,19 @@ pub(crate) fn lint(settings: Settings) -> Result<ExitStatus, RunError> {
         render(settings.format, settings.color, out);
     })?;
     if let Some(path) = &settings.write_baseline {
+        // An input that could not be linted has findings no one knows: a
+        // baseline without them would drop what it accepted.
+        if report.errors().next().is_some() {
+            eprintln!(
+                "akslint: error: {} not written: an input could not be linted (above)",
+                safe_line(&path.display().to_string())
+            );
+            return Ok(ExitStatus::Error);
+        }
         let text = triage::baseline::render(path, &report, settings.baseline.as_deref())?;
         write_output(Some(path), &text)?;
         // Recording today's findings is the point: only errors fail the run.
-        return Ok(if report.errors().next().is_some() {
-            ExitStatus::Error
-        } else {
-            ExitStatus::Clean
-        });
+        return Ok(ExitStatus::Clean);
     }
     let status = report.exit_status();
     // Freeing a large report takes tens of milliseconds after everything

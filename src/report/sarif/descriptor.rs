@@ -151,10 +151,10 @@ pub(super) fn unknown_descriptor(meta: &RuleMeta) -> ReportingDescriptor {
         .short_description
         .as_ref()
         .map_or_else(|| meta.id.clone(), |m| m.text.clone());
-    d.short_description = Some(text(bounded(
-        format!("{short} (value known only after apply)"),
-        MAX_DESCRIPTION,
-    )));
+    // The title cut, not the suffix that tells the sub-rule apart.
+    const SUFFIX: &str = " (value known only after apply)";
+    let short = bounded(short, MAX_DESCRIPTION - SUFFIX.len());
+    d.short_description = Some(text(format!("{short}{SUFFIX}")));
     d.default_configuration = Some(
         ReportingConfiguration::builder()
             .level(json!("note"))
@@ -197,6 +197,10 @@ mod tests {
         assert_eq!(d.name.unwrap().encode_utf16().count(), MAX_NAME);
         let short = d.short_description.unwrap().text;
         assert_eq!(short.encode_utf16().count(), MAX_DESCRIPTION);
+        assert!(
+            short.ends_with("… (value known only after apply)"),
+            "{short}"
+        );
         let full = d.full_description.unwrap().text;
         assert_eq!(full.encode_utf16().count(), MAX_DESCRIPTION);
     }

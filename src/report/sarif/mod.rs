@@ -460,8 +460,8 @@ fn render_from(
                     Message::builder()
                         .text(format!(
                             "{dropped} of {total} results were dropped: a SARIF run holds at most \
-                             {MAX_RESULTS} results (kept: failures before unknown verdicts and \
-                             suppressed results, the most severe first). Use \
+                             {MAX_RESULTS} results (kept: those that fail the run before the \
+                             others and suppressed ones, the most severe first). Use \
                              --format json for the complete list."
                         ))
                         .build(),
