@@ -1,5 +1,4 @@
 //! Findings: what a rule reports about one resource.
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -225,25 +224,4 @@ impl Finding {
             &self.message,
         )
     }
-}
-
-/// The (file, rule, address, attribute) of which `findings` hold more than
-/// one finding.
-pub(crate) fn repeated<'f>(
-    findings: impl Iterator<Item = &'f Finding>,
-) -> HashSet<(&'f str, &'f str, &'f str, &'f [Step])> {
-    let mut seen = HashSet::new();
-    let mut again = HashSet::new();
-    for f in findings {
-        let key = (
-            f.file.as_str(),
-            f.rule_id.as_str(),
-            f.address.as_str(),
-            f.attribute.as_slice(),
-        );
-        if !seen.insert(key) {
-            again.insert(key);
-        }
-    }
-    again
 }

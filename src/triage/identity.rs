@@ -18,6 +18,9 @@
 //! finding per missing tag, each on `tags`) gives those findings one
 //! identity: [`repeated_warnings`] tells its author to give each its own
 //! attribute path. A built-in rule reports a resource's attribute once.
+use std::collections::HashSet;
+
+use crate::finding::{Finding, Step};
 
 /// Attribute names of azurerm 3.x, and their 4.x names (BASELINE.md and
 /// BASELINE-2026-12.md, "Renamed attributes").
@@ -44,7 +47,7 @@ const AUTHORIZED_RANGES_4X: &str = "api_server_access_profile[0].authorized_ip_r
 pub(crate) fn repeated_warnings(files: &[crate::report::FileReport]) -> Vec<String> {
     let mut first: std::collections::BTreeMap<&str, (&str, String)> = Default::default();
     for file in files {
-        for (_, rule, address, attribute) in crate::finding::repeated(file.findings.iter()) {
+        for (rule, address, attribute) in repeated(&file.findings) {
             let this = (address, crate::finding::display_path(attribute));
             let e = first.entry(rule).or_insert_with(|| this.clone());
             if this < *e {
@@ -68,6 +71,23 @@ pub(crate) fn repeated_warnings(files: &[crate::report::FileReport]) -> Vec<Stri
             )
         })
         .collect()
+}
+
+/// The (rule, address, attribute) of which `findings` hold more than one.
+fn repeated(findings: &[Finding]) -> HashSet<(&str, &str, &[Step])> {
+    let mut seen = HashSet::new();
+    let mut again = HashSet::new();
+    for f in findings {
+        let key = (
+            f.rule_id.as_str(),
+            f.address.as_str(),
+            f.attribute.as_slice(),
+        );
+        if !seen.insert(key) {
+            again.insert(key);
+        }
+    }
+    again
 }
 
 /// The identity of a finding: rule id, address and canonical attribute.

@@ -190,7 +190,8 @@ mod tests {
         assert!(cut.encode_utf16().count() <= MAX_DESCRIPTION);
         assert_eq!(cut.chars().filter(|c| *c == '𝄞').count(), 511);
 
-        let mut meta = fallback_meta_for_test();
+        let report = crate::report::testing::report(1, 0, false);
+        let mut meta = super::super::fallback_meta(&report.files[0].findings[0]);
         meta.name = "x".repeat(400);
         meta.title = "t".repeat(2000);
         let d = unknown_descriptor(&meta);
@@ -203,22 +204,5 @@ mod tests {
         );
         let full = d.full_description.unwrap().text;
         assert_eq!(full.encode_utf16().count(), MAX_DESCRIPTION);
-    }
-
-    fn fallback_meta_for_test() -> RuleMeta {
-        RuleMeta {
-            id: "ORG1".into(),
-            name: "n".into(),
-            title: "t".into(),
-            description: String::new(),
-            severity: Severity::Low,
-            resource_types: Vec::new(),
-            related: Vec::new(),
-            why: String::new(),
-            remediation: String::new(),
-            params: serde_json::Map::new(),
-            examples: Default::default(),
-            help_uri: None,
-        }
     }
 }
