@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 mod rego_package;
 use rego_package::package_of;
 
+#[path = "src/engine/native/ported.rs"]
+mod ported;
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -26,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let rules = root.join("rules");
     println!("cargo:rerun-if-changed=src/rego_package.rs");
+    println!("cargo:rerun-if-changed=src/engine/native/ported.rs");
     println!("cargo:rerun-if-changed={}", rules.display());
     let mut files = Vec::new();
     collect(&rules, &mut files)?;
@@ -78,20 +82,31 @@ fn compile_builtin(root: &Path, files: &[PathBuf]) -> Result<Vec<u8>, Box<dyn st
     entry_points.sort();
     // One more entry point evaluates every rule at once: the library's
     // rules are then computed once, and the VM is entered once per file.
-    let mut all = String::from("package akslint.builtin\n\nimport rego.v1\n\ndeny := {\n");
-    for ep in &entry_points {
-        let id = ep
-            .trim_end_matches(".deny")
+    // A second one, `rest`, evaluates the rules that have no Rust version
+    // (src/engine/native): akslint runs those in Rust beside it.
+    let id_of = |ep: &str| {
+        ep.trim_end_matches(".deny")
             .rsplit('.')
             .next()
-            .unwrap_or_default();
-        all.push_str(&format!("\t{id:?}: {ep},\n"));
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut all = String::from("package akslint.builtin\n\nimport rego.v1\n");
+    for (name, every_rule) in [("deny", true), ("rest", false)] {
+        all.push_str(&format!("\n{name} := {{\n"));
+        for ep in &entry_points {
+            let id = id_of(ep);
+            if every_rule || !ported::PORTED.contains(&id.as_str()) {
+                all.push_str(&format!("\t{id:?}: {ep},\n"));
+            }
+        }
+        all.push_str("}\n");
     }
-    all.push_str("}\n");
     engine
         .add_policy("builtin.rego".into(), all)
         .map_err(|e| format!("the aggregate entry point: {e}"))?;
     entry_points.push("data.akslint.builtin.deny".into());
+    entry_points.push("data.akslint.builtin.rest".into());
     let first: regorus::Rc<str> = entry_points.first().ok_or("no rules")?.as_str().into();
     let policy = engine
         .compile_with_entrypoint(&first)

@@ -199,7 +199,7 @@ fn plan_dir() -> &'static Path {
 }
 
 fn engine() -> RuleEngine {
-    engine_with(Backend::Vm)
+    engine_with(Backend::Native)
 }
 
 fn engine_with(backend: Backend) -> RuleEngine {
@@ -369,22 +369,33 @@ fn dir1000(c: &mut Criterion) {
 
 // ------------------------------------------------------------ engines
 
-/// The evaluation of every built-in rule on one input by each backend: the
-/// RVM program akslint runs by default and regorus' interpreter
-/// (`--engine interpreter`), which must find the same.
+/// The evaluation of every built-in rule on one input by each backend:
+/// what akslint runs by default (the costliest rules in Rust, the others
+/// as the RVM program), the RVM program alone (`--engine vm`) and regorus'
+/// interpreter (`--engine interpreter`), which must all find the same.
 fn engines(c: &mut Criterion, name: &str, path: impl Fn() -> PathBuf) {
     let mut group = c.benchmark_group(format!("engines/{name}"));
     group.sample_size(10);
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
     let src = load::read(Some(&path())).expect("read");
+    let mut native = engine_with(Backend::Native);
     let mut vm = engine_with(Backend::Vm);
     let mut interpreter = engine_with(Backend::Interpreter);
     let model = normalize::normalize(&src, &vm.type_filter()).expect("normalize");
     let (a, _) = vm.evaluate(model.to_input());
     let (b, _) = interpreter.evaluate(model.to_input());
+    let (n, _) = native.evaluate(model.to_input());
     assert_eq!(a, b, "the VM and the interpreter disagree on {name}");
-    eprintln!("engines/{name}: {} findings from either backend", a.len());
+    assert_eq!(a, n, "the Rust versions and the VM disagree on {name}");
+    eprintln!("engines/{name}: {} findings from each backend", a.len());
+    group.bench_function("native", |bench| {
+        bench.iter_batched(
+            || model.to_input(),
+            |input| native.evaluate(input),
+            BatchSize::LargeInput,
+        );
+    });
     group.bench_function("vm", |bench| {
         bench.iter_batched(
             || model.to_input(),

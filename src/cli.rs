@@ -225,15 +225,16 @@ pub(crate) struct CheckArgs {
     )]
     pub policy_timeout: f64,
 
-    /// How the built-in rules are evaluated: `vm`, the program compiled from
-    /// their Rego at build time, or `interpreter`, regorus' reference
-    /// interpreter (slower; the same findings). Custom policies always run
-    /// on the interpreter.
+    /// How the built-in rules are evaluated: `native`, the costliest in
+    /// Rust and the others by the program compiled from their Rego at build
+    /// time; `vm`, every one by that program; or `interpreter`, regorus'
+    /// reference interpreter (slower). The same findings each way. Custom
+    /// policies always run on the interpreter.
     #[arg(
         long,
         value_enum,
         value_name = "ENGINE",
-        default_value = "vm",
+        default_value = "native",
         env = "AKSLINT_ENGINE"
     )]
     pub engine: Backend,
@@ -314,9 +315,12 @@ pub(crate) enum ColorChoice {
 /// How the built-in rules are evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Backend {
+    /// The rules that have a Rust version (`engine::native`, checked
+    /// against their Rego by the tests) in Rust, the others as `Vm`.
+    #[default]
+    Native,
     /// The RVM program compiled from the rules at build time (regorus'
     /// register VM): several times faster than the interpreter.
-    #[default]
     Vm,
     /// regorus' tree-walking interpreter, the reference semantics. Custom
     /// policies always run on it.

@@ -1,5 +1,6 @@
 //! The built-in rules run as an RVM program compiled at build time (all of
-//! them in one VM run, or rule by rule); regorus' interpreter is the
+//! them in one VM run, or rule by rule), the costliest also in Rust
+//! (`--engine native`, the default); regorus' interpreter is the
 //! reference semantics (`--engine interpreter`). All must give the same
 //! report, byte for byte, on every input we have: the
 //! fixtures, the real plans, and generated plans of every shape genplan
@@ -55,6 +56,14 @@ fn assert_same(what: &str, paths: &[PathBuf]) {
         vm == one_by_one,
         "{what}: the VM's run of all rules at once and rule by rule disagree"
     );
+    for per_rule in [false, true] {
+        let (native_code, native) = report_with("native", paths, per_rule);
+        assert_eq!(native_code, vm_code, "{what}: exit status differs in Rust");
+        assert!(
+            native == vm,
+            "{what}: the rules in Rust and in Rego disagree (rule by rule: {per_rule})"
+        );
+    }
     if vm != it {
         let a: Vec<&str> = vm.lines().collect();
         let b: Vec<&str> = it.lines().collect();

@@ -19,6 +19,7 @@ mod deny;
 pub(crate) mod guard;
 mod interpreter;
 pub(crate) mod memory;
+mod native;
 pub mod process;
 pub(crate) mod recursion;
 mod vm;
@@ -47,7 +48,7 @@ use deny::{first_line, parse_deny, vm_error};
 pub use deny::{RawFinding, RuleFailure};
 pub(crate) use guard::guarded;
 use interpreter::InterpEval;
-use vm::{VmEval, AGGREGATE};
+use vm::{VmEval, AGGREGATE, AGGREGATE_REST};
 
 pub use crate::cli::Backend;
 use crate::error::RunError;
@@ -81,6 +82,11 @@ pub struct RuleEngine {
     rules: Vec<Rule>,
     /// For each rule, whether the VM evaluates it (else the interpreter).
     on_vm: Vec<bool>,
+    /// The rules evaluated in Rust (`native`), each also on the VM for the
+    /// inputs its Rust version hands back.
+    native: Vec<bool>,
+    /// The data document (the rules' parameters), for the Rust versions.
+    data: Value,
     vm: Option<VmEval>,
     interp: Option<InterpEval>,
     /// Run rule by rule and print each rule's time (`AKSLINT_TIMINGS`).
@@ -143,7 +149,7 @@ impl RuleEngine {
             .transpose()?;
         let mut vm = None;
         let mut on_vm = vec![false; rules.len()];
-        if backend == Backend::Vm && rules.iter().any(|r| r.builtin) {
+        if matches!(backend, Backend::Vm | Backend::Native) && rules.iter().any(|r| r.builtin) {
             let v = VmEval::new(data.clone(), timeout).map_err(|reason| RunError::InvalidRule {
                 path: "built-in rules (RVM program)".into(),
                 reason,
@@ -156,19 +162,28 @@ impl RuleEngine {
             }
             vm = Some(v);
         }
+        let native = rules
+            .iter()
+            .zip(&on_vm)
+            .map(|(r, &vm)| {
+                vm && backend == Backend::Native && native::PORTED.contains(&r.meta.id.as_str())
+            })
+            .collect();
         let interp = if on_vm.iter().all(|v| *v) {
             None
         } else {
             Some(interpreter::load(
                 &rules,
                 libs,
-                regorus::Value::from(data),
+                regorus::Value::from(data.clone()),
                 timeout,
             )?)
         };
         Ok(Self {
             rules,
             on_vm,
+            native,
+            data,
             vm,
             interp,
             timings,
@@ -188,6 +203,8 @@ impl RuleEngine {
         let interp = interpreter::load(&rules, libs, regorus::Value::from(data), timeout)?;
         Ok(Self {
             on_vm: vec![false; rules.len()],
+            native: vec![false; rules.len()],
+            data: Value::Null,
             rules,
             vm: None,
             interp: Some(interp),
@@ -241,14 +258,29 @@ impl RuleEngine {
         if self.timings {
             return None;
         }
+        let natives = self.native.iter().filter(|x| **x).count();
+        // With every ported rule in Rust, the entry point of the others;
+        // with none, the one of every rule; else rule by rule.
+        let (entry, expected) = match natives {
+            0 => (AGGREGATE, 0),
+            n if n == native::PORTED.len() => (AGGREGATE_REST, n),
+            _ => return None,
+        };
         let v = self.vm.as_mut()?;
-        let on_vm = self.on_vm.iter().filter(|x| **x).count();
-        if on_vm != v.program.entry_points.len().saturating_sub(1) {
+        let on_vm = self
+            .on_vm
+            .iter()
+            .zip(&self.native)
+            .filter(|(vm, native)| **vm && !**native)
+            .count();
+        // The program's rules: its entry points less the two aggregates.
+        let rules = v.program.entry_points.len().saturating_sub(2);
+        if on_vm + expected != rules {
             return None;
         }
         v.vm.set_input(input.clone());
         let vm = &mut v.vm;
-        let Some(out) = guarded(|| vm.execute_entry_point_by_name(AGGREGATE)) else {
+        let Some(out) = guarded(|| vm.execute_entry_point_by_name(entry)) else {
             // A builtin panicked: start again from a fresh VM.
             v.reset();
             return None;
@@ -260,6 +292,13 @@ impl RuleEngine {
         let mut findings = Vec::new();
         let mut rest = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
+            if self.native.get(i).copied().unwrap_or(false) {
+                match native::deny(&rule.meta.id, input, &self.data) {
+                    Some(deny) => findings.append(&mut parse_deny(i, &deny).ok()?),
+                    None => rest.push(i),
+                }
+                continue;
+            }
             if !self.on_vm.get(i).copied().unwrap_or(false) {
                 rest.push(i);
                 continue;
@@ -510,8 +549,16 @@ impl RuleEngine {
             let query = format!("{}.deny", rule.package);
             let on_vm = self.on_vm.get(i).copied().unwrap_or(false);
             let t_rule = std::time::Instant::now();
-            let outcome = match (on_vm, self.vm.as_mut(), self.interp.as_mut()) {
-                (true, Some(v), _) => {
+            let in_rust = self
+                .native
+                .get(i)
+                .copied()
+                .unwrap_or(false)
+                .then(|| native::deny(&rule.meta.id, input, &self.data))
+                .flatten();
+            let outcome = match (in_rust, on_vm, self.vm.as_mut(), self.interp.as_mut()) {
+                (Some(deny), ..) => Some(Ok(deny)),
+                (None, true, Some(v), _) => {
                     v.vm.set_input(input.clone());
                     let vm = &mut v.vm;
                     let out = guarded(|| vm.execute_entry_point_by_name(&query));
@@ -520,7 +567,7 @@ impl RuleEngine {
                     }
                     out.map(|r| r.map_err(|e| vm_error(&e.to_string())))
                 }
-                (false, _, Some(it)) => {
+                (None, false, _, Some(it)) => {
                     let engine = &mut it.engine;
                     let out = guarded(|| engine.eval_rule(query));
                     // A lint run shows no `print` output (`akslint test`

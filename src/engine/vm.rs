@@ -13,8 +13,13 @@ use super::TIMER_CHECK_INTERVAL;
 /// The entry point of the program that evaluates every built-in rule.
 pub(super) const AGGREGATE: &str = "data.akslint.builtin.deny";
 
+/// The entry point of the program that evaluates every built-in rule
+/// without a Rust version (`native::PORTED`).
+pub(super) const AGGREGATE_REST: &str = "data.akslint.builtin.rest";
+
 /// The built-in rules compiled into one RVM program by build.rs, with an
-/// entry point `data.<package>.deny` per rule, and [`AGGREGATE`].
+/// entry point `data.<package>.deny` per rule, [`AGGREGATE`] and
+/// [`AGGREGATE_REST`].
 static BUILTIN_PROGRAM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.rvm"));
 
 /// Loads the compiled built-in program. Each engine clone (one per worker

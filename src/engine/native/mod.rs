@@ -1,0 +1,59 @@
+//! Built-in rules evaluated in Rust. The VM spends most of a rule's time
+//! entering functions and reading arguments (docs/performance.md); the
+//! costliest rules, which read a few attributes of each cluster or pool,
+//! also have a Rust version that gives the same `deny` set from the same
+//! input. The Rego stays the definition and the documentation: the tests
+//! compare the two (tests/engines.rs, tests/proptest_plans.rs), and a Rust
+//! version hands an input of a shape it does not read back to the Rego.
+//! `--engine vm` runs every rule as Rego.
+mod lib;
+pub(crate) mod ported;
+mod rules;
+
+use serde_json::Value as Json;
+
+pub(crate) use ported::PORTED;
+
+/// The `deny` set of a ported rule on one input, as the Rego gives it;
+/// None when the rule has no Rust version or the input is not of a shape
+/// it reads (the rule then runs as Rego). `data` is the data document
+/// (`{"akslint": {"params": ...}}`).
+pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<regorus::Value> {
+    let params = data.pointer(&format!("/akslint/params/{id}"));
+    let deny = match id {
+        "AKS001" => rules::aks001(input),
+        "AKS002" => rules::aks002(input),
+        "AKS003" => {
+            let allowed = params?.get("allowed_policies")?.as_array()?;
+            let allowed: Vec<String> = allowed
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<_>>()?;
+            rules::aks003(input, &allowed)
+        }
+        "AKS004" => rules::aks004(input),
+        "AKS010" => rules::aks010(input),
+        "AKS011" => {
+            let min = params?.get("min_nodes").filter(|v| v.is_number())?;
+            rules::aks011(input, &regorus::Value::from(min.clone()))
+        }
+        "AKS017" => rules::aks017(input),
+        "AKS018" => rules::aks018(input),
+        "AKS020" => rules::aks020(input),
+        "AKS024" => rules::aks024(input),
+        "AKS039" => {
+            let max = params?
+                .get("max_interval_hours")
+                .filter(|v| v.is_number())?;
+            rules::aks039(input, &regorus::Value::from(max.clone()))
+        }
+        "AKS041" => rules::aks041(input),
+        "AKS042" => rules::aks042(input),
+        "AKS043" => rules::aks043(input),
+        _ => None,
+    }?;
+    Some(deny.into_value())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,443 @@
+//! The Rust versions against their Rego, on random clusters and pools:
+//! every attribute the ported rules read, each absent, unset in each way,
+//! of another type, or one of the values the rules compare with (in other
+//! cases), with random `unknown` keys and `unknown_roots` as akslint
+//! builds them, missing or inconsistent. The Rego runs on the VM, rule by
+//! rule; the two `deny` sets must be equal, messages included.
+use serde_json::{json, Map, Value as Json};
+
+use super::{deny, PORTED};
+use crate::engine::{Backend, RuleEngine};
+
+/// xorshift64*: deterministic, no dependency. `odd`: this input may hold
+/// shapes a Rust version hands to the Rego (a fractional count, a pool
+/// without a prefix).
+struct Rng(u64, bool);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n.max(1) as u64).unwrap_or(0)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        items.get(self.below(items.len()))
+    }
+}
+
+/// The values a leaf may take (None: absent).
+fn leaf(rng: &mut Rng) -> Option<Json> {
+    let choices = [
+        Json::Null,
+        json!(""),
+        json!([]),
+        json!({}),
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(3),
+        json!("azure"),
+        json!("Azure"),
+        json!("kubenet"),
+        json!("overlay"),
+        json!("Overlay"),
+        json!("cilium"),
+        json!("Cilium"),
+        json!("calico"),
+        json!("none"),
+        json!("None"),
+        json!("patch"),
+        json!("stable"),
+        json!("NodeImage"),
+        json!("securitypatch"),
+        json!("Unmanaged"),
+        json!("SystemAssigned"),
+        json!("userassigned"),
+        json!("SystemAssigned, UserAssigned"),
+        json!("UserAssigned,"),
+        json!("<absent>"),
+        json!(["203.0.113.0/24"]),
+        json!([{}]),
+        json!([{"client_id": "x"}]),
+        json!("İ"),
+        json!("Standard"),
+        json!("premium"),
+        json!("Free"),
+        json!(24),
+        json!(48),
+        json!(168),
+        json!(720),
+        json!(2160),
+        json!(-1),
+        json!("CriticalAddonsOnly=true:NoSchedule"),
+        json!(["CriticalAddonsOnly=true:NoSchedule"]),
+        json!(["a=b:NoSchedule", null]),
+        json!(["a=b:NoSchedule", "CriticalAddonsOnly=true:NoSchedule"]),
+        json!("System"),
+        json!("system"),
+        json!("User"),
+    ];
+    if rng.1 && rng.below(40) == 0 {
+        return Some(json!(24.5));
+    }
+    (rng.below(5) > 0).then(|| rng.pick(&choices).cloned().unwrap_or(Json::Null))
+}
+
+/// A block (`name = [ {fields} ]`), absent, or unset in one of its ways.
+fn block(rng: &mut Rng, fields: &[&str]) -> Option<Json> {
+    match rng.below(8) {
+        0 => None,
+        1 => Some(Json::Null),
+        2 => Some(json!([])),
+        3 => leaf(rng),
+        _ => {
+            let mut o = Map::new();
+            for f in fields {
+                if let Some(v) = leaf(rng) {
+                    o.insert((*f).to_string(), v);
+                }
+            }
+            Some(json!([o]))
+        }
+    }
+}
+
+fn values(rng: &mut Rng, pool: bool) -> Map<String, Json> {
+    let mut v = Map::new();
+    let leaves: &[&str] = if pool {
+        &[
+            "host_encryption_enabled",
+            "enable_host_encryption",
+            "mode",
+            "node_public_ip_enabled",
+            "enable_node_public_ip",
+            "only_critical_addons_enabled",
+            "node_taints",
+            "node_count",
+            "min_count",
+            "auto_scaling_enabled",
+            "enable_auto_scaling",
+        ]
+    } else {
+        &[
+            "private_cluster_enabled",
+            "sku_tier",
+            "image_cleaner_enabled",
+            "image_cleaner_interval_hours",
+            "api_server_authorized_ip_ranges",
+            "automatic_upgrade_channel",
+            "automatic_channel_upgrade",
+            "node_os_upgrade_channel",
+            "node_os_channel_upgrade",
+            "service_principal",
+        ]
+    };
+    for k in leaves {
+        if let Some(x) = leaf(rng) {
+            v.insert((*k).to_string(), x);
+        }
+    }
+    if pool {
+        return v;
+    }
+    let blocks: [(&str, &[&str]); 8] = [
+        ("oms_agent", &["log_analytics_workspace_id"]),
+        ("monitor_metrics", &["labels_allowed"]),
+        (
+            "azure_active_directory_role_based_access_control",
+            &["azure_rbac_enabled", "tenant_id"],
+        ),
+        (
+            "network_profile",
+            &[
+                "network_plugin",
+                "network_plugin_mode",
+                "network_data_plane",
+                "ebpf_data_plane",
+                "network_policy",
+            ],
+        ),
+        ("api_server_access_profile", &["authorized_ip_ranges"]),
+        ("api_server_access", &["authorized_ip_ranges"]),
+        ("identity", &["type", "identity_ids"]),
+        (
+            "private_cluster",
+            &["public_fully_qualified_domain_name_enabled"],
+        ),
+    ];
+    for (name, fields) in blocks {
+        if let Some(b) = block(rng, fields) {
+            v.insert(name.to_string(), b);
+        }
+    }
+    v
+}
+
+/// `unknown` keys among the paths the rules read (and their blocks), and
+/// `unknown_roots` as akslint builds it, or missing, or inconsistent.
+fn unknown(rng: &mut Rng, o: &mut Map<String, Json>, pool: bool) {
+    let keys: &[&str] = if pool {
+        &[
+            "host_encryption_enabled",
+            "enable_host_encryption",
+            "mode",
+            "node_public_ip_enabled",
+            "enable_node_public_ip",
+            "only_critical_addons_enabled",
+            "node_taints",
+            "node_taints.0",
+            "node_taints.1",
+            "node_count",
+            "min_count",
+            "auto_scaling_enabled",
+            "enable_auto_scaling",
+        ]
+    } else {
+        &[
+            "private_cluster_enabled",
+            "private_cluster",
+            "default_node_pool",
+            "default_node_pool.0",
+            "sku_tier",
+            "image_cleaner_enabled",
+            "image_cleaner_interval_hours",
+            "oms_agent",
+            "oms_agent.0.log_analytics_workspace_id",
+            "monitor_metrics",
+            "azure_active_directory_role_based_access_control",
+            "azure_active_directory_role_based_access_control.0.azure_rbac_enabled",
+            "network_profile",
+            "network_profile.0",
+            "network_profile.0.network_plugin",
+            "network_profile.0.network_plugin_mode",
+            "network_profile.0.network_data_plane",
+            "network_profile.0.ebpf_data_plane",
+            "network_profile.0.network_policy",
+            "api_server_access_profile",
+            "api_server_access_profile.0.authorized_ip_ranges",
+            "api_server_authorized_ip_ranges",
+            "api_server_access.0.authorized_ip_ranges",
+            "service_principal",
+            "identity",
+            "identity.0.type",
+            "automatic_upgrade_channel",
+            "automatic_channel_upgrade",
+            "node_os_upgrade_channel",
+            "node_os_channel_upgrade",
+        ]
+    };
+    let mut unknown = Map::new();
+    for _ in 0..rng.below(4) {
+        if let Some(k) = rng.pick(keys) {
+            // Now and then a key that is not `true`.
+            let v = if rng.below(10) == 0 {
+                json!(false)
+            } else {
+                json!(true)
+            };
+            unknown.insert((*k).to_string(), v);
+        }
+    }
+    let mut roots = Map::new();
+    for k in unknown.keys() {
+        let root = k.split('.').next().unwrap_or_default();
+        roots.insert(root.to_string(), json!(true));
+    }
+    match rng.below(12) {
+        0 => {}
+        1 => {
+            o.insert("unknown_roots".into(), json!({}));
+        }
+        2 => {
+            o.insert("unknown_roots".into(), json!(["network_profile"]));
+        }
+        3 => {
+            roots.insert("identity".into(), json!(false));
+            o.insert("unknown_roots".into(), Json::Object(roots));
+        }
+        _ => {
+            o.insert("unknown_roots".into(), Json::Object(roots));
+        }
+    }
+    match rng.below(15) {
+        0 => {}
+        1 => {
+            o.insert("unknown".into(), Json::Null);
+        }
+        _ => {
+            o.insert("unknown".into(), Json::Object(unknown));
+        }
+    }
+}
+
+fn input(rng: &mut Rng, n: usize) -> Json {
+    let mut clusters = Vec::new();
+    let mut automatic = Vec::new();
+    let mut pools = Vec::new();
+    for i in 0..n {
+        let auto = rng.below(6) == 0;
+        let t = if auto {
+            "azurerm_kubernetes_automatic_cluster"
+        } else {
+            "azurerm_kubernetes_cluster"
+        };
+        let address = format!("module.m[{}].{t}.c{i}", rng.below(3));
+        let mut c = Map::new();
+        c.insert("address".into(), json!(address));
+        c.insert("type".into(), json!(t));
+        c.insert("values".into(), Json::Object(values(rng, false)));
+        unknown(rng, &mut c, false);
+        for _ in 0..rng.below(3) {
+            let default = rng.below(2) == 0;
+            let mut p = Map::new();
+            match rng.below(12) {
+                0 => {}
+                1 => {
+                    p.insert("kind".into(), json!("other"));
+                }
+                _ => {
+                    p.insert(
+                        "kind".into(),
+                        json!(if default { "default" } else { "resource" }),
+                    );
+                }
+            }
+            if rng.below(10) > 0 {
+                p.insert("cluster".into(), json!(address));
+            }
+            let (pa, prefix) = if default {
+                (address.clone(), json!(["default_node_pool", 0]))
+            } else {
+                (
+                    format!("azurerm_kubernetes_cluster_node_pool.p{i}_{}", rng.below(9)),
+                    json!([]),
+                )
+            };
+            p.insert("address".into(), json!(pa));
+            if !rng.1 || rng.below(8) > 0 {
+                p.insert("prefix".into(), prefix);
+            }
+            p.insert("values".into(), Json::Object(values(rng, true)));
+            unknown(rng, &mut p, true);
+            pools.push(Json::Object(p));
+        }
+        if auto {
+            automatic.push(Json::Object(c));
+        } else {
+            clusters.push(Json::Object(c));
+        }
+    }
+    // As akslint joins them, most of the time.
+    let mut by_cluster = Map::new();
+    for p in &pools {
+        if let Some(c) = p["cluster"].as_str() {
+            let list = by_cluster.entry(c.to_string()).or_insert_with(|| json!([]));
+            if let Some(l) = list.as_array_mut() {
+                l.push(p.clone());
+            }
+        }
+    }
+    let by_cluster = if rng.below(4) > 0 {
+        Json::Object(by_cluster)
+    } else {
+        Json::Null
+    };
+    json!({
+        "pools_by_cluster": by_cluster,
+        "by_type": {
+            "azurerm_kubernetes_cluster": clusters,
+            "azurerm_kubernetes_automatic_cluster": automatic,
+        },
+        "pools": pools,
+    })
+}
+
+fn engine(backend: Backend, params: &Map<String, Json>) -> RuleEngine {
+    let rules: Vec<_> = crate::rules::builtin_rules()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| PORTED.contains(&r.meta.id.as_str()))
+        .collect();
+    assert_eq!(rules.len(), PORTED.len(), "a ported rule is not built in");
+    RuleEngine::new(
+        rules,
+        &crate::rules::builtin_libs(),
+        params,
+        std::time::Duration::from_secs(60),
+        backend,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("engine: {e}"))
+}
+
+#[test]
+fn rust_and_rego_agree_on_random_resources() {
+    let mut params = Map::new();
+    params.insert(
+        "AKS003".into(),
+        json!({"allowed_policies": ["calico", "Cilium"]}),
+    );
+    params.insert("AKS039".into(), json!({"max_interval_hours": 720}));
+    params.insert("AKS011".into(), json!({"min_nodes": 5}));
+    for params in [Map::new(), params] {
+        let mut native = engine(Backend::Native, &params);
+        let mut vm = engine(Backend::Vm, &params);
+        let data = crate::engine::merge_params(native.rules(), &params);
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15, false);
+        let mut findings = 0;
+        for round in 0..60 {
+            rng.1 = round % 3 == 2;
+            let input = regorus::Value::from(input(&mut rng, 60));
+            // Each Rust version reads the inputs without odd shapes.
+            for id in PORTED {
+                let read = deny(id, &input, &data).is_some();
+                assert!(read || rng.1, "{id} handed back round {round}");
+            }
+            let (a, fa) = native.evaluate(input.clone());
+            let (b, fb) = vm.evaluate(input);
+            assert!(fa.is_empty() && fb.is_empty(), "{fa:?} {fb:?}");
+            if a != b {
+                let first = a.iter().zip(&b).position(|(x, y)| x != y);
+                panic!(
+                    "round {round}: Rust {} findings, Rego {}; first difference at {first:?}:\n{:?}\n{:?}",
+                    a.len(),
+                    b.len(),
+                    first.and_then(|i| a.get(i)),
+                    first.and_then(|i| b.get(i)),
+                );
+            }
+            findings += a.len();
+        }
+        // Every ported rule found something, both ways (the inputs reach
+        // the rules' branches).
+        assert!(findings > 1000, "{findings}");
+    }
+}
+
+#[test]
+fn a_shape_the_rust_versions_do_not_read_goes_to_the_rego() {
+    let data = json!({"akslint": {"params": {"AKS003": {"allowed_policies": ["calico"]}}}});
+    // A cluster without values, a pool whose prefix is not a list.
+    let odd = regorus::Value::from(json!({
+        "by_type": {"azurerm_kubernetes_cluster": [{"address": "a"}]},
+        "pools": [{"address": "p", "values": {}, "prefix": "x"}],
+    }));
+    assert!(deny("AKS001", &odd, &data).is_none());
+    assert!(deny("AKS017", &odd, &data).is_none());
+    // A parameter of another type.
+    let data = json!({"akslint": {"params": {"AKS003": {"allowed_policies": [1]}}}});
+    assert!(deny("AKS003", &regorus::Value::from(json!({})), &data).is_none());
+    // And the engine still gives the Rego's findings for it.
+    let mut native = engine(Backend::Native, &Map::new());
+    let mut vm = engine(Backend::Vm, &Map::new());
+    let (a, fa) = native.evaluate(odd.clone());
+    let (b, fb) = vm.evaluate(odd);
+    assert_eq!(a, b);
+    assert_eq!(fa.len(), fb.len());
+}
