@@ -241,6 +241,22 @@ pub(super) fn empty(v: &Value) -> bool {
     }
 }
 
+/// A number as Rego's `sprintf("%v")` writes it; None for another type.
+pub(super) fn number_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(n.format_decimal()),
+        _ => None,
+    }
+}
+
+/// `sprintf("%q")` of a string of printable ASCII without quotes or
+/// backslashes (Go quoting leaves it as it is); None for another.
+pub(super) fn quoted(s: &str) -> Option<String> {
+    s.chars()
+        .all(|c| matches!(c, ' '..='~') && c != '"' && c != '\\')
+        .then(|| format!("\"{s}\""))
+}
+
 /// `lib.eq_ci`: both strings, equal once lowercased.
 pub(super) fn eq_ci(a: &Value, b: &str) -> bool {
     matches!(a, Value::String(s) if s.to_lowercase() == b.to_lowercase())

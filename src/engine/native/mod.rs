@@ -7,6 +7,7 @@
 //! version hands an input of a shape it does not read back to the Rego.
 //! `--engine vm` runs every rule as Rego.
 mod lib;
+mod pools;
 pub(crate) mod ported;
 mod rules;
 
@@ -32,15 +33,27 @@ pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<rego
             rules::aks003(input, &allowed)
         }
         "AKS004" => rules::aks004(input),
-        "AKS010" => rules::aks010(input),
+        "AKS010" => pools::aks010(input),
         "AKS011" => {
             let min = params?.get("min_nodes").filter(|v| v.is_number())?;
             rules::aks011(input, &regorus::Value::from(min.clone()))
         }
-        "AKS017" => rules::aks017(input),
-        "AKS018" => rules::aks018(input),
+        "AKS012" => {
+            let required = params?.get("required_zones")?.as_array()?;
+            let required: Vec<regorus::Value> =
+                required.iter().cloned().map(regorus::Value::from).collect();
+            pools::aks012(input, &required)
+        }
+        "AKS016" => {
+            let max = params?.get("max_price").filter(|v| v.is_number())?;
+            pools::aks016(input, &regorus::Value::from(max.clone()))
+        }
+        "AKS017" => pools::aks017(input),
+        "AKS018" => pools::aks018(input),
         "AKS020" => rules::aks020(input),
+        "AKS022" => rules::aks022(input),
         "AKS024" => rules::aks024(input),
+        "AKS040" => rules::aks040(input),
         "AKS039" => {
             let max = params?
                 .get("max_interval_hours")

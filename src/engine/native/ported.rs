@@ -4,6 +4,6 @@
 
 /// The ids of the rules evaluated in Rust by default.
 pub const PORTED: &[&str] = &[
-    "AKS001", "AKS002", "AKS003", "AKS004", "AKS010", "AKS011", "AKS017", "AKS018", "AKS020",
-    "AKS024", "AKS039", "AKS041", "AKS042", "AKS043",
+    "AKS001", "AKS002", "AKS003", "AKS004", "AKS010", "AKS011", "AKS012", "AKS016", "AKS017",
+    "AKS018", "AKS020", "AKS022", "AKS024", "AKS039", "AKS040", "AKS041", "AKS042", "AKS043",
 ];

@@ -7,7 +7,7 @@
 use regorus::Value;
 
 use super::lib::{
-    automatic_clusters, clusters, empty, eq_ci, in_ci, pools, Attr, Deny, Obj, Path, S,
+    automatic_clusters, clusters, empty, eq_ci, in_ci, number_text, Attr, Deny, Obj, Path, S,
 };
 
 /// AKS001 private-cluster.
@@ -189,27 +189,6 @@ pub(super) fn aks004(input: &Value) -> Option<Deny> {
     Some(deny)
 }
 
-/// AKS017 host-encryption.
-pub(super) fn aks017(input: &Value) -> Option<Deny> {
-    let mut deny = Deny::default();
-    for p in pools(input)? {
-        let a = p.attr2(
-            &[S::K("host_encryption_enabled")],
-            &[S::K("enable_host_encryption")],
-        );
-        if *a.value == Value::Bool(true) {
-            continue;
-        }
-        let msg = if a.unknown {
-            format!("`{}` is known only after apply: it must be `true`, to encrypt the node pool's temp disks and caches at the host.", a.name())
-        } else {
-            "The node pool does not encrypt temp disks and caches at the host: set `host_encryption_enabled = true` (3.x `enable_host_encryption`).".to_string()
-        };
-        deny.result(&p, &a, msg)?;
-    }
-    Some(deny)
-}
-
 /// AKS020 no-service-principal.
 pub(super) fn aks020(input: &Value) -> Option<Deny> {
     const IDENTITY: Path = &[S::K("identity")];
@@ -306,87 +285,6 @@ pub(super) fn aks041(input: &Value) -> Option<Deny> {
     Some(deny)
 }
 
-/// AKS010 critical-addons.
-pub(super) fn aks010(input: &Value) -> Option<Deny> {
-    const TAINT: &str = "CriticalAddonsOnly=true:NoSchedule";
-    const ONLY_CRITICAL: Path = &[S::K("only_critical_addons_enabled")];
-    const TAINTS: Path = &[S::K("node_taints")];
-    let mut deny = Deny::default();
-    for p in pools(input)? {
-        let default = p.is_default_pool();
-        if !(p.is_system_pool() || p.mode_unknown()) {
-            continue;
-        }
-        let taints = match p.raw(TAINTS) {
-            Value::Array(a) => Some(a),
-            _ => None,
-        };
-        let reserved = *p.raw(ONLY_CRITICAL) == Value::Bool(true)
-            || taints.is_some_and(|t| {
-                t.iter()
-                    .any(|t| matches!(t, Value::String(s) if s.as_ref() == TAINT))
-            });
-        if reserved {
-            continue;
-        }
-        let taints_unknown = p.unknown(TAINTS)
-            || taints.is_some_and(|t| {
-                (0..t.len()).any(|i| p.unknown(&[S::K("node_taints"), S::I(i as u64)]))
-            });
-        let (msg, attribute) = if default {
-            ("The system node pool also runs application pods: set `default_node_pool.only_critical_addons_enabled = true`.", ONLY_CRITICAL)
-        } else {
-            ("The system node pool also runs application pods: add `\"CriticalAddonsOnly=true:NoSchedule\"` to `node_taints`.", TAINTS)
-        };
-        if p.unknown(ONLY_CRITICAL) {
-            deny.add(
-                &p,
-                ONLY_CRITICAL,
-                true,
-                format!("{msg} (`only_critical_addons_enabled` is known only after apply)"),
-            )?;
-        } else if taints_unknown {
-            deny.add(
-                &p,
-                TAINTS,
-                true,
-                format!("{msg} (`node_taints` is known only after apply)"),
-            )?;
-        } else if p.mode_unknown() {
-            deny.add(
-                &p,
-                attribute,
-                true,
-                format!("{msg} (the pool's mode is known only after apply)"),
-            )?;
-        } else {
-            deny.add(&p, attribute, false, msg.into())?;
-        }
-    }
-    Some(deny)
-}
-
-/// AKS018 node-public-ip.
-pub(super) fn aks018(input: &Value) -> Option<Deny> {
-    let mut deny = Deny::default();
-    for p in pools(input)? {
-        let a = p.attr2(
-            &[S::K("node_public_ip_enabled")],
-            &[S::K("enable_node_public_ip")],
-        );
-        if !a.unknown && *a.value != Value::Bool(true) {
-            continue;
-        }
-        let msg = if a.unknown {
-            format!("`{}` is known only after apply: it must not be `true`, or the node pool gives its nodes public IP addresses.", a.name())
-        } else {
-            "The node pool gives its nodes public IP addresses: set `node_public_ip_enabled = false` (3.x `enable_node_public_ip`) or remove it.".to_string()
-        };
-        deny.result(&p, &a, msg)?;
-    }
-    Some(deny)
-}
-
 /// AKS024 azure-rbac.
 pub(super) fn aks024(input: &Value) -> Option<Deny> {
     const BLOCK: Path = &[S::K("azure_active_directory_role_based_access_control")];
@@ -458,14 +356,6 @@ pub(super) fn aks039(input: &Value, max_hours: &Value) -> Option<Deny> {
         }
     }
     Some(deny)
-}
-
-/// A number as Rego's `sprintf("%v")` writes it; None for another type.
-fn number_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Number(n) => Some(n.format_decimal()),
-        _ => None,
-    }
 }
 
 /// AKS042 monitoring.
@@ -609,6 +499,50 @@ pub(super) fn aks011(input: &Value, min_nodes: &Value) -> Option<Deny> {
             format!("The system node pools guarantee only {known} node(s), fewer than {min_text}: {FIX}.")
         };
         deny.add_steps(&c, attribute, uncertain, msg)?;
+    }
+    Some(deny)
+}
+
+/// AKS022 workload-identity.
+pub(super) fn aks022(input: &Value) -> Option<Deny> {
+    let mut deny = Deny::default();
+    for c in clusters(input)? {
+        let a = c.attr1(&[S::K("oidc_issuer_enabled")]);
+        if *a.value != Value::Bool(true) {
+            let msg = if a.unknown {
+                "`oidc_issuer_enabled` is known only after apply: it must be `true`, which workload identity needs."
+            } else {
+                "The cluster's OIDC issuer is disabled, which workload identity needs: set `oidc_issuer_enabled = true`."
+            };
+            deny.result(&c, &a, msg.into())?;
+        }
+        let a = c.attr1(&[S::K("workload_identity_enabled")]);
+        if *a.value != Value::Bool(true) {
+            let msg = if a.unknown {
+                "`workload_identity_enabled` is known only after apply: it must be `true` (with `oidc_issuer_enabled = true`)."
+            } else {
+                "Workload identity is disabled: set `workload_identity_enabled = true` (with `oidc_issuer_enabled = true`)."
+            };
+            deny.result(&c, &a, msg.into())?;
+        }
+    }
+    Some(deny)
+}
+
+/// AKS040 maintenance.
+pub(super) fn aks040(input: &Value) -> Option<Deny> {
+    const AUTO_UPGRADE: Path = &[S::K("maintenance_window_auto_upgrade")];
+    const NODE_OS: Path = &[S::K("maintenance_window_node_os")];
+    let mut deny = Deny::default();
+    for c in clusters(input)? {
+        if c.is_unset(AUTO_UPGRADE) && c.is_unset(&[S::K("maintenance_window")]) {
+            let msg = "Cluster upgrades can start at any time: add a `maintenance_window_auto_upgrade` block (or the legacy `maintenance_window`) with your maintenance slot.";
+            deny.add(&c, AUTO_UPGRADE, false, msg.into())?;
+        }
+        if c.is_unset(NODE_OS) {
+            let msg = "Node OS image updates can start at any time: add a `maintenance_window_node_os` block with your maintenance slot.";
+            deny.add(&c, NODE_OS, false, msg.into())?;
+        }
     }
     Some(deny)
 }

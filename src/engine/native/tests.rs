@@ -82,6 +82,12 @@ fn leaf(rng: &mut Rng) -> Option<Json> {
         json!("System"),
         json!("system"),
         json!("User"),
+        json!("Spot"),
+        json!("spot"),
+        json!("Regular"),
+        json!("Delete"),
+        json!("Deallocate"),
+        json!([{"day": "Sunday"}]),
     ];
     if rng.1 && rng.below(40) == 0 {
         return Some(json!(24.5));
@@ -123,10 +129,19 @@ fn values(rng: &mut Rng, pool: bool) -> Map<String, Json> {
             "min_count",
             "auto_scaling_enabled",
             "enable_auto_scaling",
+            "zones",
+            "priority",
+            "eviction_policy",
+            "spot_max_price",
         ]
     } else {
         &[
             "private_cluster_enabled",
+            "oidc_issuer_enabled",
+            "workload_identity_enabled",
+            "maintenance_window",
+            "maintenance_window_auto_upgrade",
+            "maintenance_window_node_os",
             "sku_tier",
             "image_cleaner_enabled",
             "image_cleaner_interval_hours",
@@ -139,7 +154,26 @@ fn values(rng: &mut Rng, pool: bool) -> Map<String, Json> {
         ]
     };
     for k in leaves {
-        if let Some(x) = leaf(rng) {
+        let special: &[Json] = match *k {
+            "zones" => &[
+                json!(["1", "2", "3"]),
+                json!([3, 1, 2]),
+                json!(["1"]),
+                json!([1, 2]),
+                json!(["1", "2", "3", "4"]),
+                json!(["1", "2", null]),
+                json!(["1", "2", "3", null]),
+                json!(["1", "2", "4"]),
+                json!(["a", "b", "c", "d"]),
+            ],
+            "spot_max_price" => &[json!(-1), json!(-1.0), json!(0.5), json!(0.05), json!("-1")],
+            _ => &[],
+        };
+        let x = match rng.pick(special) {
+            Some(x) if rng.below(2) == 0 => Some(x.clone()),
+            _ => leaf(rng),
+        };
+        if let Some(x) = x {
             v.insert((*k).to_string(), x);
         }
     }
@@ -197,11 +231,22 @@ fn unknown(rng: &mut Rng, o: &mut Map<String, Json>, pool: bool) {
             "min_count",
             "auto_scaling_enabled",
             "enable_auto_scaling",
+            "zones",
+            "zones.0",
+            "zones.2",
+            "priority",
+            "eviction_policy",
+            "spot_max_price",
         ]
     } else {
         &[
             "private_cluster_enabled",
             "private_cluster",
+            "oidc_issuer_enabled",
+            "workload_identity_enabled",
+            "maintenance_window",
+            "maintenance_window_auto_upgrade",
+            "maintenance_window_node_os",
             "default_node_pool",
             "default_node_pool.0",
             "sku_tier",
@@ -385,6 +430,8 @@ fn rust_and_rego_agree_on_random_resources() {
     );
     params.insert("AKS039".into(), json!({"max_interval_hours": 720}));
     params.insert("AKS011".into(), json!({"min_nodes": 5}));
+    params.insert("AKS012".into(), json!({"required_zones": [1, 2, "3", "4"]}));
+    params.insert("AKS016".into(), json!({"max_price": 0.5}));
     for params in [Map::new(), params] {
         let mut native = engine(Backend::Native, &params);
         let mut vm = engine(Backend::Vm, &params);

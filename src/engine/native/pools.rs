@@ -1,0 +1,211 @@
+//! The built-in rules about node pools, in Rust (see `rules.rs`).
+use std::collections::BTreeSet;
+
+use regorus::Value;
+
+use super::lib::{empty, eq_ci, number_text, pools, quoted, Deny, Path, S};
+
+/// AKS010 critical-addons.
+pub(super) fn aks010(input: &Value) -> Option<Deny> {
+    const TAINT: &str = "CriticalAddonsOnly=true:NoSchedule";
+    const ONLY_CRITICAL: Path = &[S::K("only_critical_addons_enabled")];
+    const TAINTS: Path = &[S::K("node_taints")];
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        let default = p.is_default_pool();
+        if !(p.is_system_pool() || p.mode_unknown()) {
+            continue;
+        }
+        let taints = match p.raw(TAINTS) {
+            Value::Array(a) => Some(a),
+            _ => None,
+        };
+        let reserved = *p.raw(ONLY_CRITICAL) == Value::Bool(true)
+            || taints.is_some_and(|t| {
+                t.iter()
+                    .any(|t| matches!(t, Value::String(s) if s.as_ref() == TAINT))
+            });
+        if reserved {
+            continue;
+        }
+        let taints_unknown = p.unknown(TAINTS)
+            || taints.is_some_and(|t| {
+                (0..t.len()).any(|i| p.unknown(&[S::K("node_taints"), S::I(i as u64)]))
+            });
+        let (msg, attribute) = if default {
+            ("The system node pool also runs application pods: set `default_node_pool.only_critical_addons_enabled = true`.", ONLY_CRITICAL)
+        } else {
+            ("The system node pool also runs application pods: add `\"CriticalAddonsOnly=true:NoSchedule\"` to `node_taints`.", TAINTS)
+        };
+        if p.unknown(ONLY_CRITICAL) {
+            deny.add(
+                &p,
+                ONLY_CRITICAL,
+                true,
+                format!("{msg} (`only_critical_addons_enabled` is known only after apply)"),
+            )?;
+        } else if taints_unknown {
+            deny.add(
+                &p,
+                TAINTS,
+                true,
+                format!("{msg} (`node_taints` is known only after apply)"),
+            )?;
+        } else if p.mode_unknown() {
+            deny.add(
+                &p,
+                attribute,
+                true,
+                format!("{msg} (the pool's mode is known only after apply)"),
+            )?;
+        } else {
+            deny.add(&p, attribute, false, msg.into())?;
+        }
+    }
+    Some(deny)
+}
+
+/// AKS012 zones; `required` is its `required_zones` parameter.
+pub(super) fn aks012(input: &Value, required: &[Value]) -> Option<Deny> {
+    const ZONES: Path = &[S::K("zones")];
+    // `zone(z)`: a string, or an integer as text; None for another value.
+    let zone = |z: &Value| -> Option<Option<String>> {
+        match z {
+            Value::String(s) => Some(Some(s.to_string())),
+            Value::Number(n) if n.is_integer() => Some(Some(n.as_i64()?.to_string())),
+            Value::Number(_) => None,
+            _ => Some(None),
+        }
+    };
+    let quote_all = |zones: &BTreeSet<String>| -> Option<String> {
+        let quoted: Option<Vec<String>> = zones.iter().map(|z| quoted(z)).collect();
+        Some(quoted?.join(", "))
+    };
+    let mut wanted = BTreeSet::new();
+    for z in required {
+        wanted.extend(zone(z)?);
+    }
+    let required_text = quote_all(&wanted)?;
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        let raw = p.raw(ZONES);
+        let mut zones = BTreeSet::new();
+        if let Value::Array(a) = raw {
+            for z in a.iter() {
+                zones.extend(zone(z)?);
+            }
+        }
+        if wanted.is_subset(&zones) {
+            continue;
+        }
+        let element_unknown = match raw {
+            Value::Array(a) => (0..a.len()).any(|i| p.unknown(&[S::K("zones"), S::I(i as u64)])),
+            _ => false,
+        };
+        if p.unknown(ZONES) {
+            let msg = format!("The node pool's `zones` are known only after apply: they must include {required_text}.");
+            deny.add(&p, ZONES, true, msg)?;
+        } else if element_unknown {
+            let msg = format!("Some of the node pool's `zones` are known only after apply: they must include {required_text}.");
+            deny.add(&p, ZONES, true, msg)?;
+        } else {
+            let describe = if zones.is_empty() {
+                "is not spread across availability zones".to_string()
+            } else {
+                format!("runs in zones {} only", quote_all(&zones)?)
+            };
+            let msg = format!("The node pool {describe}: set `zones = [{required_text}]`.");
+            deny.add(&p, ZONES, false, msg)?;
+        }
+    }
+    Some(deny)
+}
+
+/// AKS016 spot-eviction; `max_price` is its parameter (a number).
+pub(super) fn aks016(input: &Value, max_price: &Value) -> Option<Deny> {
+    const PRIORITY: Path = &[S::K("priority")];
+    let max = number_text(max_price)?;
+    let minus_one = Value::from(-1_i64);
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        let priority_unknown = p.unknown(PRIORITY);
+        if !(priority_unknown || eq_ci(p.raw(PRIORITY), "Spot")) {
+            continue;
+        }
+        // The library's `verdict`: unknown when the priority is.
+        let mut verdict = |a: &super::lib::Attr<'_>, msg: String, unknown_msg: String| {
+            if !a.unknown && priority_unknown {
+                deny.add(
+                    &p,
+                    a.path,
+                    true,
+                    format!("{msg} (the pool's priority is known only after apply)"),
+                )
+            } else if a.unknown {
+                deny.add(&p, a.path, true, unknown_msg)
+            } else {
+                deny.add(&p, a.path, false, msg)
+            }
+        };
+        let a = p.attr1(&[S::K("eviction_policy")]);
+        if !((!a.unknown && empty(a.value)) || eq_ci(a.value, "Delete")) {
+            verdict(
+                &a,
+                "Evicted spot nodes are deallocated and keep holding quota and disks: set `eviction_policy = \"Delete\"`.".into(),
+                "`eviction_policy` is known only after apply: it must be \"Delete\" (or unset), or evicted spot nodes keep holding quota and disks.".into(),
+            )?;
+        }
+        let a = p.attr1(&[S::K("spot_max_price")]);
+        let price = if empty(a.value) { &minus_one } else { a.value };
+        if a.unknown || price != max_price {
+            verdict(
+                &a,
+                format!("The spot pool's maximum price differs from the required {max}: set `spot_max_price = {max}`."),
+                format!("`spot_max_price` is known only after apply: it must be {max}."),
+            )?;
+        }
+    }
+    Some(deny)
+}
+
+/// AKS017 host-encryption.
+pub(super) fn aks017(input: &Value) -> Option<Deny> {
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        let a = p.attr2(
+            &[S::K("host_encryption_enabled")],
+            &[S::K("enable_host_encryption")],
+        );
+        if *a.value == Value::Bool(true) {
+            continue;
+        }
+        let msg = if a.unknown {
+            format!("`{}` is known only after apply: it must be `true`, to encrypt the node pool's temp disks and caches at the host.", a.name())
+        } else {
+            "The node pool does not encrypt temp disks and caches at the host: set `host_encryption_enabled = true` (3.x `enable_host_encryption`).".to_string()
+        };
+        deny.result(&p, &a, msg)?;
+    }
+    Some(deny)
+}
+
+/// AKS018 node-public-ip.
+pub(super) fn aks018(input: &Value) -> Option<Deny> {
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        let a = p.attr2(
+            &[S::K("node_public_ip_enabled")],
+            &[S::K("enable_node_public_ip")],
+        );
+        if !a.unknown && *a.value != Value::Bool(true) {
+            continue;
+        }
+        let msg = if a.unknown {
+            format!("`{}` is known only after apply: it must not be `true`, or the node pool gives its nodes public IP addresses.", a.name())
+        } else {
+            "The node pool gives its nodes public IP addresses: set `node_public_ip_enabled = false` (3.x `enable_node_public_ip`) or remove it.".to_string()
+        };
+        deny.result(&p, &a, msg)?;
+    }
+    Some(deny)
+}
