@@ -249,6 +249,20 @@ pub(super) fn number_text(v: &Value) -> Option<String> {
     }
 }
 
+/// An integer as the rules read it (a count, a zone): None for another
+/// number, which the Rust versions hand to the Rego: a fraction, beyond
+/// 2^53, or a float that regorus writes otherwise (`-0`, a large float
+/// written with trailing zeros).
+pub(super) fn integer(v: &Value) -> Option<i64> {
+    let Value::Number(n) = v else {
+        return None;
+    };
+    let i = n
+        .as_i64()
+        .filter(|i| n.is_integer() && i.unsigned_abs() <= 1 << 53)?;
+    (n.format_decimal() == i.to_string()).then_some(i)
+}
+
 /// `sprintf("%q")` of a string of printable ASCII without quotes or
 /// backslashes (Go quoting leaves it as it is); None for another.
 pub(super) fn quoted(s: &str) -> Option<String> {

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 
 use regorus::Value;
 
-use super::lib::{empty, eq_ci, number_text, pools, quoted, Deny, Path, S};
+use super::lib::{empty, eq_ci, integer, number_text, pools, quoted, Deny, Path, S};
 
 /// AKS010 critical-addons.
 pub(super) fn aks010(input: &Value) -> Option<Deny> {
@@ -72,8 +72,7 @@ pub(super) fn aks012(input: &Value, required: &[Value]) -> Option<Deny> {
     let zone = |z: &Value| -> Option<Option<String>> {
         match z {
             Value::String(s) => Some(Some(s.to_string())),
-            Value::Number(n) if n.is_integer() => Some(Some(n.as_i64()?.to_string())),
-            Value::Number(_) => None,
+            Value::Number(_) => Some(Some(integer(z)?.to_string())),
             _ => Some(None),
         }
     };

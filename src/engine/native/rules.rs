@@ -7,7 +7,8 @@
 use regorus::Value;
 
 use super::lib::{
-    automatic_clusters, clusters, empty, eq_ci, in_ci, number_text, Attr, Deny, Obj, Path, S,
+    automatic_clusters, clusters, empty, eq_ci, in_ci, integer, number_text, Attr, Deny, Obj, Path,
+    S,
 };
 
 /// AKS001 private-cluster.
@@ -398,16 +399,6 @@ pub(super) fn aks043(input: &Value) -> Option<Deny> {
         deny.result(&c, &a, msg.into())?;
     }
     Some(deny)
-}
-
-/// An integer as the rules read it (a count): None for another number
-/// (a fraction, or beyond what a double holds exactly), which the Rust
-/// version hands to the Rego.
-fn integer(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) if n.is_integer() => n.as_i64().filter(|i| i.unsigned_abs() <= 1 << 53),
-        _ => None,
-    }
 }
 
 /// AKS011's `[decidable, count]` of a pool: None when a count is a number

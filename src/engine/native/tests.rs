@@ -169,6 +169,15 @@ fn values(rng: &mut Rng, pool: bool) -> Map<String, Json> {
             "spot_max_price" => &[json!(-1), json!(-1.0), json!(0.5), json!(0.05), json!("-1")],
             _ => &[],
         };
+        // Numbers regorus writes otherwise than Rust's integers do: odd.
+        if *k == "zones" && rng.1 && rng.below(10) == 0 {
+            let odd = [
+                json!(["1", 1_152_921_504_606_846_976.0]),
+                json!([-0.0, "1"]),
+            ];
+            v.insert("zones".into(), rng.pick(&odd).cloned().unwrap_or_default());
+            continue;
+        }
         let x = match rng.pick(special) {
             Some(x) if rng.below(2) == 0 => Some(x.clone()),
             _ => leaf(rng),
