@@ -4,7 +4,7 @@
 //! names the Rego it stands for; where an input is not of the shape the
 //! Rego reads without error (a resource without `values`, a `prefix` that
 //! is not an array), the caller gets `None` and the rule runs as Rego.
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use regorus::Value;
 
@@ -150,7 +150,7 @@ impl<'i> Obj<'i> {
         matches!(self.field("kind"), Value::String(k) if k.as_ref() == "default")
     }
 
-    fn is_resource_pool(&self) -> bool {
+    pub(super) fn is_resource_pool(&self) -> bool {
         matches!(self.field("kind"), Value::String(k) if k.as_ref() == "resource")
     }
 
@@ -166,6 +166,14 @@ impl<'i> Obj<'i> {
             || (self.is_resource_pool()
                 && !self.mode_unknown()
                 && eq_ci(self.raw(&[S::K("mode")]), "System"))
+    }
+
+    /// `lib.is_user_pool`: a pool resource whose mode is known and not
+    /// `System`.
+    pub(super) fn is_user_pool(&self) -> bool {
+        self.is_resource_pool()
+            && !self.mode_unknown()
+            && !eq_ci(self.raw(&[S::K("mode")]), "System")
     }
 
     /// `lib.attr1` (its every case: `attr1_any`).
@@ -336,6 +344,50 @@ pub(super) fn cluster_pools<'i>(input: &'i Value, cluster: &Obj<'i>) -> Option<V
             .collect(),
     )
 }
+
+/// `automatic.cluster_index`: the clusters by address. None when two
+/// different clusters have one address (the Rego's object conflicts).
+pub(super) struct ClusterIndex<'i>(HashMap<&'i str, Obj<'i>>);
+
+const NAP_MODE: Path = &[S::K("node_provisioning_profile"), S::I(0), S::K("mode")];
+
+impl<'i> ClusterIndex<'i> {
+    pub(super) fn new(input: &'i Value) -> Option<Self> {
+        let mut index: HashMap<&'i str, Obj<'i>> = HashMap::new();
+        for c in clusters(input)? {
+            if let Some(before) = index.insert(c.address, c) {
+                if before.obj != c.obj {
+                    return None;
+                }
+            }
+        }
+        Some(Self(index))
+    }
+
+    /// `cluster_index[p.cluster]`.
+    pub(super) fn cluster_of(&self, p: &Obj<'_>) -> Option<&Obj<'i>> {
+        match p.field("cluster") {
+            Value::String(s) => self.0.get(s.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// `automatic.nap_auto`: the pool's cluster provisions user capacity
+    /// itself (node provisioning mode `Auto`, known).
+    pub(super) fn nap_auto(&self, p: &Obj<'_>) -> bool {
+        self.cluster_of(p)
+            .is_some_and(|c| !c.unknown(NAP_MODE) && eq_ci(c.raw(NAP_MODE), "Auto"))
+    }
+
+    /// `automatic.nap_unknown`: the pool's cluster's node provisioning
+    /// mode is known only after apply.
+    pub(super) fn nap_unknown(&self, p: &Obj<'_>) -> bool {
+        self.cluster_of(p).is_some_and(|c| c.unknown(NAP_MODE))
+    }
+}
+
+/// `automatic.nap_unknown_note`.
+pub(super) const NAP_UNKNOWN_NOTE: &str = " (the cluster's `node_provisioning_profile.mode` is known only after apply: with `Auto` the rule does not apply)";
 
 /// A rule's `deny` set: findings as the library's `finding` and
 /// `unknown_finding` build them, in a set (the same order and the same

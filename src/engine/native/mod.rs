@@ -6,10 +6,13 @@
 //! compare the two (tests/engines.rs, tests/proptest_plans.rs), and a Rust
 //! version hands an input of a shape it does not read back to the Rego.
 //! `--engine vm` runs every rule as Rego.
+mod cluster;
 mod lib;
 mod pools;
 pub(crate) mod ported;
 mod rules;
+mod scaling;
+mod versions;
 
 use serde_json::Value as Json;
 
@@ -33,11 +36,16 @@ pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<rego
             rules::aks003(input, &allowed)
         }
         "AKS004" => rules::aks004(input),
+        "AKS006" => pools::aks006(input),
+        "AKS008" => cluster::aks008(input),
         "AKS010" => pools::aks010(input),
         "AKS011" => {
             let min = params?.get("min_nodes").filter(|v| v.is_number())?;
             rules::aks011(input, &regorus::Value::from(min.clone()))
         }
+        "AKS013" => scaling::aks013(input),
+        "AKS014" => pools::aks014(input),
+        "AKS015" => pools::aks015(input),
         "AKS012" => {
             let required = params?.get("required_zones")?.as_array()?;
             let required: Vec<regorus::Value> =
@@ -50,9 +58,21 @@ pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<rego
         }
         "AKS017" => pools::aks017(input),
         "AKS018" => pools::aks018(input),
+        "AKS019" => {
+            let min = params?.get("min_nodes").filter(|v| v.is_number())?;
+            scaling::aks019(input, &regorus::Value::from(min.clone()))
+        }
         "AKS020" => rules::aks020(input),
         "AKS022" => rules::aks022(input),
         "AKS024" => rules::aks024(input),
+        "AKS025" => cluster::aks025(input),
+        "AKS026" => cluster::aks026(input),
+        "AKS029" => cluster::aks029(input),
+        "AKS030" => cluster::aks030(input),
+        "AKS031" => cluster::aks031(input),
+        "AKS032" => cluster::aks032(input),
+        "AKS034" => cluster::aks034(input),
+        "AKS035" => cluster::aks035(input),
         "AKS040" => rules::aks040(input),
         "AKS039" => {
             let max = params?
@@ -63,6 +83,21 @@ pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<rego
         "AKS041" => rules::aks041(input),
         "AKS042" => rules::aks042(input),
         "AKS043" => rules::aks043(input),
+        "AKS044" => cluster::aks044(input),
+        "AKS046" => {
+            let params = params?;
+            let min = params.get("min_version")?;
+            let skew = params.get("max_skew").filter(|v| v.is_number())?;
+            versions::aks046(
+                input,
+                &regorus::Value::from(min.clone()),
+                &regorus::Value::from(skew.clone()),
+            )
+        }
+        "AKS047" => {
+            let min = params?.get("min").filter(|v| v.is_number())?;
+            pools::aks047(input, &regorus::Value::from(min.clone()))
+        }
         _ => None,
     }?;
     Some(deny.into_value())

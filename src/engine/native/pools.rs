@@ -3,7 +3,10 @@ use std::collections::BTreeSet;
 
 use regorus::Value;
 
-use super::lib::{empty, eq_ci, integer, number_text, pools, quoted, Deny, Path, S};
+use super::lib::{
+    automatic_clusters, empty, eq_ci, integer, number_text, pools, quoted, ClusterIndex, Deny,
+    Path, NAP_UNKNOWN_NOTE, S,
+};
 
 /// AKS010 critical-addons.
 pub(super) fn aks010(input: &Value) -> Option<Deny> {
@@ -205,6 +208,115 @@ pub(super) fn aks018(input: &Value) -> Option<Deny> {
             "The node pool gives its nodes public IP addresses: set `node_public_ip_enabled = false` (3.x `enable_node_public_ip`) or remove it.".to_string()
         };
         deny.result(&p, &a, msg)?;
+    }
+    Some(deny)
+}
+
+/// AKS014 ephemeral-os.
+pub(super) fn aks014(input: &Value) -> Option<Deny> {
+    const MSG: &str =
+        "The user node pool's OS disk is a managed disk: set `os_disk_type = \"Ephemeral\"`.";
+    let index = ClusterIndex::new(input)?;
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        if !(p.is_user_pool() || p.mode_unknown()) || index.nap_auto(&p) {
+            continue;
+        }
+        let a = p.attr1(&[S::K("os_disk_type")]);
+        if eq_ci(a.value, "Ephemeral") {
+            continue;
+        }
+        if !a.unknown && p.mode_unknown() {
+            let msg = format!("{MSG} (the pool's mode is known only after apply)");
+            deny.add(&p, a.path, true, msg)?;
+        } else if !a.unknown && index.nap_unknown(&p) {
+            deny.add(&p, a.path, true, format!("{MSG}{NAP_UNKNOWN_NOTE}"))?;
+        } else {
+            deny.result(&p, &a, MSG.into())?;
+        }
+    }
+    Some(deny)
+}
+
+/// AKS047 max-pods; `min` is its parameter (a number).
+pub(super) fn aks047(input: &Value, min: &Value) -> Option<Deny> {
+    const MAX_PODS: Path = &[S::K("max_pods")];
+    let min_text = number_text(min)?;
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        if p.unknown(MAX_PODS) {
+            let msg =
+                format!("`max_pods` is known only after apply: it must be at least {min_text}.");
+            deny.add(&p, MAX_PODS, true, msg)?;
+        }
+        if !p.has_value(MAX_PODS) {
+            continue;
+        }
+        let v = p.raw(MAX_PODS);
+        if matches!(v, Value::Number(_)) && v >= min {
+            continue;
+        }
+        let shown = number_text(v).unwrap_or_else(|| "an invalid number of".into());
+        deny.add(&p, MAX_PODS, false, format!("The node pool allows {shown} pods per node: set `max_pods` to at least {min_text} (or leave it unset for the network plugin's default)."))?;
+    }
+    Some(deny)
+}
+
+/// AKS006 vnet-subnet.
+pub(super) fn aks006(input: &Value) -> Option<Deny> {
+    const SUBNET: Path = &[S::K("vnet_subnet_id")];
+    const HOSTED: Path = &[S::K("hosted_system")];
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        if p.is_unset(SUBNET) {
+            deny.add(&p, SUBNET, false, "The node pool has no subnet of your own virtual network: set `vnet_subnet_id` to a subnet of the cluster's spoke network.".into())?;
+        }
+    }
+    for c in automatic_clusters(input)? {
+        if c.is_unset(HOSTED) {
+            deny.add(&c, HOSTED, false, "The AKS Automatic cluster's nodes do not live in a subnet of your own virtual network: add `hosted_system { node_subnet_id = ..., system_node_subnet_id = ... }` with subnets of the cluster's spoke network.".into())?;
+        }
+    }
+    Some(deny)
+}
+
+/// AKS015 spot-taint.
+pub(super) fn aks015(input: &Value) -> Option<Deny> {
+    const TAINT: &str = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule";
+    const MSG: &str = "The spot node pool lacks the spot taint: add `\"kubernetes.azure.com/scalesetpriority=spot:NoSchedule\"` to `node_taints`.";
+    const PRIORITY: Path = &[S::K("priority")];
+    const TAINTS: Path = &[S::K("node_taints")];
+    let mut deny = Deny::default();
+    for p in pools(input)? {
+        let priority_unknown = p.unknown(PRIORITY);
+        if !(priority_unknown || eq_ci(p.raw(PRIORITY), "Spot")) {
+            continue;
+        }
+        let taints = match p.raw(TAINTS) {
+            Value::Array(a) => Some(a),
+            _ => None,
+        };
+        if taints.is_some_and(|t| {
+            t.iter()
+                .any(|t| matches!(t, Value::String(s) if s.as_ref() == TAINT))
+        }) {
+            continue;
+        }
+        let taints_unknown = p.unknown(TAINTS)
+            || taints.is_some_and(|t| {
+                t.iter().enumerate().any(|(i, t)| {
+                    *t == Value::Null && p.unknown(&[S::K("node_taints"), S::I(i as u64)])
+                })
+            });
+        if taints_unknown {
+            let msg = format!("{MSG} (`node_taints` is known only after apply)");
+            deny.add(&p, TAINTS, true, msg)?;
+        } else if priority_unknown {
+            let msg = format!("{MSG} (the pool's priority is known only after apply)");
+            deny.add(&p, TAINTS, true, msg)?;
+        } else {
+            deny.add(&p, TAINTS, false, MSG.into())?;
+        }
     }
     Some(deny)
 }
