@@ -77,12 +77,13 @@ impl<F: Formatter> Formatter for Inert<F> {
         fragment: &str,
     ) -> io::Result<()> {
         // Overlapping: `###vso[` holds a command at its second `#`.
-        let commands = fragment
-            .as_bytes()
-            .windows(2)
-            .enumerate()
-            .any(|(i, w)| w == b"##" && command_at(fragment, i));
-        let plain = !commands && !fragment.chars().any(crate::escape::hidden);
+        let bytes = fragment.as_bytes();
+        let commands = memchr::memchr_iter(b'#', bytes)
+            .any(|i| bytes.get(i + 1) == Some(&b'#') && command_at(fragment, i));
+        // Printable ASCII holds no hidden character (a quick test first:
+        // most of a report is).
+        let printable = fragment.bytes().all(|b| (0x20..0x7f).contains(&b));
+        let plain = !commands && (printable || !fragment.chars().any(crate::escape::hidden));
         if plain {
             return self.0.write_string_fragment(w, fragment);
         }

@@ -74,9 +74,12 @@ pub(crate) fn repeated_warnings(files: &[crate::report::FileReport]) -> Vec<Stri
 }
 
 /// The (rule, address, attribute) of which `findings` hold more than one.
-fn repeated(findings: &[Finding]) -> HashSet<(&str, &str, &[Step])> {
-    let mut seen = HashSet::new();
-    let mut again = HashSet::new();
+fn repeated(findings: &[Finding]) -> HashSet<(&str, &str, &[Step]), fnv::FnvBuildHasher> {
+    // Sized once, and FNV: SipHash and the rehashes of a growing set took
+    // 0.1 s of the 87,538 findings of the 100 MB like-real plan.
+    let mut seen =
+        HashSet::with_capacity_and_hasher(findings.len(), fnv::FnvBuildHasher::default());
+    let mut again = HashSet::with_hasher(fnv::FnvBuildHasher::default());
     for f in findings {
         let key = (
             f.rule_id.as_str(),
