@@ -293,8 +293,8 @@ impl RuleEngine {
         let mut rest = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
             if self.native.get(i).copied().unwrap_or(false) {
-                match native::deny(&rule.meta.id, input, &self.data) {
-                    Some(deny) => findings.append(&mut parse_deny(i, &deny).ok()?),
+                match native::deny(&rule.meta.id, i, input, &self.data) {
+                    Some(mut f) => findings.append(&mut f),
                     None => rest.push(i),
                 }
                 continue;
@@ -523,6 +523,16 @@ impl RuleEngine {
         (findings, failures)
     }
 
+    /// A rule's time, with `AKSLINT_TIMINGS`.
+    fn print_timing(&self, id: &str, start: std::time::Instant) {
+        if self.timings {
+            eprintln!(
+                "akslint: timing: rule {id} {} µs",
+                start.elapsed().as_micros()
+            );
+        }
+    }
+
     /// Drops the input the interpreter holds (a policy process keeps its
     /// engine, not its last input, between requests).
     fn clear_input(&mut self) {
@@ -554,11 +564,15 @@ impl RuleEngine {
                 .get(i)
                 .copied()
                 .unwrap_or(false)
-                .then(|| native::deny(&rule.meta.id, input, &self.data))
+                .then(|| native::deny(&rule.meta.id, i, input, &self.data))
                 .flatten();
-            let outcome = match (in_rust, on_vm, self.vm.as_mut(), self.interp.as_mut()) {
-                (Some(deny), ..) => Some(Ok(deny)),
-                (None, true, Some(v), _) => {
+            if let Some(mut f) = in_rust {
+                self.print_timing(&rule.meta.id, t_rule);
+                findings.append(&mut f);
+                continue;
+            }
+            let outcome = match (on_vm, self.vm.as_mut(), self.interp.as_mut()) {
+                (true, Some(v), _) => {
                     v.vm.set_input(input.clone());
                     let vm = &mut v.vm;
                     let out = guarded(|| vm.execute_entry_point_by_name(&query));
@@ -567,7 +581,7 @@ impl RuleEngine {
                     }
                     out.map(|r| r.map_err(|e| vm_error(&e.to_string())))
                 }
-                (None, false, _, Some(it)) => {
+                (false, _, Some(it)) => {
                     let engine = &mut it.engine;
                     let out = guarded(|| engine.eval_rule(query));
                     // A lint run shows no `print` output (`akslint test`
@@ -583,13 +597,7 @@ impl RuleEngine {
                 }
                 _ => Some(Err("no engine loaded this rule".to_string())),
             };
-            if self.timings {
-                eprintln!(
-                    "akslint: timing: rule {} {} µs",
-                    rule.meta.id,
-                    t_rule.elapsed().as_micros()
-                );
-            }
+            self.print_timing(&rule.meta.id, t_rule);
             // A custom policy's error names its file, also when regorus
             // gives no location (a memory or time limit, a panic).
             let blame = |reason: String| {

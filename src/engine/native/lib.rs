@@ -4,9 +4,12 @@
 //! names the Rego it stands for; where an input is not of the shape the
 //! Rego reads without error (a resource without `values`, a `prefix` that
 //! is not an array), the caller gets `None` and the rule runs as Rego.
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use regorus::Value;
+
+use crate::engine::deny::RawFinding;
+use crate::finding::{Status, Step};
 
 /// One step of an attribute path: a key, or an index into a list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -389,16 +392,45 @@ impl<'i> ClusterIndex<'i> {
 /// `automatic.nap_unknown_note`.
 pub(super) const NAP_UNKNOWN_NOTE: &str = " (the cluster's `node_provisioning_profile.mode` is known only after apply: with `Auto` the rule does not apply)";
 
+impl From<S> for Step {
+    fn from(s: S) -> Self {
+        match s {
+            S::K(k) => Step::Key(k.to_string()),
+            S::I(i) => Step::Index(i),
+        }
+    }
+}
+
+/// The steps of an attribute path held as a value (a `prefix`): None when
+/// it is not an array, or holds a step that is not a string or a whole
+/// number (a finding whose attribute holds one is not read as a finding:
+/// the rule runs as Rego, whose error is then reported).
+pub(super) fn steps(path: &Value) -> Option<Vec<Step>> {
+    let Value::Array(a) = path else {
+        return None;
+    };
+    a.iter()
+        .map(|s| match s {
+            Value::String(k) => Some(Step::Key(k.to_string())),
+            Value::Number(n) => n.as_u64().map(Step::Index),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A rule's `deny` set: findings as the library's `finding` and
-/// `unknown_finding` build them, in a set (the same order and the same
-/// duplicates dropped as Rego's).
+/// `unknown_finding` build them, as [`RawFinding`]s in the set's order
+/// with its duplicates dropped. Rego orders a set of finding objects by
+/// their fields in key order (`attribute`, `msg`, `resource`, `status`),
+/// an attribute's steps with numbers before strings: the order of
+/// [`Step`] and [`Status`] in that field order.
 #[derive(Default)]
-pub(super) struct Deny(BTreeSet<Value>);
+pub(super) struct Deny(Vec<(Vec<Step>, String, String, Status)>);
 
 impl Deny {
     /// `lib.finding` (`unknown` false) or `lib.unknown_finding`: None when
     /// the object's `prefix` is not an array (the Rego's `array.concat`
-    /// would be undefined).
+    /// would be undefined) or not one of [`steps`].
     pub(super) fn add(
         &mut self,
         obj: &Obj<'_>,
@@ -406,34 +438,29 @@ impl Deny {
         unknown: bool,
         msg: String,
     ) -> Option<()> {
-        let steps = path.iter().map(|s| match s {
-            S::K(k) => key(k),
-            S::I(i) => Value::from(*i),
-        });
-        self.add_steps(obj, steps.collect(), unknown, msg)
+        self.add_steps(obj, path.iter().map(|&s| s.into()), unknown, msg)
     }
 
-    /// `add`, with the path's steps as values.
+    /// `add`, with the path's steps given one by one.
     pub(super) fn add_steps(
         &mut self,
         obj: &Obj<'_>,
-        path: Vec<Value>,
+        path: impl IntoIterator<Item = Step>,
         unknown: bool,
         msg: String,
     ) -> Option<()> {
-        let mut attribute: Vec<Value> = match obj.field("prefix") {
+        let mut attribute = match obj.field("prefix") {
             Value::Undefined => Vec::new(),
-            Value::Array(a) => a.iter().cloned().collect(),
-            _ => return None,
+            prefix => steps(prefix)?,
         };
         attribute.extend(path);
-        let mut f = Value::new_object();
-        let o = f.as_object_mut().ok()?;
-        o.insert(key("msg"), Value::from(msg));
-        o.insert(key("resource"), key(obj.address));
-        o.insert(key("attribute"), Value::from(attribute));
-        o.insert(key("status"), key(if unknown { "unknown" } else { "fail" }));
-        self.0.insert(f);
+        let status = if unknown {
+            Status::Unknown
+        } else {
+            Status::Fail
+        };
+        self.0
+            .push((attribute, msg, obj.address.to_string(), status));
         Some(())
     }
 
@@ -442,7 +469,19 @@ impl Deny {
         self.add(obj, a.path, a.unknown, msg)
     }
 
-    pub(super) fn into_value(self) -> Value {
-        Value::from(self.0)
+    /// The findings of rule `rule`, in the set's order.
+    pub(super) fn into_findings(mut self, rule: usize) -> Vec<RawFinding> {
+        self.0.sort_unstable();
+        self.0.dedup();
+        self.0
+            .into_iter()
+            .map(|(attribute, message, resource, status)| RawFinding {
+                rule,
+                message,
+                resource,
+                attribute,
+                status,
+            })
+            .collect()
     }
 }

@@ -12,30 +12,33 @@ mod pools;
 pub(crate) mod ported;
 mod rules;
 mod scaling;
+mod vaults;
 mod versions;
 
 use serde_json::Value as Json;
 
+use super::deny::RawFinding;
+
 pub(crate) use ported::PORTED;
 
-/// The `deny` set of a ported rule on one input, as the Rego gives it;
-/// None when the rule has no Rust version or the input is not of a shape
-/// it reads (the rule then runs as Rego). `data` is the data document
+/// The findings of a ported rule (its index `rule`) on one input, as the
+/// Rego's `deny` set gives them, in its order; None when the rule has no
+/// Rust version or the input is not of a shape it reads (the rule then
+/// runs as Rego). `data` is the data document
 /// (`{"akslint": {"params": ...}}`).
-pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<regorus::Value> {
+pub(super) fn deny(
+    id: &str,
+    rule: usize,
+    input: &regorus::Value,
+    data: &Json,
+) -> Option<Vec<RawFinding>> {
     let params = data.pointer(&format!("/akslint/params/{id}"));
     let deny = match id {
         "AKS001" => rules::aks001(input),
         "AKS002" => rules::aks002(input),
-        "AKS003" => {
-            let allowed = params?.get("allowed_policies")?.as_array()?;
-            let allowed: Vec<String> = allowed
-                .iter()
-                .map(|v| v.as_str().map(str::to_string))
-                .collect::<Option<_>>()?;
-            rules::aks003(input, &allowed)
-        }
+        "AKS003" => rules::aks003(input, &strings(params?.get("allowed_policies")?)?),
         "AKS004" => rules::aks004(input),
+        "AKS005" => rules::aks005(input, &strings(params?.get("allowed_outbound_types")?)?),
         "AKS006" => pools::aks006(input),
         "AKS008" => cluster::aks008(input),
         "AKS010" => pools::aks010(input),
@@ -73,6 +76,7 @@ pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<rego
         "AKS032" => cluster::aks032(input),
         "AKS034" => cluster::aks034(input),
         "AKS035" => cluster::aks035(input),
+        "AKS036" => vaults::aks036(input),
         "AKS040" => rules::aks040(input),
         "AKS039" => {
             let max = params?
@@ -100,7 +104,16 @@ pub(super) fn deny(id: &str, input: &regorus::Value, data: &Json) -> Option<rego
         }
         _ => None,
     }?;
-    Some(deny.into_value())
+    Some(deny.into_findings(rule))
+}
+
+/// A parameter that is a list of strings (None otherwise: the rule then
+/// runs as Rego, which formats other values with `%v`).
+fn strings(v: &Json) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! shape these read, and the rule runs as Rego.
 use regorus::Value;
 
+use crate::finding::Step;
+
 use super::lib::{
     automatic_clusters, clusters, empty, eq_ci, in_ci, integer, number_text, Attr, Deny, Obj, Path,
     S,
@@ -88,6 +90,36 @@ pub(super) fn aks002(input: &Value) -> Option<Deny> {
                 deny.add(&c, PLUGIN_MODE, false, msg.into())?;
             }
         }
+    }
+    Some(deny)
+}
+
+/// AKS005 egress: `allowed` as `allowed_outbound_types` (strings).
+pub(super) fn aks005(input: &Value, allowed: &[String]) -> Option<Deny> {
+    const OUTBOUND: Path = &[S::K("network_profile"), S::I(0), S::K("outbound_type")];
+    let text = allowed.join(", ");
+    let choice = if allowed.len() == 1 {
+        format!("to {text}")
+    } else {
+        format!("to one of {text}")
+    };
+    let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    let mut deny = Deny::default();
+    for c in clusters(input)? {
+        let a = c.attr1(OUTBOUND);
+        if in_ci(a.value, &allowed) {
+            continue;
+        }
+        let msg = if a.unknown {
+            format!("`network_profile.outbound_type` is known only after apply: set it {choice}.")
+        } else {
+            let describe = match a.value {
+                Value::String(s) if !s.is_empty() => format!("is {s}"),
+                _ => "is not set (loadBalancer by default)".to_string(),
+            };
+            format!("The outbound type {describe}, so egress bypasses the hub firewall: set `network_profile.outbound_type` {choice}.")
+        };
+        deny.result(&c, &a, msg)?;
     }
     Some(deny)
 }
@@ -458,9 +490,7 @@ pub(super) fn aks011(input: &Value, min_nodes: &Value) -> Option<Deny> {
         let on_default = match pools.iter().find(|p| p.is_default_pool()) {
             None => None,
             Some(p) => {
-                let Value::Array(prefix) = p.field("prefix") else {
-                    return None;
-                };
+                let mut steps = super::lib::steps(p.field("prefix"))?;
                 let a = p.attr2(AUTOSCALING, AUTOSCALING_3X);
                 let path = if a.unknown {
                     a.path
@@ -469,19 +499,15 @@ pub(super) fn aks011(input: &Value, min_nodes: &Value) -> Option<Deny> {
                 } else {
                     NODE_COUNT
                 };
-                let mut steps: Vec<Value> = prefix.iter().cloned().collect();
-                steps.extend(path.iter().map(|s| match s {
-                    S::K(k) => Value::from(*k),
-                    S::I(i) => Value::from(*i),
-                }));
+                steps.extend(path.iter().map(|&s| Step::from(s)));
                 Some(steps)
             }
         };
         let attribute = on_default.unwrap_or_else(|| {
             vec![
-                Value::from("default_node_pool"),
-                Value::from(0_u64),
-                Value::from("node_count"),
+                Step::Key("default_node_pool".into()),
+                Step::Index(0),
+                Step::Key("node_count".into()),
             ]
         });
         let msg = if uncertain {
