@@ -46,6 +46,19 @@ pub(super) fn first_line(s: &str) -> String {
     parts.join(" ").chars().take(400).collect()
 }
 
+/// One step of a finding's `attribute`: a string key, or a whole number
+/// as an index.
+pub(super) fn step(s: &regorus::Value) -> Result<Step, String> {
+    match s {
+        regorus::Value::String(k) => Ok(Step::Key(k.to_string())),
+        regorus::Value::Number(n) => n
+            .as_u64()
+            .map(Step::Index)
+            .ok_or_else(|| "an attribute index is not a whole number".to_string()),
+        _ => Err("an attribute step is neither string nor number".to_string()),
+    }
+}
+
 pub(super) fn parse_deny(rule: usize, v: &regorus::Value) -> Result<Vec<RawFinding>, String> {
     let items: Vec<&regorus::Value> = match v {
         regorus::Value::Set(s) => s.iter().collect(),
@@ -67,17 +80,7 @@ pub(super) fn parse_deny(rule: usize, v: &regorus::Value) -> Result<Vec<RawFindi
             _ => return Err("a `deny` element has no string `resource`".to_string()),
         };
         let attribute = match get("attribute") {
-            Some(regorus::Value::Array(a)) => a
-                .iter()
-                .map(|s| match s {
-                    regorus::Value::String(k) => Ok(Step::Key(k.to_string())),
-                    regorus::Value::Number(n) => n
-                        .as_u64()
-                        .map(Step::Index)
-                        .ok_or_else(|| "an attribute index is not a whole number".to_string()),
-                    _ => Err("an attribute step is neither string nor number".to_string()),
-                })
-                .collect::<Result<Vec<_>, _>>()?,
+            Some(regorus::Value::Array(a)) => a.iter().map(step).collect::<Result<Vec<_>, _>>()?,
             None | Some(regorus::Value::Null) => Vec::new(),
             Some(_) => return Err("a `deny` element's `attribute` is not an array".to_string()),
         };

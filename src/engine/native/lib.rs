@@ -401,20 +401,16 @@ impl From<S> for Step {
     }
 }
 
-/// The steps of an attribute path held as a value (a `prefix`): None when
-/// it is not an array, or holds a step that is not a string or a whole
-/// number (a finding whose attribute holds one is not read as a finding:
-/// the rule runs as Rego, whose error is then reported).
+/// The steps of an attribute path held as a value (a `prefix`), read as
+/// `parse_deny` reads a finding's: None when it is not an array, or holds
+/// a step that is not a string or a whole number (the rule then runs as
+/// Rego, whose finding `parse_deny` reports as an error).
 pub(super) fn steps(path: &Value) -> Option<Vec<Step>> {
     let Value::Array(a) = path else {
         return None;
     };
     a.iter()
-        .map(|s| match s {
-            Value::String(k) => Some(Step::Key(k.to_string())),
-            Value::Number(n) => n.as_u64().map(Step::Index),
-            _ => None,
-        })
+        .map(|s| crate::engine::deny::step(s).ok())
         .collect()
 }
 
