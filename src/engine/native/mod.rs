@@ -7,6 +7,7 @@
 //! version hands an input of a shape it does not read back to the Rego.
 //! `--engine vm` runs every rule as Rego.
 mod cluster;
+mod egress;
 mod lib;
 mod pools;
 pub(crate) mod ported;
@@ -40,7 +41,12 @@ pub(super) fn deny(
         "AKS004" => rules::aks004(input),
         "AKS005" => rules::aks005(input, &strings(params?.get("allowed_outbound_types")?)?),
         "AKS006" => pools::aks006(input),
+        "AKS007" => egress::aks007(input),
         "AKS008" => cluster::aks008(input),
+        "AKS009" => {
+            let min = params?.get("min_prefix").filter(|v| v.is_number())?;
+            versions::aks009(input, &regorus::Value::from(min.clone()))
+        }
         "AKS010" => pools::aks010(input),
         "AKS011" => {
             let min = params?.get("min_nodes").filter(|v| v.is_number())?;
@@ -77,6 +83,7 @@ pub(super) fn deny(
         "AKS034" => cluster::aks034(input),
         "AKS035" => cluster::aks035(input),
         "AKS036" => vaults::aks036(input),
+        "AKS037" => vaults::aks037(input),
         "AKS040" => rules::aks040(input),
         "AKS039" => {
             let max = params?

@@ -1,5 +1,6 @@
-//! The built-in rule about the Key Vault of the Secrets Store CSI driver,
-//! and the library's `joins.checks_finding` it reports with, in Rust (see
+//! The built-in rules about the Key Vault of the Secrets Store CSI driver
+//! (AKS036) and the container registry beside a cluster (AKS037), and the
+//! library's `joins.checks_finding` they report with, in Rust (see
 //! `rules.rs`).
 use regorus::Value;
 
@@ -113,6 +114,69 @@ pub(super) fn aks036(input: &Value) -> Option<Deny> {
             &r,
             &checks,
             "The Key Vault of a cluster with the Secrets Store CSI driver is not protected",
+        )?;
+    }
+    Some(deny)
+}
+
+/// `joins.any_cluster`: `input.joins.any_cluster` when it is a boolean,
+/// else whether the input has a cluster of either type.
+fn any_cluster(input: &Value) -> Option<bool> {
+    let flag = match &input[&key("joins")] {
+        joins @ Value::Object(_) => &joins[&key("any_cluster")],
+        Value::Undefined => &Value::Undefined,
+        _ => return None,
+    };
+    match flag {
+        Value::Bool(b) => Some(*b),
+        _ => Some(
+            !resources_of(input, "azurerm_kubernetes_cluster")?.is_empty()
+                || !resources_of(input, "azurerm_kubernetes_automatic_cluster")?.is_empty(),
+        ),
+    }
+}
+
+/// AKS037 acr-private.
+pub(super) fn aks037(input: &Value) -> Option<Deny> {
+    const ADMIN: Path = &[S::K("admin_enabled")];
+    let mut deny = Deny::default();
+    let registries = resources_of(input, "azurerm_container_registry")?;
+    if registries.is_empty() || !any_cluster(input)? {
+        return Some(deny);
+    }
+    for r in registries {
+        let mut checks = Vec::new();
+        if r.unknown(ADMIN) {
+            checks.push(Check {
+                path: ADMIN,
+                unknown: true,
+                text: "`admin_enabled` must not be true",
+            });
+        } else if *r.raw(ADMIN) == Value::Bool(true) {
+            checks.push(Check {
+                path: ADMIN,
+                unknown: false,
+                text: "the admin user is enabled: set `admin_enabled = false`",
+            });
+        }
+        if r.unknown(PUBLIC) {
+            checks.push(Check {
+                path: PUBLIC,
+                unknown: true,
+                text: "`public_network_access_enabled` must be false",
+            });
+        } else if *r.raw(PUBLIC) != Value::Bool(false) {
+            checks.push(Check {
+                path: PUBLIC,
+                unknown: false,
+                text: "public network access is enabled (the provider default): set `public_network_access_enabled = false`",
+            });
+        }
+        checks_finding(
+            &mut deny,
+            &r,
+            &checks,
+            "The container registry, managed beside a cluster, is not private",
         )?;
     }
     Some(deny)

@@ -1,6 +1,8 @@
 //! The random inputs of the tests: clusters, pools and Key Vaults.
 use serde_json::{json, Map, Value as Json};
 
+use super::joined::{chain, ranges};
+
 /// xorshift64*: deterministic, no dependency. `odd`: this input may hold
 /// shapes a Rust version hands to the Rego (a fractional count, a pool
 /// without a prefix).
@@ -14,11 +16,11 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         usize::try_from(self.next() % n.max(1) as u64).unwrap_or(0)
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
         items.get(self.below(items.len()))
     }
 }
@@ -34,6 +36,9 @@ const VAULT_KEYS: &[&str] = &[
     "network_acls.0",
     "network_acls.0.default_action",
 ];
+
+/// The container registry attributes AKS037 reads, as unknown keys too.
+const REGISTRY_KEYS: &[&str] = &["admin_enabled", "public_network_access_enabled"];
 
 /// The values a leaf may take (None: absent).
 fn leaf(rng: &mut Rng) -> Option<Json> {
@@ -129,7 +134,15 @@ fn block(rng: &mut Rng, fields: &[&str]) -> Option<Json> {
         _ => {
             let mut o = Map::new();
             for f in fields {
-                if let Some(v) = leaf(rng) {
+                let udr = [json!("userDefinedRouting"), json!("userdefinedrouting")];
+                let v = if *f == "authorized_ip_ranges" && rng.below(2) == 0 {
+                    Some(ranges(rng))
+                } else if *f == "outbound_type" && rng.below(2) == 0 {
+                    rng.pick(&udr).cloned()
+                } else {
+                    leaf(rng)
+                };
+                if let Some(v) = v {
                     o.insert((*f).to_string(), v);
                 }
             }
@@ -252,6 +265,10 @@ fn values(rng: &mut Rng, pool: bool) -> Map<String, Json> {
                 json!([-0.0, "1"]),
             ];
             v.insert("zones".into(), rng.pick(&odd).cloned().unwrap_or_default());
+            continue;
+        }
+        if *k == "api_server_authorized_ip_ranges" && rng.below(2) == 0 {
+            v.insert((*k).to_string(), ranges(rng));
             continue;
         }
         let x = match rng.pick(special) {
@@ -390,6 +407,10 @@ fn unknown(rng: &mut Rng, o: &mut Map<String, Json>, pool: bool) {
             "api_server_access_profile.0.authorized_ip_ranges",
             "api_server_authorized_ip_ranges",
             "api_server_access.0.authorized_ip_ranges",
+            "api_server_access_profile.0.authorized_ip_ranges.0",
+            "api_server_access_profile.0.authorized_ip_ranges.1",
+            "api_server_authorized_ip_ranges.0",
+            "api_server_access.0.authorized_ip_ranges.1",
             "service_principal",
             "identity",
             "identity.0.type",
@@ -563,6 +584,27 @@ pub(super) fn input(rng: &mut Rng, n: usize) -> Json {
         unknown_keys(rng, &mut v, VAULT_KEYS, false);
         vaults.push(Json::Object(v));
     }
+    // Container registries (AKS037), often private.
+    let mut registries = Vec::new();
+    for i in 0..rng.below(3) {
+        let mut values = Map::new();
+        for k in REGISTRY_KEYS {
+            if let Some(x) = (rng.below(2) > 0)
+                .then_some(json!(false))
+                .or_else(|| leaf(rng))
+            {
+                values.insert((*k).to_string(), x);
+            }
+        }
+        let mut r = Map::new();
+        r.insert(
+            "address".into(),
+            json!(format!("azurerm_container_registry.r{i}")),
+        );
+        r.insert("values".into(), Json::Object(values));
+        unknown_keys(rng, &mut r, REGISTRY_KEYS, false);
+        registries.push(Json::Object(r));
+    }
     let joins = [
         json!({}),
         json!({"csi_cluster": false}),
@@ -570,7 +612,23 @@ pub(super) fn input(rng: &mut Rng, n: usize) -> Json {
         json!({"csi_cluster": true}),
         json!({"csi_cluster": true}),
     ];
-    let joins = rng.pick(&joins).cloned().unwrap_or_default();
+    let mut joins = rng.pick(&joins).cloned().unwrap_or_default();
+    // Whether a cluster is in the file, as the joins tell it (or not as
+    // a boolean): AKS037 reads it.
+    let any = [json!(true), json!(false), json!("yes")];
+    if let (Some(flag), true) = (rng.pick(&any), rng.below(2) == 0) {
+        joins["any_cluster"] = flag.clone();
+    }
+    // Egress chains of most pools (AKS007).
+    if rng.below(5) > 0 {
+        let mut egress = Map::new();
+        for p in &pools {
+            if let (Some(a), true) = (p["address"].as_str(), rng.below(4) > 0) {
+                egress.insert(a.to_string(), chain(rng));
+            }
+        }
+        joins["egress"] = Json::Object(egress);
+    }
     // As akslint joins them, most of the time.
     let mut by_cluster = Map::new();
     for p in &pools {
@@ -592,6 +650,7 @@ pub(super) fn input(rng: &mut Rng, n: usize) -> Json {
             "azurerm_kubernetes_cluster": clusters,
             "azurerm_kubernetes_automatic_cluster": automatic,
             "azurerm_key_vault": vaults,
+            "azurerm_container_registry": registries,
         },
         "joins": joins,
         "pools": pools,

@@ -13,6 +13,7 @@ use crate::finding::Status;
 use gen::{input, Rng};
 
 mod gen;
+mod joined;
 
 fn engine(backend: Backend, params: &Map<String, Json>) -> RuleEngine {
     let rules: Vec<_> = crate::rules::builtin_rules()
@@ -43,6 +44,7 @@ fn rust_and_rego_agree_on_random_resources() {
         "AKS005".into(),
         json!({"allowed_outbound_types": ["userDefinedRouting", "ManagedNATGateway"]}),
     );
+    params.insert("AKS009".into(), json!({"min_prefix": 20}));
     params.insert("AKS039".into(), json!({"max_interval_hours": 720}));
     params.insert("AKS011".into(), json!({"min_nodes": 5}));
     params.insert("AKS012".into(), json!({"required_zones": [1, 2, "3", "4"]}));
@@ -192,5 +194,57 @@ fn aks036_without_the_joins_flag_reads_the_clusters() {
         let (b, _) = vm.evaluate(input);
         assert_eq!(a, b);
         assert_eq!(a.first().map(|f| f.status), expected, "{a:?}");
+    }
+}
+
+#[test]
+fn aks009_reads_a_fractional_minimum_and_hands_back_what_to_number_refuses() {
+    let input = |ranges: Json| {
+        let cluster = json!({"address": "c", "values":
+            {"api_server_access_profile": [{"authorized_ip_ranges": ranges}]}});
+        regorus::Value::from(json!({"by_type": {"azurerm_kubernetes_cluster": [cluster]}}))
+    };
+    let params = |min: Json| json!({"akslint": {"params": {"AKS009": {"min_prefix": min}}}});
+    // A prefix with a leading zero (`to_number` refuses it), a minimum
+    // that is not a number: the Rego decides.
+    assert!(deny(
+        "AKS009",
+        0,
+        &input(json!(["10.0.0.0/016"])),
+        &params(json!(16))
+    )
+    .is_none());
+    assert!(deny(
+        "AKS009",
+        0,
+        &input(json!(["10.0.0.0/8"])),
+        &params(json!("16"))
+    )
+    .is_none());
+    let mut p = Map::new();
+    p.insert("AKS009".into(), json!({"min_prefix": 16.5}));
+    let mut native = engine(Backend::Native, &p);
+    let mut vm = engine(Backend::Vm, &p);
+    let data = crate::engine::merge_params(native.rules(), &p);
+    for (ranges, read) in [
+        (
+            json!(["10.0.0.0/16", "10.0.0.0/17", "2001:db8::/8", "10.0.0.0/016"]),
+            false,
+        ),
+        (json!(["10.0.0.0/16", "10.0.0.0/17", "2001:db8::/8"]), true),
+    ] {
+        let input = input(ranges);
+        assert_eq!(deny("AKS009", 0, &input, &data).is_some(), read);
+        let (a, fa) = native.evaluate(input.clone());
+        let (b, fb) = vm.evaluate(input);
+        assert!(fa.is_empty() && fb.is_empty(), "{fa:?} {fb:?}");
+        assert_eq!(a, b);
+        let msgs: Vec<&str> = a.iter().map(|f| f.message.as_str()).collect();
+        let wide = "`10.0.0.0/16` is wider than /16.5";
+        assert!(msgs.iter().any(|m| m.contains(wide)), "{msgs:?}");
+        assert!(
+            !msgs.iter().any(|m| m.contains("/17`") || m.contains("db8")),
+            "{msgs:?}"
+        );
     }
 }
