@@ -291,9 +291,10 @@ impl RuleEngine {
         };
         let mut findings = Vec::new();
         let mut rest = Vec::new();
+        let in_rust = native::Input::new(input);
         for (i, rule) in self.rules.iter().enumerate() {
             if self.native.get(i).copied().unwrap_or(false) {
-                match native::deny(&rule.meta.id, i, input, &self.data) {
+                match native::deny(&rule.meta.id, i, &in_rust, &self.data) {
                     Some(mut f) => findings.append(&mut f),
                     None => rest.push(i),
                 }
@@ -552,6 +553,7 @@ impl RuleEngine {
         }
         let mut findings = Vec::new();
         let mut failures = Vec::new();
+        let rust_input = native::Input::new(input);
         for &i in ids {
             let Some(rule) = self.rules.get(i) else {
                 continue;
@@ -564,7 +566,7 @@ impl RuleEngine {
                 .get(i)
                 .copied()
                 .unwrap_or(false)
-                .then(|| native::deny(&rule.meta.id, i, input, &self.data))
+                .then(|| native::deny(&rule.meta.id, i, &rust_input, &self.data))
                 .flatten();
             if let Some(mut f) = in_rust {
                 self.print_timing(&rule.meta.id, t_rule);

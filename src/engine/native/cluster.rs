@@ -3,13 +3,13 @@
 //! `rules.rs`).
 use regorus::Value;
 
-use super::lib::{automatic_clusters, clusters, eq_ci, Deny, Obj, Path, S};
+use super::lib::{automatic_clusters, clusters, eq_ci, Deny, Input, Obj, Path, S};
 
 /// The shape of most of these rules: each cluster's `attr1` of `path`
 /// fails when `fails` says so, with the first message when the value is
 /// known only after apply and the second otherwise (`lib.result`).
 fn each_attr(
-    input: &Value,
+    input: &Input<'_>,
     path: Path,
     fails: impl Fn(bool, &Value) -> bool,
     unknown_msg: &str,
@@ -27,7 +27,7 @@ fn each_attr(
 }
 
 /// AKS008 private-fqdn.
-pub(super) fn aks008(input: &Value) -> Option<Deny> {
+pub(super) fn aks008(input: &Input<'_>) -> Option<Deny> {
     const PRIVATE: Path = &[S::K("private_cluster_enabled")];
     const FQDN: Path = &[S::K("private_cluster_public_fqdn_enabled")];
     const AUTO_BLOCK: Path = &[S::K("private_cluster")];
@@ -68,7 +68,7 @@ pub(super) fn aks008(input: &Value) -> Option<Deny> {
 }
 
 /// AKS025 local-accounts.
-pub(super) fn aks025(input: &Value) -> Option<Deny> {
+pub(super) fn aks025(input: &Input<'_>) -> Option<Deny> {
     each_attr(
         input,
         &[S::K("local_account_disabled")],
@@ -79,7 +79,7 @@ pub(super) fn aks025(input: &Value) -> Option<Deny> {
 }
 
 /// AKS026 rbac-enabled.
-pub(super) fn aks026(input: &Value) -> Option<Deny> {
+pub(super) fn aks026(input: &Input<'_>) -> Option<Deny> {
     each_attr(
         input,
         &[S::K("role_based_access_control_enabled")],
@@ -90,7 +90,7 @@ pub(super) fn aks026(input: &Value) -> Option<Deny> {
 }
 
 /// AKS029 run-command.
-pub(super) fn aks029(input: &Value) -> Option<Deny> {
+pub(super) fn aks029(input: &Input<'_>) -> Option<Deny> {
     each_attr(
         input,
         &[S::K("run_command_enabled")],
@@ -101,7 +101,7 @@ pub(super) fn aks029(input: &Value) -> Option<Deny> {
 }
 
 /// AKS030 defender.
-pub(super) fn aks030(input: &Value) -> Option<Deny> {
+pub(super) fn aks030(input: &Input<'_>) -> Option<Deny> {
     const BLOCK: Path = &[S::K("microsoft_defender")];
     const WORKSPACE: Path = &[
         S::K("microsoft_defender"),
@@ -119,7 +119,7 @@ pub(super) fn aks030(input: &Value) -> Option<Deny> {
 }
 
 /// AKS031 azure-policy.
-pub(super) fn aks031(input: &Value) -> Option<Deny> {
+pub(super) fn aks031(input: &Input<'_>) -> Option<Deny> {
     each_attr(
         input,
         &[S::K("azure_policy_enabled")],
@@ -130,7 +130,7 @@ pub(super) fn aks031(input: &Value) -> Option<Deny> {
 }
 
 /// AKS032 kv-rotation.
-pub(super) fn aks032(input: &Value) -> Option<Deny> {
+pub(super) fn aks032(input: &Input<'_>) -> Option<Deny> {
     const BLOCK: Path = &[S::K("key_vault_secrets_provider")];
     const ROTATION: Path = &[
         S::K("key_vault_secrets_provider"),
@@ -163,7 +163,7 @@ pub(super) fn aks032(input: &Value) -> Option<Deny> {
 }
 
 /// AKS044 http-app-routing.
-pub(super) fn aks044(input: &Value) -> Option<Deny> {
+pub(super) fn aks044(input: &Input<'_>) -> Option<Deny> {
     each_attr(
         input,
         &[S::K("http_application_routing_enabled")],
@@ -174,7 +174,7 @@ pub(super) fn aks044(input: &Value) -> Option<Deny> {
 }
 
 /// AKS034 disk-encryption-set.
-pub(super) fn aks034(input: &Value) -> Option<Deny> {
+pub(super) fn aks034(input: &Input<'_>) -> Option<Deny> {
     const SET: Path = &[S::K("disk_encryption_set_id")];
     let mut deny = Deny::default();
     for c in clusters(input)? {
@@ -186,7 +186,7 @@ pub(super) fn aks034(input: &Value) -> Option<Deny> {
 }
 
 /// AKS035 kms-etcd.
-pub(super) fn aks035(input: &Value) -> Option<Deny> {
+pub(super) fn aks035(input: &Input<'_>) -> Option<Deny> {
     const BLOCK: Path = &[S::K("key_management_service")];
     const KEY: Path = &[
         S::K("key_management_service"),

@@ -4,7 +4,7 @@
 //! akslint builds (a field of another type) goes to the Rego.
 use regorus::Value;
 
-use super::lib::{cluster_pools, clusters, eq_ci, key, Deny, Path, S};
+use super::lib::{cluster_pools, clusters, eq_ci, key, Deny, Input, Path, S};
 
 /// A subnet's or a pool's verdict.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -115,7 +115,7 @@ fn pool_status(e: &Value) -> Option<(Verdict, String)> {
 }
 
 /// AKS007 egress-firewall.
-pub(super) fn aks007(input: &Value) -> Option<Deny> {
+pub(super) fn aks007(input: &Input<'_>) -> Option<Deny> {
     const OUTBOUND: Path = &[S::K("network_profile"), S::I(0), S::K("outbound_type")];
     const SUBNET_ID: Path = &[S::K("vnet_subnet_id")];
     // `object.get(joins, ["egress", address], null)`, where `joins` and

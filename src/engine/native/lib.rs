@@ -4,7 +4,9 @@
 //! names the Rego it stands for; where an input is not of the shape the
 //! Rego reads without error (a resource without `values`, a `prefix` that
 //! is not an array), the caller gets `None` and the rule runs as Rego.
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::ops::Deref;
 
 use regorus::Value;
 
@@ -292,9 +294,37 @@ pub(super) fn in_ci(a: &Value, allowed: &[&str]) -> bool {
     allowed.iter().any(|b| eq_ci(a, b))
 }
 
-/// The resources of one type (`lib.resources_of`): None when the input
-/// is not of the shape the Rego reads (then the rule runs as Rego).
-pub(super) fn resources_of<'i>(input: &'i Value, t: &str) -> Option<Vec<Obj<'i>>> {
+/// One input of the rules, with its clusters and pools read once for
+/// every Rust rule that runs on it (each rule reading them again was a
+/// fifth of their time). It reads as the input value itself.
+pub(crate) struct Input<'i> {
+    value: &'i Value,
+    clusters: OnceCell<Option<Vec<Obj<'i>>>>,
+    automatic: OnceCell<Option<Vec<Obj<'i>>>>,
+    pools: OnceCell<Option<Vec<Obj<'i>>>>,
+}
+
+impl<'i> Input<'i> {
+    pub(crate) fn new(value: &'i Value) -> Self {
+        Self {
+            value,
+            clusters: OnceCell::new(),
+            automatic: OnceCell::new(),
+            pools: OnceCell::new(),
+        }
+    }
+}
+
+impl Deref for Input<'_> {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        self.value
+    }
+}
+
+/// `lib.resources_of`, read from the value.
+fn read_resources<'i>(input: &'i Value, t: &str) -> Option<Vec<Obj<'i>>> {
     let by_type = &input[&key("by_type")];
     let list = match by_type {
         Value::Undefined => return Some(Vec::new()),
@@ -308,30 +338,44 @@ pub(super) fn resources_of<'i>(input: &'i Value, t: &str) -> Option<Vec<Obj<'i>>
     }
 }
 
+/// The resources of one type (`lib.resources_of`): None when the input
+/// is not of the shape the Rego reads (then the rule runs as Rego).
+pub(super) fn resources_of<'i>(input: &Input<'i>, t: &str) -> Option<Vec<Obj<'i>>> {
+    let cell = match t {
+        "azurerm_kubernetes_cluster" => &input.clusters,
+        "azurerm_kubernetes_automatic_cluster" => &input.automatic,
+        _ => return read_resources(input.value, t),
+    };
+    cell.get_or_init(|| read_resources(input.value, t)).clone()
+}
+
 /// `lib.clusters`.
-pub(super) fn clusters(input: &Value) -> Option<Vec<Obj<'_>>> {
+pub(super) fn clusters<'i>(input: &Input<'i>) -> Option<Vec<Obj<'i>>> {
     resources_of(input, "azurerm_kubernetes_cluster")
 }
 
 /// `automatic.automatic_clusters`.
-pub(super) fn automatic_clusters(input: &Value) -> Option<Vec<Obj<'_>>> {
+pub(super) fn automatic_clusters<'i>(input: &Input<'i>) -> Option<Vec<Obj<'i>>> {
     resources_of(input, "azurerm_kubernetes_automatic_cluster")
 }
 
 /// `lib.pools`.
-pub(super) fn pools(input: &Value) -> Option<Vec<Obj<'_>>> {
-    match &input[&key("pools")] {
-        Value::Undefined => Some(Vec::new()),
-        Value::Array(a) => a.iter().map(Obj::new).collect(),
-        _ => None,
-    }
+pub(super) fn pools<'i>(input: &Input<'i>) -> Option<Vec<Obj<'i>>> {
+    input
+        .pools
+        .get_or_init(|| match &input.value[&key("pools")] {
+            Value::Undefined => Some(Vec::new()),
+            Value::Array(a) => a.iter().map(Obj::new).collect(),
+            _ => None,
+        })
+        .clone()
 }
 
 /// `lib.cluster_pools`: the pools joined to a cluster, from
 /// `input.pools_by_cluster` when it is an object, else those of
 /// `input.pools` whose `cluster` is the cluster's address.
-pub(super) fn cluster_pools<'i>(input: &'i Value, cluster: &Obj<'i>) -> Option<Vec<Obj<'i>>> {
-    let by_cluster = &input[&key("pools_by_cluster")];
+pub(super) fn cluster_pools<'i>(input: &Input<'i>, cluster: &Obj<'i>) -> Option<Vec<Obj<'i>>> {
+    let by_cluster = &input.value[&key("pools_by_cluster")];
     if let Value::Object(o) = by_cluster {
         return match o.get(&key(cluster.address)) {
             None => Some(Vec::new()),
@@ -355,7 +399,7 @@ pub(super) struct ClusterIndex<'i>(HashMap<&'i str, Obj<'i>>);
 const NAP_MODE: Path = &[S::K("node_provisioning_profile"), S::I(0), S::K("mode")];
 
 impl<'i> ClusterIndex<'i> {
-    pub(super) fn new(input: &'i Value) -> Option<Self> {
+    pub(super) fn new(input: &Input<'i>) -> Option<Self> {
         let mut index: HashMap<&'i str, Obj<'i>> = HashMap::new();
         for c in clusters(input)? {
             if let Some(before) = index.insert(c.address, c) {

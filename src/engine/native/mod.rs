@@ -20,6 +20,7 @@ use serde_json::Value as Json;
 
 use super::deny::RawFinding;
 
+pub(crate) use lib::Input;
 pub(crate) use ported::PORTED;
 
 /// The findings of a ported rule (its index `rule`) on one input, as the
@@ -30,7 +31,7 @@ pub(crate) use ported::PORTED;
 pub(super) fn deny(
     id: &str,
     rule: usize,
-    input: &regorus::Value,
+    input: &Input<'_>,
     data: &Json,
 ) -> Option<Vec<RawFinding>> {
     let params = data.pointer(&format!("/akslint/params/{id}"));

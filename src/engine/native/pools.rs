@@ -5,11 +5,11 @@ use regorus::Value;
 
 use super::lib::{
     automatic_clusters, empty, eq_ci, integer, number_text, pools, quoted, ClusterIndex, Deny,
-    Path, NAP_UNKNOWN_NOTE, S,
+    Input, Path, NAP_UNKNOWN_NOTE, S,
 };
 
 /// AKS010 critical-addons.
-pub(super) fn aks010(input: &Value) -> Option<Deny> {
+pub(super) fn aks010(input: &Input<'_>) -> Option<Deny> {
     const TAINT: &str = "CriticalAddonsOnly=true:NoSchedule";
     const ONLY_CRITICAL: Path = &[S::K("only_critical_addons_enabled")];
     const TAINTS: Path = &[S::K("node_taints")];
@@ -69,7 +69,7 @@ pub(super) fn aks010(input: &Value) -> Option<Deny> {
 }
 
 /// AKS012 zones; `required` is its `required_zones` parameter.
-pub(super) fn aks012(input: &Value, required: &[Value]) -> Option<Deny> {
+pub(super) fn aks012(input: &Input<'_>, required: &[Value]) -> Option<Deny> {
     const ZONES: Path = &[S::K("zones")];
     // `zone(z)`: a string, or an integer as text; None for another value.
     let zone = |z: &Value| -> Option<Option<String>> {
@@ -124,7 +124,7 @@ pub(super) fn aks012(input: &Value, required: &[Value]) -> Option<Deny> {
 }
 
 /// AKS016 spot-eviction; `max_price` is its parameter (a number).
-pub(super) fn aks016(input: &Value, max_price: &Value) -> Option<Deny> {
+pub(super) fn aks016(input: &Input<'_>, max_price: &Value) -> Option<Deny> {
     const PRIORITY: Path = &[S::K("priority")];
     let max = number_text(max_price)?;
     let minus_one = Value::from(-1_i64);
@@ -171,7 +171,7 @@ pub(super) fn aks016(input: &Value, max_price: &Value) -> Option<Deny> {
 }
 
 /// AKS017 host-encryption.
-pub(super) fn aks017(input: &Value) -> Option<Deny> {
+pub(super) fn aks017(input: &Input<'_>) -> Option<Deny> {
     let mut deny = Deny::default();
     for p in pools(input)? {
         let a = p.attr2(
@@ -192,7 +192,7 @@ pub(super) fn aks017(input: &Value) -> Option<Deny> {
 }
 
 /// AKS018 node-public-ip.
-pub(super) fn aks018(input: &Value) -> Option<Deny> {
+pub(super) fn aks018(input: &Input<'_>) -> Option<Deny> {
     let mut deny = Deny::default();
     for p in pools(input)? {
         let a = p.attr2(
@@ -213,7 +213,7 @@ pub(super) fn aks018(input: &Value) -> Option<Deny> {
 }
 
 /// AKS014 ephemeral-os.
-pub(super) fn aks014(input: &Value) -> Option<Deny> {
+pub(super) fn aks014(input: &Input<'_>) -> Option<Deny> {
     const MSG: &str =
         "The user node pool's OS disk is a managed disk: set `os_disk_type = \"Ephemeral\"`.";
     let index = ClusterIndex::new(input)?;
@@ -239,7 +239,7 @@ pub(super) fn aks014(input: &Value) -> Option<Deny> {
 }
 
 /// AKS047 max-pods; `min` is its parameter (a number).
-pub(super) fn aks047(input: &Value, min: &Value) -> Option<Deny> {
+pub(super) fn aks047(input: &Input<'_>, min: &Value) -> Option<Deny> {
     const MAX_PODS: Path = &[S::K("max_pods")];
     let min_text = number_text(min)?;
     let mut deny = Deny::default();
@@ -263,7 +263,7 @@ pub(super) fn aks047(input: &Value, min: &Value) -> Option<Deny> {
 }
 
 /// AKS006 vnet-subnet.
-pub(super) fn aks006(input: &Value) -> Option<Deny> {
+pub(super) fn aks006(input: &Input<'_>) -> Option<Deny> {
     const SUBNET: Path = &[S::K("vnet_subnet_id")];
     const HOSTED: Path = &[S::K("hosted_system")];
     let mut deny = Deny::default();
@@ -281,7 +281,7 @@ pub(super) fn aks006(input: &Value) -> Option<Deny> {
 }
 
 /// AKS015 spot-taint.
-pub(super) fn aks015(input: &Value) -> Option<Deny> {
+pub(super) fn aks015(input: &Input<'_>) -> Option<Deny> {
     const TAINT: &str = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule";
     const MSG: &str = "The spot node pool lacks the spot taint: add `\"kubernetes.azure.com/scalesetpriority=spot:NoSchedule\"` to `node_taints`.";
     const PRIORITY: Path = &[S::K("priority")];

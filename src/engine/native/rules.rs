@@ -9,12 +9,12 @@ use regorus::Value;
 use crate::finding::Step;
 
 use super::lib::{
-    automatic_clusters, clusters, empty, eq_ci, in_ci, integer, number_text, Attr, Deny, Obj, Path,
-    S,
+    automatic_clusters, clusters, empty, eq_ci, in_ci, integer, number_text, Attr, Deny, Input,
+    Obj, Path, S,
 };
 
 /// AKS001 private-cluster.
-pub(super) fn aks001(input: &Value) -> Option<Deny> {
+pub(super) fn aks001(input: &Input<'_>) -> Option<Deny> {
     let mut deny = Deny::default();
     for c in clusters(input)? {
         let a = c.attr1(&[S::K("private_cluster_enabled")]);
@@ -51,7 +51,7 @@ const DATA_PLANE: Path = &[S::K("network_profile"), S::I(0), S::K("network_data_
 const DATA_PLANE_3X: Path = &[S::K("network_profile"), S::I(0), S::K("ebpf_data_plane")];
 
 /// AKS002 cni-overlay.
-pub(super) fn aks002(input: &Value) -> Option<Deny> {
+pub(super) fn aks002(input: &Input<'_>) -> Option<Deny> {
     const FIX: &str = "set `network_profile.network_plugin = \"azure\"` with `network_plugin_mode = \"overlay\"` (or `network_data_plane = \"cilium\"`)";
     let mut deny = Deny::default();
     for c in clusters(input)? {
@@ -95,7 +95,7 @@ pub(super) fn aks002(input: &Value) -> Option<Deny> {
 }
 
 /// AKS005 egress: `allowed` as `allowed_outbound_types` (strings).
-pub(super) fn aks005(input: &Value, allowed: &[String]) -> Option<Deny> {
+pub(super) fn aks005(input: &Input<'_>, allowed: &[String]) -> Option<Deny> {
     const OUTBOUND: Path = &[S::K("network_profile"), S::I(0), S::K("outbound_type")];
     let text = allowed.join(", ");
     let choice = if allowed.len() == 1 {
@@ -125,7 +125,7 @@ pub(super) fn aks005(input: &Value, allowed: &[String]) -> Option<Deny> {
 }
 
 /// AKS003 network-policy; `allowed` is its `allowed_policies` parameter.
-pub(super) fn aks003(input: &Value, allowed: &[String]) -> Option<Deny> {
+pub(super) fn aks003(input: &Input<'_>, allowed: &[String]) -> Option<Deny> {
     const POLICY: Path = &[S::K("network_profile"), S::I(0), S::K("network_policy")];
     let allowed_text = allowed.join(", ");
     let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
@@ -164,7 +164,7 @@ pub(super) fn aks003(input: &Value, allowed: &[String]) -> Option<Deny> {
 }
 
 /// AKS004 authorized-ips.
-pub(super) fn aks004(input: &Value) -> Option<Deny> {
+pub(super) fn aks004(input: &Input<'_>) -> Option<Deny> {
     const RANGES: Path = &[
         S::K("api_server_access_profile"),
         S::I(0),
@@ -223,7 +223,7 @@ pub(super) fn aks004(input: &Value) -> Option<Deny> {
 }
 
 /// AKS020 no-service-principal.
-pub(super) fn aks020(input: &Value) -> Option<Deny> {
+pub(super) fn aks020(input: &Input<'_>) -> Option<Deny> {
     const IDENTITY: Path = &[S::K("identity")];
     const ALLOWED: &[&str] = &["SystemAssigned", "UserAssigned"];
     let managed = |t: &Value| {
@@ -285,7 +285,7 @@ fn renamed<'i>(c: &Obj<'i>, p0: Path, p1: Path) -> Attr<'i> {
 }
 
 /// AKS041 upgrade-channel.
-pub(super) fn aks041(input: &Value) -> Option<Deny> {
+pub(super) fn aks041(input: &Input<'_>) -> Option<Deny> {
     let mut deny = Deny::default();
     for c in clusters(input)? {
         let a = renamed(
@@ -319,7 +319,7 @@ pub(super) fn aks041(input: &Value) -> Option<Deny> {
 }
 
 /// AKS024 azure-rbac.
-pub(super) fn aks024(input: &Value) -> Option<Deny> {
+pub(super) fn aks024(input: &Input<'_>) -> Option<Deny> {
     const BLOCK: Path = &[S::K("azure_active_directory_role_based_access_control")];
     const ENABLED: Path = &[
         S::K("azure_active_directory_role_based_access_control"),
@@ -353,7 +353,7 @@ pub(super) fn aks024(input: &Value) -> Option<Deny> {
 
 /// AKS039 image-cleaner; `max_hours` is its `max_interval_hours`
 /// parameter (a number).
-pub(super) fn aks039(input: &Value, max_hours: &Value) -> Option<Deny> {
+pub(super) fn aks039(input: &Input<'_>, max_hours: &Value) -> Option<Deny> {
     const ENABLED: Path = &[S::K("image_cleaner_enabled")];
     const INTERVAL: Path = &[S::K("image_cleaner_interval_hours")];
     let max = number_text(max_hours)?;
@@ -392,7 +392,7 @@ pub(super) fn aks039(input: &Value, max_hours: &Value) -> Option<Deny> {
 }
 
 /// AKS042 monitoring.
-pub(super) fn aks042(input: &Value) -> Option<Deny> {
+pub(super) fn aks042(input: &Input<'_>) -> Option<Deny> {
     const OMS: Path = &[S::K("oms_agent")];
     const WORKSPACE: Path = &[
         S::K("oms_agent"),
@@ -416,7 +416,7 @@ pub(super) fn aks042(input: &Value) -> Option<Deny> {
 }
 
 /// AKS043 paid-sku.
-pub(super) fn aks043(input: &Value) -> Option<Deny> {
+pub(super) fn aks043(input: &Input<'_>) -> Option<Deny> {
     let mut deny = Deny::default();
     for c in clusters(input)? {
         let a = c.attr1(&[S::K("sku_tier")]);
@@ -464,7 +464,7 @@ const MIN_COUNT: Path = &[S::K("min_count")];
 const NODE_COUNT: Path = &[S::K("node_count")];
 
 /// AKS011 system-min-nodes; `min_nodes` is its parameter (a number).
-pub(super) fn aks011(input: &Value, min_nodes: &Value) -> Option<Deny> {
+pub(super) fn aks011(input: &Input<'_>, min_nodes: &Value) -> Option<Deny> {
     const FIX: &str = "set `default_node_pool.node_count` (or `min_count` with autoscaling) higher, or add a `mode = \"System\"` node pool";
     let min_text = number_text(min_nodes)?;
     let mut deny = Deny::default();
@@ -521,7 +521,7 @@ pub(super) fn aks011(input: &Value, min_nodes: &Value) -> Option<Deny> {
 }
 
 /// AKS022 workload-identity.
-pub(super) fn aks022(input: &Value) -> Option<Deny> {
+pub(super) fn aks022(input: &Input<'_>) -> Option<Deny> {
     let mut deny = Deny::default();
     for c in clusters(input)? {
         let a = c.attr1(&[S::K("oidc_issuer_enabled")]);
@@ -547,7 +547,7 @@ pub(super) fn aks022(input: &Value) -> Option<Deny> {
 }
 
 /// AKS040 maintenance.
-pub(super) fn aks040(input: &Value) -> Option<Deny> {
+pub(super) fn aks040(input: &Input<'_>) -> Option<Deny> {
     const AUTO_UPGRADE: Path = &[S::K("maintenance_window_auto_upgrade")];
     const NODE_OS: Path = &[S::K("maintenance_window_node_os")];
     let mut deny = Deny::default();

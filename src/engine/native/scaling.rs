@@ -2,7 +2,9 @@
 //! Rust (see `rules.rs`).
 use regorus::Value;
 
-use super::lib::{eq_ci, number_text, pools, ClusterIndex, Deny, Obj, Path, NAP_UNKNOWN_NOTE, S};
+use super::lib::{
+    eq_ci, number_text, pools, ClusterIndex, Deny, Input, Obj, Path, NAP_UNKNOWN_NOTE, S,
+};
 
 const AUTOSCALING: Path = &[S::K("auto_scaling_enabled")];
 const AUTOSCALING_3X: Path = &[S::K("enable_auto_scaling")];
@@ -12,7 +14,7 @@ const NODE_COUNT: Path = &[S::K("node_count")];
 const PRIORITY: Path = &[S::K("priority")];
 
 /// AKS013 autoscaling.
-pub(super) fn aks013(input: &Value) -> Option<Deny> {
+pub(super) fn aks013(input: &Input<'_>) -> Option<Deny> {
     let index = ClusterIndex::new(input)?;
     let mut deny = Deny::default();
     for p in pools(input)? {
@@ -99,7 +101,7 @@ fn doubts(index: &ClusterIndex<'_>, p: &Obj<'_>) -> String {
 }
 
 /// AKS019 user-pool-min-nodes; `min_nodes` is its parameter (a number).
-pub(super) fn aks019(input: &Value, min_nodes: &Value) -> Option<Deny> {
+pub(super) fn aks019(input: &Input<'_>, min_nodes: &Value) -> Option<Deny> {
     let min_text = number_text(min_nodes)?;
     let index = ClusterIndex::new(input)?;
     let count_ok = |v: &Value| matches!(v, Value::Number(_)) && v >= min_nodes;

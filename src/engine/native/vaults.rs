@@ -4,7 +4,7 @@
 //! `rules.rs`).
 use regorus::Value;
 
-use super::lib::{clusters, eq_ci, key, resources_of, Deny, Obj, Path, S};
+use super::lib::{clusters, eq_ci, key, resources_of, Deny, Input, Obj, Path, S};
 
 /// One check of `joins.checks_finding`: the path it reports, whether it
 /// is only known after apply (else it fails), and its text.
@@ -44,7 +44,7 @@ const ACL_DEFAULT: Path = &[S::K("network_acls"), S::I(0), S::K("default_action"
 
 /// AKS036's `csi_cluster`: `input.joins.csi_cluster` when it is a
 /// boolean, else whether a cluster of the input has the CSI driver.
-fn csi_cluster(input: &Value) -> Option<bool> {
+fn csi_cluster(input: &Input<'_>) -> Option<bool> {
     let flag = match &input[&key("joins")] {
         joins @ Value::Object(_) => &joins[&key("csi_cluster")],
         Value::Undefined => &Value::Undefined,
@@ -61,7 +61,7 @@ fn csi_cluster(input: &Value) -> Option<bool> {
 }
 
 /// AKS036 csi-vault.
-pub(super) fn aks036(input: &Value) -> Option<Deny> {
+pub(super) fn aks036(input: &Input<'_>) -> Option<Deny> {
     let mut deny = Deny::default();
     let vaults = resources_of(input, "azurerm_key_vault")?;
     if vaults.is_empty() || !csi_cluster(input)? {
@@ -121,7 +121,7 @@ pub(super) fn aks036(input: &Value) -> Option<Deny> {
 
 /// `joins.any_cluster`: `input.joins.any_cluster` when it is a boolean,
 /// else whether the input has a cluster of either type.
-fn any_cluster(input: &Value) -> Option<bool> {
+fn any_cluster(input: &Input<'_>) -> Option<bool> {
     let flag = match &input[&key("joins")] {
         joins @ Value::Object(_) => &joins[&key("any_cluster")],
         Value::Undefined => &Value::Undefined,
@@ -137,7 +137,7 @@ fn any_cluster(input: &Value) -> Option<bool> {
 }
 
 /// AKS037 acr-private.
-pub(super) fn aks037(input: &Value) -> Option<Deny> {
+pub(super) fn aks037(input: &Input<'_>) -> Option<Deny> {
     const ADMIN: Path = &[S::K("admin_enabled")];
     let mut deny = Deny::default();
     let registries = resources_of(input, "azurerm_container_registry")?;

@@ -6,8 +6,8 @@ use std::cmp::Ordering;
 use regorus::Value;
 
 use super::lib::{
-    automatic_clusters, clusters, empty, in_ci, number_text, pools, Attr, ClusterIndex, Deny, Obj,
-    Path, S,
+    automatic_clusters, clusters, empty, in_ci, number_text, pools, Attr, ClusterIndex, Deny,
+    Input, Obj, Path, S,
 };
 
 /// `versions.parse_version`'s result: `patch` None for `null`.
@@ -99,7 +99,7 @@ const CP: Path = &[S::K("kubernetes_version")];
 
 /// AKS046 k8s-version; `min_text` and `max_skew` are its parameters (a
 /// string or a number, and a number).
-pub(super) fn aks046(input: &Value, min_text: &Value, max_skew: &Value) -> Option<Deny> {
+pub(super) fn aks046(input: &Input<'_>, min_text: &Value, max_skew: &Value) -> Option<Deny> {
     const POOL: Path = &[S::K("orchestrator_version")];
     const CHANNEL: Path = &[S::K("automatic_upgrade_channel")];
     const CHANNEL_3X: Path = &[S::K("automatic_channel_upgrade")];
@@ -275,7 +275,7 @@ fn parse_range(v: &Value) -> Option<Option<Range>> {
 }
 
 /// AKS009 authorized-ips-narrow; `min_prefix` is its parameter (a number).
-pub(super) fn aks009(input: &Value, min_prefix: &Value) -> Option<Deny> {
+pub(super) fn aks009(input: &Input<'_>, min_prefix: &Value) -> Option<Deny> {
     const RANGES: Path = &[
         S::K("api_server_access_profile"),
         S::I(0),

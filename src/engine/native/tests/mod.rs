@@ -7,7 +7,7 @@
 //! messages included.
 use serde_json::{json, Map, Value as Json};
 
-use super::{deny, PORTED};
+use super::{deny, Input, PORTED};
 use crate::engine::{Backend, RuleEngine};
 use crate::finding::Status;
 use gen::{input, Rng};
@@ -67,7 +67,7 @@ fn rust_and_rego_agree_on_random_resources() {
             let input = regorus::Value::from(input(&mut rng, 60));
             // Each Rust version reads the inputs without odd shapes.
             for id in PORTED {
-                let read = deny(id, 0, &input, &data).is_some();
+                let read = deny(id, 0, &Input::new(&input), &data).is_some();
                 assert!(read || rng.1, "{id} handed back round {round}");
             }
             let (a, fa) = native.evaluate(input.clone());
@@ -114,11 +114,17 @@ fn a_shape_the_rust_versions_do_not_read_goes_to_the_rego() {
         "by_type": {"azurerm_kubernetes_cluster": [{"address": "a"}]},
         "pools": [{"address": "p", "values": {}, "prefix": "x"}],
     }));
-    assert!(deny("AKS001", 0, &odd, &data).is_none());
-    assert!(deny("AKS017", 0, &odd, &data).is_none());
+    assert!(deny("AKS001", 0, &Input::new(&odd), &data).is_none());
+    assert!(deny("AKS017", 0, &Input::new(&odd), &data).is_none());
     // A parameter of another type.
     let data = json!({"akslint": {"params": {"AKS003": {"allowed_policies": [1]}}}});
-    assert!(deny("AKS003", 0, &regorus::Value::from(json!({})), &data).is_none());
+    assert!(deny(
+        "AKS003",
+        0,
+        &Input::new(&regorus::Value::from(json!({}))),
+        &data
+    )
+    .is_none());
     // And the engine still gives the Rego's findings for it.
     let mut native = engine(Backend::Native, &Map::new());
     let mut vm = engine(Backend::Vm, &Map::new());
@@ -137,7 +143,7 @@ fn a_shape_the_rust_versions_do_not_read_goes_to_the_rego() {
     }));
     let data = crate::engine::merge_params(native.rules(), &Map::new());
     for id in ["AKS014", "AKS046"] {
-        assert!(deny(id, 0, &twice, &data).is_none(), "{id}");
+        assert!(deny(id, 0, &Input::new(&twice), &data).is_none(), "{id}");
     }
     let (a, fa) = native.evaluate(twice.clone());
     let (b, fb) = vm.evaluate(twice);
@@ -210,14 +216,14 @@ fn aks009_reads_a_fractional_minimum_and_hands_back_what_to_number_refuses() {
     assert!(deny(
         "AKS009",
         0,
-        &input(json!(["10.0.0.0/016"])),
+        &Input::new(&input(json!(["10.0.0.0/016"]))),
         &params(json!(16))
     )
     .is_none());
     assert!(deny(
         "AKS009",
         0,
-        &input(json!(["10.0.0.0/8"])),
+        &Input::new(&input(json!(["10.0.0.0/8"]))),
         &params(json!("16"))
     )
     .is_none());
@@ -234,7 +240,10 @@ fn aks009_reads_a_fractional_minimum_and_hands_back_what_to_number_refuses() {
         (json!(["10.0.0.0/16", "10.0.0.0/17", "2001:db8::/8"]), true),
     ] {
         let input = input(ranges);
-        assert_eq!(deny("AKS009", 0, &input, &data).is_some(), read);
+        assert_eq!(
+            deny("AKS009", 0, &Input::new(&input), &data).is_some(),
+            read
+        );
         let (a, fa) = native.evaluate(input.clone());
         let (b, fb) = vm.evaluate(input);
         assert!(fa.is_empty() && fb.is_empty(), "{fa:?} {fb:?}");
