@@ -257,3 +257,44 @@ fn aks009_reads_a_fractional_minimum_and_hands_back_what_to_number_refuses() {
         );
     }
 }
+
+#[test]
+fn aks037_reads_the_clusters_without_the_joins_flag() {
+    let mut native = engine(Backend::Native, &Map::new());
+    let mut vm = engine(Backend::Vm, &Map::new());
+    let registry = json!({"address": "azurerm_container_registry.r",
+        "values": {"admin_enabled": true, "public_network_access_enabled": false}});
+    let cluster = json!({"address": "c", "values": {}});
+    // No flag (or not a boolean): a cluster of either type in the input
+    // counts; the flag, when a boolean, decides.
+    for (t, joins, found) in [
+        ("azurerm_kubernetes_cluster", json!({}), true),
+        (
+            "azurerm_kubernetes_automatic_cluster",
+            json!({"any_cluster": "yes"}),
+            true,
+        ),
+        (
+            "azurerm_kubernetes_cluster",
+            json!({"any_cluster": false}),
+            false,
+        ),
+        ("azurerm_key_vault", json!({}), false),
+        ("azurerm_key_vault", json!({"any_cluster": true}), true),
+    ] {
+        let input = regorus::Value::from(json!({
+            "by_type": {t: [cluster.clone()], "azurerm_container_registry": [registry.clone()]},
+            "joins": joins,
+        }));
+        let (a, fa) = native.evaluate(input.clone());
+        let (b, fb) = vm.evaluate(input);
+        assert!(fa.is_empty() && fb.is_empty(), "{fa:?} {fb:?}");
+        assert_eq!(a, b);
+        let rule = |f: &super::RawFinding| native.rules().get(f.rule).map(|r| r.meta.id.as_str());
+        assert_eq!(
+            a.iter().any(|f| rule(f) == Some("AKS037")),
+            found,
+            "{t} {a:?}"
+        );
+    }
+}
