@@ -291,10 +291,10 @@ impl RuleEngine {
         };
         let mut findings = Vec::new();
         let mut rest = Vec::new();
-        let in_rust = native::Input::new(input);
+        let rust_input = native::Input::new(input);
         for (i, rule) in self.rules.iter().enumerate() {
             if self.native.get(i).copied().unwrap_or(false) {
-                match native::deny(&rule.meta.id, i, &in_rust, &self.data) {
+                match native::deny(&rule.meta.id, i, &rust_input, &self.data) {
                     Some(mut f) => findings.append(&mut f),
                     None => rest.push(i),
                 }

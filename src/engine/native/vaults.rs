@@ -42,22 +42,60 @@ const RBAC_3X: Path = &[S::K("enable_rbac_authorization")];
 const PUBLIC: Path = &[S::K("public_network_access_enabled")];
 const ACL_DEFAULT: Path = &[S::K("network_acls"), S::I(0), S::K("default_action")];
 
-/// AKS036's `csi_cluster`: `input.joins.csi_cluster` when it is a
-/// boolean, else whether a cluster of the input has the CSI driver.
-fn csi_cluster(input: &Input<'_>) -> Option<bool> {
+/// `input.joins.<name>` when it is a boolean (computed over the whole
+/// file), else `otherwise` (read from this input). None when `joins` is
+/// neither an object nor absent.
+fn joins_flag(
+    input: &Input<'_>,
+    name: &str,
+    otherwise: impl FnOnce() -> Option<bool>,
+) -> Option<bool> {
     let flag = match &input[&key("joins")] {
-        joins @ Value::Object(_) => &joins[&key("csi_cluster")],
+        joins @ Value::Object(_) => &joins[&key(name)],
         Value::Undefined => &Value::Undefined,
         _ => return None,
     };
     match flag {
         Value::Bool(b) => Some(*b),
-        _ => Some(
+        _ => otherwise(),
+    }
+}
+
+/// The check of one attribute that is known only after apply (its
+/// `unknown_text`), or fails (`fails` of its value, `fail_text`), if
+/// either.
+fn check(
+    r: &Obj<'_>,
+    path: Path,
+    fails: impl FnOnce(&Value) -> bool,
+    unknown_text: &'static str,
+    fail_text: &'static str,
+) -> Option<Check> {
+    if r.unknown(path) {
+        Some(Check {
+            path,
+            unknown: true,
+            text: unknown_text,
+        })
+    } else {
+        fails(r.raw(path)).then_some(Check {
+            path,
+            unknown: false,
+            text: fail_text,
+        })
+    }
+}
+
+/// AKS036's `csi_cluster`: the joins' flag, else whether a cluster of the
+/// input has the CSI driver.
+fn csi_cluster(input: &Input<'_>) -> Option<bool> {
+    joins_flag(input, "csi_cluster", || {
+        Some(
             clusters(input)?
                 .iter()
                 .any(|c| !c.is_unset(SECRETS_PROVIDER)),
-        ),
-    }
+        )
+    })
 }
 
 /// AKS036 csi-vault.
@@ -68,20 +106,15 @@ pub(super) fn aks036(input: &Input<'_>) -> Option<Deny> {
         return Some(deny);
     }
     for r in vaults {
-        let mut checks = Vec::new();
-        if r.unknown(PURGE) {
-            checks.push(Check {
-                path: PURGE,
-                unknown: true,
-                text: "`purge_protection_enabled` must be true",
-            });
-        } else if *r.raw(PURGE) != Value::Bool(true) {
-            checks.push(Check {
-                path: PURGE,
-                unknown: false,
-                text: "purge protection is off: set `purge_protection_enabled = true`",
-            });
-        }
+        let mut checks: Vec<Check> = check(
+            &r,
+            PURGE,
+            |v| *v != Value::Bool(true),
+            "`purge_protection_enabled` must be true",
+            "purge protection is off: set `purge_protection_enabled = true`",
+        )
+        .into_iter()
+        .collect();
         let a = r.attr2(RBAC, RBAC_3X);
         if a.unknown {
             checks.push(Check {
@@ -119,21 +152,15 @@ pub(super) fn aks036(input: &Input<'_>) -> Option<Deny> {
     Some(deny)
 }
 
-/// `joins.any_cluster`: `input.joins.any_cluster` when it is a boolean,
-/// else whether the input has a cluster of either type.
+/// `joins.any_cluster`: the joins' flag, else whether the input has a
+/// cluster of either type.
 fn any_cluster(input: &Input<'_>) -> Option<bool> {
-    let flag = match &input[&key("joins")] {
-        joins @ Value::Object(_) => &joins[&key("any_cluster")],
-        Value::Undefined => &Value::Undefined,
-        _ => return None,
-    };
-    match flag {
-        Value::Bool(b) => Some(*b),
-        _ => Some(
+    joins_flag(input, "any_cluster", || {
+        Some(
             !resources_of(input, "azurerm_kubernetes_cluster")?.is_empty()
                 || !resources_of(input, "azurerm_kubernetes_automatic_cluster")?.is_empty(),
-        ),
-    }
+        )
+    })
 }
 
 /// AKS037 acr-private.
@@ -145,33 +172,21 @@ pub(super) fn aks037(input: &Input<'_>) -> Option<Deny> {
         return Some(deny);
     }
     for r in registries {
-        let mut checks = Vec::new();
-        if r.unknown(ADMIN) {
-            checks.push(Check {
-                path: ADMIN,
-                unknown: true,
-                text: "`admin_enabled` must not be true",
-            });
-        } else if *r.raw(ADMIN) == Value::Bool(true) {
-            checks.push(Check {
-                path: ADMIN,
-                unknown: false,
-                text: "the admin user is enabled: set `admin_enabled = false`",
-            });
-        }
-        if r.unknown(PUBLIC) {
-            checks.push(Check {
-                path: PUBLIC,
-                unknown: true,
-                text: "`public_network_access_enabled` must be false",
-            });
-        } else if *r.raw(PUBLIC) != Value::Bool(false) {
-            checks.push(Check {
-                path: PUBLIC,
-                unknown: false,
-                text: "public network access is enabled (the provider default): set `public_network_access_enabled = false`",
-            });
-        }
+        let admin = check(
+            &r,
+            ADMIN,
+            |v| *v == Value::Bool(true),
+            "`admin_enabled` must not be true",
+            "the admin user is enabled: set `admin_enabled = false`",
+        );
+        let public = check(
+            &r,
+            PUBLIC,
+            |v| *v != Value::Bool(false),
+            "`public_network_access_enabled` must be false",
+            "public network access is enabled (the provider default): set `public_network_access_enabled = false`",
+        );
+        let checks: Vec<Check> = admin.into_iter().chain(public).collect();
         checks_finding(
             &mut deny,
             &r,
