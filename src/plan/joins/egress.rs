@@ -3,10 +3,12 @@ use std::collections::HashMap;
 
 use crate::plan::normalize::REDACTED;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 #[allow(unused_imports)]
 use super::*;
+use crate::plan::normalize::Pool;
 
 // ------------------------------------------------------------------ AKS007
 
@@ -283,13 +285,14 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 .unwrap_or_default(),
         }
     };
-    for p in &model.pools {
+    // Each pool's chain on its own, in parallel; inserted in pool order.
+    let one = |p: &Pool| -> Option<(String, Egress)> {
         // The resource that holds the pool and the expression of its subnet.
         let Ok(ri) = idx
             .resources
             .binary_search_by(|r| r.address.as_str().cmp(&p.address))
         else {
-            continue;
+            return None;
         };
         let owner = idx.r(ri);
         // Whether the subnet is set is read from the value as it is (the
@@ -317,7 +320,7 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 .is_some_and(|e| e.get("default_node_pool").is_none());
         // Unset (AKS006's concern): no chain.
         if !set && !unknown {
-            continue;
+            return None;
         }
         let mut subnets: Option<(&'static str, Vec<Subnet>)> = None;
         let attr = if p.kind == "default" {
@@ -366,8 +369,15 @@ pub(super) fn egress(idx: &Index<'_>, model: &Model, joins: &mut Joins) {
                 subnets: Vec::new(),
             },
         };
-        joins.egress.insert(p.address.clone(), egress);
-    }
+        Some((p.address.clone(), egress))
+    };
+    let chains: Vec<(String, Egress)> = model
+        .pools
+        .par_iter()
+        .with_min_len(PARALLEL_MIN)
+        .filter_map(one)
+        .collect();
+    joins.egress.extend(chains);
 }
 
 /// A route from its values as they are (`actual`) and as custom policies see

@@ -236,6 +236,10 @@ fn resolve(
 /// A module instance path: `[("a", Some("x")), ("b", None)]`.
 type ModulePath = Vec<(String, Option<Value>)>;
 
+/// Items (pools, clusters, role assignments) a worker takes at a time when
+/// a join is computed for each in parallel.
+const PARALLEL_MIN: usize = 32;
+
 /// Module names (without instance keys) -> positions of resources.
 type ByModule = HashMap<Vec<String>, Vec<usize>>;
 

@@ -88,3 +88,110 @@ fn a_role_is_read_from_one_role_definition_data_source_or_a_role_definition_id()
     ));
     assert!(!is_role_definition_id("fake-id"));
 }
+
+/// A plan of `n` clusters, each with its kubelet identity's object id, a
+/// default pool in the subnet of another module, a registry with an AcrPull
+/// assignment to another cluster's kubelet, and an assignment scoped to a
+/// resource group that holds several clusters; every other subnet has a
+/// route table.
+fn many_joins(n: usize) -> String {
+    let sub = "/subscriptions/s/resourceGroups";
+    let mut changes = Vec::new();
+    let mut add = |module: usize, type_: &str, name: &str, after: Value| {
+        changes.push(json!({
+            "address": format!("module.m[{module}].{type_}.{name}"),
+            "module_address": format!("module.m[{module}]"),
+            "mode": "managed", "type": type_, "name": name,
+            "change": {"actions": ["create"], "before": null, "after": after,
+                       "after_unknown": {}, "after_sensitive": {}},
+        }));
+    };
+    for i in 0..n {
+        let subnet = |j: usize| {
+            format!("{sub}/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s{j}")
+        };
+        let table = format!("{sub}/rg/providers/Microsoft.Network/routeTables/t{i}");
+        let registry = format!("{sub}/rg/providers/Microsoft.ContainerRegistry/registries/r{i}");
+        add(
+            i,
+            CLUSTER_TYPES[0],
+            "aks",
+            json!({
+                "id": format!("{sub}/rg{}/providers/Microsoft.ContainerService/managedClusters/aks{i}", i % 7),
+                "kubelet_identity": [{"object_id": format!("OID{i}")}],
+                "default_node_pool": [{"name": "system", "vnet_subnet_id": subnet((i * 7) % n)}],
+            }),
+        );
+        add(
+            i,
+            SUBNET,
+            "s",
+            json!({"id": subnet(i), "name": format!("s{i}")}),
+        );
+        add(
+            i,
+            ROUTE_TABLE,
+            "t",
+            json!({"id": table, "route": [
+            {"address_prefix": "0.0.0.0/0", "next_hop_type": "VirtualAppliance"}]}),
+        );
+        if i % 2 == 0 {
+            add(
+                i,
+                ASSOCIATION,
+                "a",
+                json!({"subnet_id": subnet(i), "route_table_id": table}),
+            );
+        }
+        add(i, REGISTRY, "acr", json!({"id": registry}));
+        add(
+            i,
+            ROLE_ASSIGNMENT,
+            "pull",
+            json!({
+            "principal_id": format!("oid{}", (i * 3) % n), "scope": registry,
+            "role_definition_name": "AcrPull"}),
+        );
+        add(
+            i,
+            ROLE_ASSIGNMENT,
+            "admin",
+            json!({
+            "principal_id": "someone", "scope": format!("{sub}/rg{}", i % 5),
+            "role_definition_name": "Owner"}),
+        );
+    }
+    json!({"format_version": "1.2", "resource_changes": changes}).to_string()
+}
+
+#[test]
+fn joins_computed_in_parallel_are_the_same_at_any_thread_count() {
+    let src = crate::plan::Source {
+        name: "plan.json".into(),
+        path: None,
+        text: many_joins(300),
+    };
+    let joins = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let model = crate::plan::normalize(&src, &None).unwrap();
+            let j = &model.joins;
+            // Every pool's chain, every AcrPull assignment, and the
+            // assignments on the resource groups of five of the seven
+            // groups' clusters.
+            assert_eq!(j.egress.len(), 300);
+            assert_eq!(j.roles.len(), 300);
+            let joined = j.egress.values().filter(|e| e.subnet == "joined").count();
+            assert_eq!(joined, 300);
+            let scoped: usize = j.cluster_roles.values().map(Vec::len).sum();
+            assert!(scoped > 300, "{scoped}");
+            format!("{j:?}")
+        })
+    };
+    let one = joins(1);
+    assert_eq!(one, joins(4));
+    assert_eq!(one, joins(3));
+}
