@@ -15,6 +15,7 @@ use super::normalize::{
 };
 use super::parse::{self, Fragment, KeptChange};
 use crate::error::InputError;
+use crate::finding::Step;
 
 /// Changes from which a file's are normalized in parallel.
 const PARALLEL_CHANGES: usize = 512;
@@ -150,12 +151,21 @@ fn normalize_change(
     // (most of a plan's updates and no-ops have none).
     if !paths.is_empty() {
         let mods = module_names(&module);
+        // The test reads the configuration under each path's first key.
+        let keys = paths
+            .iter()
+            .filter_map(|p| match p.first() {
+                Some(Step::Key(k)) => Some(k.as_str()),
+                _ => None,
+            })
+            .collect();
         let exprs = cfg.and_then(|c| {
-            c.expressions(
+            c.expressions_with(
                 &mods,
                 &rc.type_,
                 &rc.name,
                 &configuration_address(&mods, &rc.type_, &rc.name),
+                &keys,
             )
         });
         for p in paths {

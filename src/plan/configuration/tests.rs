@@ -290,3 +290,41 @@ fn the_index_keeps_what_the_joins_read() {
             .is_none());
     }
 }
+
+#[test]
+fn only_the_keys_read_are_built_and_what_fails_the_whole_parse_fails_it() {
+    let texts = [
+        r#"{"a": {"constant_value": 1}, "b": [{"c": {"references": ["x.y"]}}], "d": null}"#,
+        r#"{"a": 1, "a": 2, "b": true}"#,
+        r#"{"a": 1, "b": 1e400}"#,
+        r#"{"a": 1, "b": [1, {"c": 1e999}]}"#,
+        r#"{"a": 1, "b": "\ud800"}"#,
+        r#"{"a": 1, "b\udc00": 2}"#,
+        r#"{"a": 1, "b": "\ud83d\ude00 \u00e9 \n"}"#,
+        r#"{"a": 18446744073709551616, "b": -9223372036854775809}"#,
+        r#"{}"#,
+        r#"[1, 2]"#,
+        r#""a""#,
+        r#"null"#,
+    ];
+    let sets: [&[&str]; 4] = [&[], &["a"], &["b"], &["a", "b", "z"]];
+    for text in texts {
+        let raw: Box<RawValue> = serde_json::from_str(text).unwrap();
+        let whole = object(Some(&raw));
+        for keys in sets {
+            let keys: HashSet<&str> = keys.iter().copied().collect();
+            let want: Map<String, Value> = whole
+                .iter()
+                .filter(|(k, _)| keys.contains(k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            assert_eq!(object_with(Some(&raw), &keys), want, "{text} {keys:?}");
+        }
+    }
+    // A number out of range or a lone surrogate anywhere: nothing, as for
+    // the whole parse.
+    let raw: Box<RawValue> = serde_json::from_str(texts[3]).unwrap();
+    assert!(object(Some(&raw)).is_empty());
+    assert!(object_with(Some(&raw), &["a"].into_iter().collect()).is_empty());
+    assert!(object_with(None, &["a"].into_iter().collect()).is_empty());
+}
