@@ -443,7 +443,9 @@ pub fn prepare(src: &Source, filter: &TypeFilter) -> Result<Prepared, InputError
 
 /// [`prepare`], and `beside` (when given) on the address of every resource
 /// the model can hold (and maybe more): a plan's configuration is parsed
-/// while `beside` runs, on another of rayon's workers when one is free.
+/// while `beside` runs, on another of rayon's workers when one is free (a
+/// large plan's while the rest of the file is parsed, see
+/// [`parse::parse_keeping_with`]).
 /// The addresses are gathered only for `beside`.
 pub fn prepare_beside<T: Send>(
     src: &Source,
@@ -460,21 +462,27 @@ pub fn prepare_beside<T: Send>(
         super::joins::keep(set, &mut keep);
         keep
     });
-    let (kind, doc) = parse::parse_keeping(src, keep.as_ref())?;
+    let read_cfg = |raw: &str| TfConfiguration::parse(raw, keep.as_ref());
+    let (kind, doc, early) = parse::parse_keeping_with(src, keep.as_ref(), read_cfg)?;
     let (stage, beside) = match kind {
         Kind::Plan => {
             let changes = doc.resource_changes.unwrap_or_default();
-            let (cfg, beside) = rayon::join(
-                || {
-                    doc.configuration
-                        .map(|raw| TfConfiguration::parse(raw.get(), keep.as_ref()))
-                },
-                || {
-                    beside.map(|beside| {
-                        beside(&changes.kept.iter().map(|c| c.address.clone()).collect())
-                    })
-                },
-            );
+            let beside = || {
+                beside
+                    .map(|beside| beside(&changes.kept.iter().map(|c| c.address.clone()).collect()))
+            };
+            // The section read during the parse, if it is the document's
+            // (the same text: the parse took the key the scan found).
+            let early = early.and_then(|(text, cfg)| {
+                let same = doc
+                    .configuration
+                    .is_some_and(|raw| std::ptr::eq(raw.get(), text));
+                same.then_some(cfg)
+            });
+            let (cfg, beside) = match early {
+                Some(cfg) => (Some(cfg), beside()),
+                None => rayon::join(|| doc.configuration.map(|raw| read_cfg(raw.get())), beside),
+            };
             let stage = Stage::Plan {
                 cfg,
                 terraform_version: doc.terraform_version,

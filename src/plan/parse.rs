@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::read::Source;
-pub(crate) use super::scan::{check_depth, json_error, string_end};
+pub(crate) use super::scan::{check_depth, depth_scan, json_error, string_end};
 pub use super::scan::{line_col, MAX_DEPTH};
 use crate::error::InputError;
 
@@ -72,7 +72,7 @@ pub(crate) struct RawChange<'a> {
 }
 
 /// `resource_changes`, streamed: the changes of the types being kept (see
-/// [`parse_keeping`]) are copied out of the text, the others only counted,
+/// [`parse_keeping_with`]) are copied out of the text, the others only counted,
 /// so that a large plan never holds a list of every change, and its text
 /// can be dropped before the kept values are built.
 #[derive(Default)]
@@ -510,23 +510,35 @@ impl Kind {
 }
 
 /// Parses the top level and checks it is Terraform output, keeping only the
-/// resource changes of the types in `keep`
-/// (None: all of them).
-pub(crate) fn parse_keeping<'s>(
+/// resource changes of the types in `keep` (None: all of them); and
+/// `configuration` on the text of the top-level `configuration` object,
+/// found by the depth scan of a large file: that section (two fifths of a
+/// large plan) is then read on the depth scan's core while the rest is
+/// parsed, not after. Its result comes with the text it read: the caller
+/// uses it only if that is the text of the document's `configuration`
+/// (see [`RawDoc::configuration`]).
+pub(crate) fn parse_keeping_with<'s, T: Send>(
     src: &'s Source,
     keep: Option<&HashSet<String>>,
-) -> Result<(Kind, RawDoc<'s>), InputError> {
-    parse_top(src, keep)
+    configuration: impl FnOnce(&'s str) -> T + Send,
+) -> Result<Parsed<'s, T>, InputError> {
+    parse_top(src, keep, configuration)
 }
 
 /// Files from this size on are scanned for depth on another core while
 /// they are parsed.
 const PARALLEL_DEPTH_SCAN: usize = 1 << 20;
 
-fn parse_top<'s>(
+/// What [`parse_keeping_with`] gives: the kind of document, its top
+/// level, and what read its `configuration` during the parse, with the
+/// text it read.
+pub(crate) type Parsed<'s, T> = (Kind, RawDoc<'s>, Option<(&'s str, T)>);
+
+fn parse_top<'s, T: Send>(
     src: &'s Source,
     keep: Option<&HashSet<String>>,
-) -> Result<(Kind, RawDoc<'s>), InputError> {
+    configuration: impl FnOnce(&'s str) -> T + Send,
+) -> Result<Parsed<'s, T>, InputError> {
     // decode() removed the byte order mark: one still there is a second.
     let text = src.text.as_str();
     if text.starts_with('\u{feff}') {
@@ -538,20 +550,23 @@ fn parse_top<'s>(
             column: 1,
         });
     }
-    let depth = || check_depth(&src.name, text);
     let parse = || parse_doc(src, text, keep, true);
     // The depth check comes first: its error wins over the parser's. A
     // large file is parsed meanwhile (serde_json's parse is safe at any
     // depth: it limits recursion, and skips values iteratively).
-    let doc = if text.len() >= PARALLEL_DEPTH_SCAN {
-        let (depth, doc) = rayon::join(depth, parse);
-        depth?;
-        doc
+    let (doc, side) = if text.len() >= PARALLEL_DEPTH_SCAN {
+        let depth = || {
+            let found = depth_scan(&src.name, text, Some("configuration"))?;
+            let section = found.and_then(|range| text.get(range));
+            Ok::<_, InputError>(section.map(|s| (s, configuration(s))))
+        };
+        let (side, doc) = rayon::join(depth, parse);
+        (doc, side?)
     } else {
-        depth()?;
-        parse()
+        check_depth(&src.name, text)?;
+        (parse(), None)
     };
-    match doc {
+    let doc = match doc {
         // serde_json's limit (128 levels) binds only what is parsed into
         // structures: a state's modules, two levels each. The depth is
         // known to be within MAX_DEPTH now: parsed again without it.
@@ -559,7 +574,8 @@ fn parse_top<'s>(
             parse_doc(src, text, keep, false)
         }
         doc => doc,
-    }
+    };
+    doc.map(|(kind, doc)| (kind, doc, side))
 }
 
 /// serde_json's message when its recursion limit stops a parse.
@@ -633,4 +649,42 @@ fn parse_doc<'s>(
         || doc.configuration.is_some()
         || doc.prior_state.is_some();
     Ok((if is_plan { Kind::Plan } else { Kind::State }, doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: String) -> Source {
+        Source {
+            name: "plan.json".into(),
+            path: None,
+            text,
+        }
+    }
+
+    #[test]
+    fn a_large_plan_s_configuration_is_read_while_it_is_parsed() {
+        let plan = |pad: usize, cfg: &str| {
+            let pad = "x".repeat(pad);
+            source(format!(
+                r#"{{"format_version": "1.2", "resource_changes": [], "p": "{pad}", {cfg}}}"#
+            ))
+        };
+        let one = r#""configuration": {"root_module": {}}"#;
+        let large = plan(PARALLEL_DEPTH_SCAN, one);
+        let (kind, doc, early) = parse_keeping_with(&large, None, str::len).unwrap();
+        assert_eq!(kind, Kind::Plan);
+        let (text, len) = early.expect("read during the parse");
+        let raw = doc.configuration.map(RawValue::get);
+        assert!(raw.is_some_and(|raw| std::ptr::eq(raw, text)));
+        assert_eq!(len, r#"{"root_module": {}}"#.len());
+        // A small file's is read after the parse, by the caller.
+        let small = plan(10, one);
+        let (_, doc, early) = parse_keeping_with(&small, None, str::len).unwrap();
+        assert!(early.is_none() && doc.configuration.is_some());
+        // Given twice: the parse fails, as it did.
+        let twice = plan(PARALLEL_DEPTH_SCAN, &format!("{one}, {one}"));
+        assert!(parse_keeping_with(&twice, None, str::len).is_err());
+    }
 }

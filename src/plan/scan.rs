@@ -10,15 +10,38 @@ pub const MAX_DEPTH: usize = 256;
 /// One pass over the bytes: rejects nesting deeper than [`MAX_DEPTH`] with
 /// the position where it happens.
 pub(crate) fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
+    depth_scan(file, text, None).map(|_| ())
+}
+
+/// [`check_depth`], finding on the way the byte range of the object that
+/// the top-level key `key` holds (spelled without escapes; None when the
+/// key is not there once with an object).
+pub(crate) fn depth_scan(
+    file: &str,
+    text: &str,
+    key: Option<&str>,
+) -> Result<Option<std::ops::Range<usize>>, InputError> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
+    // The object of `key`: its start while it is open, then its range.
+    let (mut open, mut found, mut times) = (None, None, 0);
     while let Some(&b) = bytes.get(i) {
         match b {
             b'"' => match string_end(bytes, i) {
                 // Jump through the string (strings are most of a plan's bytes).
-                Some(end) => i = end,
-                None => return Ok(()), // unterminated: the parser reports it
+                Some(end) => {
+                    if depth == 1
+                        && key.is_some_and(|k| bytes.get(i + 1..end) == Some(k.as_bytes()))
+                    {
+                        if let Some(start) = object_after_colon(bytes, end + 1) {
+                            open = Some(start);
+                            times += 1;
+                        }
+                    }
+                    i = end;
+                }
+                None => return Ok(None), // unterminated: the parser reports it
             },
             b'{' | b'[' => {
                 depth += 1;
@@ -32,12 +55,31 @@ pub(crate) fn check_depth(file: &str, text: &str) -> Result<(), InputError> {
                     });
                 }
             }
-            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 {
+                    if let Some(start) = open.take() {
+                        found = Some(start..i + 1);
+                    }
+                }
+            }
             _ => {}
         }
         i += 1;
     }
-    Ok(())
+    Ok(found.filter(|_| times == 1))
+}
+
+/// The offset of the `{` that follows a key's closing quote (at `from`
+/// after it) and a colon, with JSON whitespace around the colon.
+fn object_after_colon(bytes: &[u8], from: usize) -> Option<usize> {
+    let ws = |b: &&u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let colon = from + bytes.get(from..)?.iter().take_while(ws).count();
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    let start = colon + 1 + bytes.get(colon + 1..)?.iter().take_while(ws).count();
+    (bytes.get(start) == Some(&b'{')).then_some(start)
 }
 
 /// The offset of the quote that closes the JSON string opened at `open`
@@ -115,4 +157,45 @@ fn scrub(reason: &str) -> String {
         .or_else(|| cut(head, '`'))
         .unwrap_or_else(|| head.to_string());
     format!("{head}{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Option<&str> {
+        depth_scan("f", text, Some("configuration"))
+            .unwrap()
+            .and_then(|r| text.get(r))
+    }
+
+    #[test]
+    fn the_object_of_a_top_level_key_is_found_on_the_way() {
+        let c = r#"{"root_module": {"a": [1, {"b": "}]"}]}}"#;
+        for text in [
+            format!(r#"{{"resource_changes": [], "configuration": {c}}}"#),
+            format!("{{\"configuration\" \n\t:\r {c} , \"x\": {{\"configuration\": {{}}}}}}"),
+            format!(r#"{{"a": "configuration", "configuration": {c}, "b": ["configuration"]}}"#),
+            format!(r#"{{"a": {{"configuration": {{}}}}, "configuration": {c}}}"#),
+            // Cut after it: found (the parse reports the error).
+            format!(r#"{{"configuration": {c}"#),
+        ] {
+            assert_eq!(found(&text), Some(c), "{text}");
+        }
+        // Not there once with an object, or spelled with an escape: none.
+        for text in [
+            format!(r#"{{"configuration": {c}, "configuration": {c}}}"#),
+            r#"{"configuration": null}"#.to_string(),
+            r#"{"configuration": [1]}"#.to_string(),
+            format!(r#"{{"configur\u0061tion": {c}}}"#),
+            format!(r#"{{"x": {{"configuration": {c}}}}}"#),
+            r#"{"configuration": {"a": "unterminated}}"#.to_string(),
+        ] {
+            assert_eq!(found(&text), None, "{text}");
+        }
+        // The depth check is the same with or without a key.
+        let deep = format!("{{\"configuration\": {}", "[".repeat(MAX_DEPTH + 1));
+        assert!(depth_scan("f", &deep, Some("configuration")).is_err());
+        assert!(check_depth("f", &deep).is_err());
+    }
 }
