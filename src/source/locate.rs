@@ -58,14 +58,20 @@ impl<'a> Locator<'a> {
             .map(std::path::Path::to_path_buf)
             .or_else(|| find_repo_root(&source_dir));
         let root_for_map = repo_root.clone().unwrap_or_else(|| source_dir.clone());
+        let map = SourceMap::new(
+            files.clone(),
+            model.configuration.as_ref(),
+            &source_dir,
+            &root_for_map,
+        );
+        // The resources are in address order: a module's are mostly
+        // together.
+        let mut modules: Vec<&str> = model.resources.iter().map(|r| r.module.as_str()).collect();
+        modules.dedup();
+        map.prepare(modules);
         Self {
             path,
-            map: SourceMap::new(
-                files.clone(),
-                model.configuration.as_ref(),
-                &source_dir,
-                &root_for_map,
-            ),
+            map,
             repo_root,
             plan_index,
             plan_display: std::sync::OnceLock::new(),

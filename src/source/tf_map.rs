@@ -177,6 +177,11 @@ pub struct SourceMap {
     manifest: HashMap<String, PathBuf>,
     /// Parsed modules by directory.
     cache: Mutex<HashMap<PathBuf, Arc<ModuleSource>>>,
+    /// The module of each module address given to [`Self::prepare`], found
+    /// before the findings are placed in parallel: each placement then
+    /// reads it without parsing the address, taking the cache's lock or
+    /// sharing a reference count with the other workers.
+    prepared: std::sync::OnceLock<HashMap<String, Option<Arc<ModuleSource>>>>,
     /// The run's `.tf` files, shared with the other plans of the run.
     files: Arc<SourceFiles>,
 }
@@ -202,8 +207,32 @@ impl SourceMap {
             calls,
             manifest,
             cache: Mutex::new(HashMap::new()),
+            prepared: std::sync::OnceLock::new(),
             files,
         }
+    }
+
+    /// Finds the modules at these module addresses once, for [`Self::locate`]
+    /// (the first call counts).
+    pub fn prepare<'m>(&self, module_addresses: impl IntoIterator<Item = &'m str>) {
+        let mut found: HashMap<String, Option<Arc<ModuleSource>>> = HashMap::new();
+        for m in module_addresses {
+            if !found.contains_key(m) {
+                found.insert(m.to_string(), self.module_at(m));
+            }
+        }
+        let _ = self.prepared.set(found);
+    }
+
+    /// The module at a module address (`module.aks["prod"]`, "" for the root).
+    fn module_at(&self, module_address: &str) -> Option<Arc<ModuleSource>> {
+        let path = address::module_path(module_address);
+        if path.is_empty() && !module_address.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = path.into_iter().map(|(n, _)| n).collect();
+        let dir = self.module_dir(&names)?;
+        Some(self.module(&dir))
     }
 
     /// Location of the attribute (or the resource block header when the
@@ -217,13 +246,14 @@ impl SourceMap {
         name: &str,
         attribute: &[Step],
     ) -> Option<Location> {
-        let path = address::module_path(module_address);
-        if path.is_empty() && !module_address.is_empty() {
-            return None;
-        }
-        let names: Vec<String> = path.into_iter().map(|(n, _)| n).collect();
-        let dir = self.module_dir(&names)?;
-        let module = self.module(&dir);
+        let found;
+        let module = match self.prepared.get().and_then(|p| p.get(module_address)) {
+            Some(m) => m.as_deref()?,
+            None => {
+                found = self.module_at(module_address)?;
+                &*found
+            }
+        };
         let (file, block) = module.find_block("resource", &[type_, name])?;
         let span = match descend(block, attribute) {
             Target::Attribute(span) => file.trimmed(span),
@@ -551,6 +581,19 @@ mod tests {
             .unwrap();
         assert_eq!(loc.file, ".terraform/modules/aks/main.tf");
         assert_eq!(loc.line, 6);
+        // The same with the modules found beforehand (one of them not
+        // there), and for an address not given then.
+        let prepared = SourceMap::new(Arc::default(), Some(&cfg), dir.path(), dir.path());
+        prepared.prepare(["module.aks[0]", "module.gone", "", "module.aks[0]"]);
+        let zones = [k("default_node_pool"), Step::Index(0), k("zones")];
+        for at in ["module.aks[0]", "module.aks[1]"] {
+            let l = prepared.locate(at, "azurerm_kubernetes_cluster", "c", &zones);
+            assert_eq!(l.map(|l| (l.file, l.line)), Some((loc.file.clone(), 6)));
+        }
+        assert!(prepared
+            .locate("module.gone", "azurerm_kubernetes_cluster", "c", &[])
+            .is_none());
+        assert_eq!(prepared.prepared.get().map(HashMap::len), Some(3));
         // Without the manifest entry a registry module does not resolve.
         let other = tempfile::tempdir().unwrap();
         let map = SourceMap::new(Arc::default(), Some(&cfg), other.path(), other.path());
