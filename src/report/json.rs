@@ -187,7 +187,12 @@ fn write_finding(out: &mut Vec<u8>, i: usize, f: &JsonFinding<'_>) {
         write_element_at(out, i, 2, f);
         return;
     }
-    const FIELD: &[u8] = b",\n      \"";
+    // A field after the first, in the finding's object.
+    let key = |out: &mut Vec<u8>, name: &str| {
+        out.extend_from_slice(b",\n      \"");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\": ");
+    };
     out.extend_from_slice(if i == 0 { b"\n    {" } else { b",\n    {" });
     out.extend_from_slice(b"\n      \"rule_id\": ");
     string(out, f.rule_id);
@@ -199,13 +204,10 @@ fn write_finding(out: &mut Vec<u8>, i: usize, f: &JsonFinding<'_>) {
         ("resource_type", f.resource_type),
         ("attribute", &f.attribute),
     ] {
-        out.extend_from_slice(FIELD);
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b"\": ");
+        key(out, name);
         string(out, value);
     }
-    out.extend_from_slice(FIELD);
-    out.extend_from_slice(b"attribute_path\": ");
+    key(out, "attribute_path");
     if f.attribute_path.is_empty() {
         out.extend_from_slice(b"[]");
     } else {
@@ -224,13 +226,10 @@ fn write_finding(out: &mut Vec<u8>, i: usize, f: &JsonFinding<'_>) {
         out.extend_from_slice(b"\n      ]");
     }
     for (name, value) in [("message", f.message), ("file", f.file)] {
-        out.extend_from_slice(FIELD);
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b"\": ");
+        key(out, name);
         string(out, value);
     }
-    out.extend_from_slice(FIELD);
-    out.extend_from_slice(b"location\": ");
+    key(out, "location");
     match f.location {
         None => out.extend_from_slice(b"null"),
         Some(l) => {
@@ -250,8 +249,7 @@ fn write_finding(out: &mut Vec<u8>, i: usize, f: &JsonFinding<'_>) {
             out.extend_from_slice(b"\n      }");
         }
     }
-    out.extend_from_slice(FIELD);
-    out.extend_from_slice(b"change\": ");
+    key(out, "change");
     string(out, f.change.as_str());
     out.extend_from_slice(b"\n    }");
 }
